@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from .api import api
+
+urlpatterns = [
+    path("", include("lianxin.reports.urls")),
+    path("accounts/", include("lianxin.accounts.urls")),
+    path("regions/", include("lianxin.regions.urls")),
+    path("people/", include("lianxin.people.urls")),
+    path("enterprises/", include("lianxin.enterprises.urls")),
+    path("api/", api.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]

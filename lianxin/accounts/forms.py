@@ -1,0 +1,70 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.core.forms import StyledForm
+
+from .roles import Role
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("账号或密码不正确。连续失败5次,账号将被锁定15分钟。"),
+        "inactive": _("该账号已停用"),
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+
+
+class UserForm(StyledForm):
+    username = forms.CharField(label=_("账号名"), max_length=150)
+    full_name = forms.CharField(label=_("姓名"), max_length=150)
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    scope_region = forms.ModelChoiceField(label=_("管辖区域"), queryset=None, required=False)
+    scope_enterprise = forms.ModelChoiceField(label=_("所属企业"), queryset=None, required=False)
+
+    def __init__(self, *args, regions, enterprises, editing: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scope_region"].queryset = regions
+        self.fields["scope_region"].label_from_instance = lambda r: f"{'— ' * (r.depth - 1)}{r.name}"
+        self.fields["scope_enterprise"].queryset = enterprises
+        if editing:
+            self.fields["username"].disabled = True
+            self.fields["full_name"].disabled = True
+
+
+class ApiTokenForm(StyledForm):
+    name = forms.CharField(label=_("用途"), max_length=100)
+
+
+class AuditFilterForm(StyledForm):
+    model = forms.ChoiceField(label=_("对象类型"), required=False)
+    actor = forms.CharField(label=_("操作人"), required=False)
+    action = forms.ChoiceField(label=_("操作"), required=False)
+    object_id = forms.CharField(label=_("对象编号"), required=False)
+    date_from = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, models, actions, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [("", _("全部"))] + models
+        self.fields["action"].choices = [("", _("全部"))] + actions
+
+
+class SecurityEventFilterForm(StyledForm):
+    kind = forms.ChoiceField(label=_("类型"), required=False)
+    username = forms.CharField(label=_("账号"), required=False)
+
+    def __init__(self, *args, kinds, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("全部"))] + kinds

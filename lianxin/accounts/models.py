@@ -1,0 +1,130 @@
+import hashlib
+import json
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.enterprises.models import Enterprise
+from lianxin.regions.models import Region
+
+from .roles import Role
+
+
+class User(AbstractUser):
+    """An account: one person, one role, one scope (a region subtree or an enterprise)."""
+
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
+    scope_region = models.ForeignKey(
+        Region, verbose_name=_("管辖区域"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    scope_enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("所属企业"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    must_change_password = models.BooleanField(_("下次登录须修改密码"), default=True)
+
+    class Meta:
+        verbose_name = _("账号")
+        verbose_name_plural = _("账号")
+        permissions = [
+            ("view_dashboard", _("查看统计概况")),
+            ("view_audit_trail", _("查看审计日志")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope_region__isnull=True) | models.Q(scope_enterprise__isnull=True),
+                name="user_one_scope_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_full_name() or self.username}"
+
+    @property
+    def scope_label(self) -> str:
+        if self.scope_enterprise_id:
+            return str(self.scope_enterprise)
+        if self.scope_region_id:
+            return str(self.scope_region)
+        return ""
+
+
+class SecurityEvent(models.Model):
+    """Append-only, hash-chained log of security-relevant events (安全事件): each row seals the one before it.
+
+    Updates and deletes are refused by database triggers; ``manage.py verify_security_events``
+    recomputes the chain and names the first row that was edited, removed or inserted out of turn.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("登录成功")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOCKOUT = "lockout", _("账号锁定")
+        LOGOUT = "logout", _("退出登录")
+        PASSWORD_CHANGED = "password_changed", _("修改密码")
+        PERMISSION_CHANGED = "permission_changed", _("权限变更")
+        ID_REVEAL = "id_reveal", _("查看完整身份证号")
+        EXPORT = "export", _("导出")
+        IMPORT = "import", _("导入")
+        TOKEN_CREATED = "token_created", _("创建API令牌")
+
+    sequence = models.PositiveBigIntegerField(_("序号"), unique=True)
+    occurred_at = models.DateTimeField(_("时间"), db_index=True)
+    kind = models.CharField(_("类型"), max_length=30, choices=Kind.choices, db_index=True)
+    # The username, not a foreign key: deleting or renaming an account must not touch sealed rows.
+    username = models.CharField(_("账号"), max_length=150, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    detail = models.JSONField(_("详情"), default=dict)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("安全事件")
+        verbose_name_plural = _("安全事件")
+        ordering = ["-sequence"]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
+
+    def compute_hash(self) -> str:
+        payload = json.dumps(
+            {
+                "sequence": self.sequence,
+                "occurred_at": self.occurred_at.isoformat(),
+                "kind": self.kind,
+                "username": self.username,
+                "ip_address": self.ip_address,
+                "detail": self.detail,
+                "previous_hash": self.previous_hash,
+            },
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class SecurityChainHead(models.Model):
+    """A single row locked while appending, so concurrent events chain in one order."""
+
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+    last_sequence = models.BigIntegerField(default=0)
+
+
+class ApiToken(models.Model):
+    """A bearer token for scripts and the mobile client; only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=100)
+    prefix = models.CharField(_("前缀"), max_length=8)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API令牌")
+        verbose_name_plural = _("API令牌")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"

@@ -1,0 +1,52 @@
+"""Security events for authentication. Signals are the hook Django and django-axes offer for these;
+no domain flow hangs on them."""
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from .models import SecurityEvent
+
+
+def _ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+@receiver(user_logged_in)
+def on_login(sender, request, user, **kwargs) -> None:
+    from .services import security_event_record
+
+    security_event_record(kind=SecurityEvent.Kind.LOGIN, user=user, ip_address=_ip(request))
+
+
+@receiver(user_logged_out)
+def on_logout(sender, request, user, **kwargs) -> None:
+    from .services import security_event_record
+
+    if user is not None:
+        security_event_record(kind=SecurityEvent.Kind.LOGOUT, user=user, ip_address=_ip(request))
+
+
+@receiver(user_login_failed)
+def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
+    from .services import security_event_record
+
+    # Never store the attempted password; the username typed is what the operator needs.
+    security_event_record(
+        kind=SecurityEvent.Kind.LOGIN_FAILED,
+        username=str(credentials.get("username", ""))[:150],
+        ip_address=_ip(request),
+    )
+
+
+@receiver(user_locked_out)
+def on_locked_out(sender, request, username, ip_address, **kwargs) -> None:
+    from .services import security_event_record
+
+    security_event_record(kind=SecurityEvent.Kind.LOCKOUT, username=username or "", ip_address=ip_address)
+
+
+def sync_roles_after_migrate(sender, **kwargs) -> None:
+    from .services import roles_sync
+
+    roles_sync()

@@ -1,0 +1,83 @@
+"""The roles of the design (DESIGN.md) as permission sets; each role is a Django group of the same name.
+
+Permissions say *what* a role may do; the user's scope (a region subtree or one enterprise)
+says *where*. Both are applied together in ``core.permissions.scope_to_user``.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    TOWNSHIP_LEADER = "township_leader", _("镇领导")
+    WORKING_GROUP = "working_group", _("工作组成员")
+    VILLAGE_CADRE = "village_cadre", _("村干部")
+    PARTY_OFFICER = "party_officer", _("党务干部")
+    POLICE_LIAISON = "police_liaison", _("派出所联络员")
+    ENTERPRISE_LIAISON = "enterprise_liaison", _("企业联络员")
+    DISCIPLINE_INSPECTOR = "discipline_inspector", _("纪检监察员")
+    COUNTY_VIEWER = "county_viewer", _("县级查看")
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+
+
+REGION_READ = ["regions.view_region", "regions.view_park"]
+ENTERPRISE_READ = [
+    "enterprises.view_enterprise",
+    "enterprises.view_enterpriseindicator",
+    "enterprises.view_project",
+    "enterprises.view_projectmilestone",
+]
+ENTERPRISE_EDIT = [
+    "enterprises.add_enterprise",
+    "enterprises.change_enterprise",
+    "enterprises.add_enterpriseindicator",
+    "enterprises.change_enterpriseindicator",
+    "enterprises.add_project",
+    "enterprises.change_project",
+    "enterprises.add_projectmilestone",
+    "enterprises.change_projectmilestone",
+]
+PEOPLE_READ = ["people.view_household", "people.view_person"]
+PEOPLE_EDIT = ["people.add_household", "people.change_household", "people.add_person", "people.change_person"]
+DASHBOARD = ["accounts.view_dashboard"]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.TOWNSHIP_LEADER: [*DASHBOARD, *REGION_READ, *ENTERPRISE_READ, *PEOPLE_READ, "people.reveal_resident_id"],
+    Role.WORKING_GROUP: [
+        *DASHBOARD,
+        *REGION_READ,
+        *ENTERPRISE_READ,
+        *ENTERPRISE_EDIT,
+        *PEOPLE_READ,
+        *PEOPLE_EDIT,
+        "people.reveal_resident_id",
+    ],
+    Role.VILLAGE_CADRE: [*DASHBOARD, *REGION_READ, *PEOPLE_READ, *PEOPLE_EDIT],
+    Role.PARTY_OFFICER: [*DASHBOARD, *REGION_READ, *PEOPLE_READ],
+    Role.POLICE_LIAISON: [*DASHBOARD, *REGION_READ, *PEOPLE_READ, "people.reveal_resident_id"],
+    Role.ENTERPRISE_LIAISON: [
+        *ENTERPRISE_READ,
+        "enterprises.add_enterpriseindicator",
+        "enterprises.change_enterpriseindicator",
+        "enterprises.change_projectmilestone",
+    ],
+    Role.DISCIPLINE_INSPECTOR: [*DASHBOARD, *REGION_READ],
+    Role.COUNTY_VIEWER: [*DASHBOARD, *REGION_READ, *ENTERPRISE_READ],
+    Role.SYSTEM_ADMIN: [
+        *REGION_READ,
+        "regions.add_region",
+        "regions.change_region",
+        "regions.add_park",
+        "regions.change_park",
+        *ENTERPRISE_READ,
+        *ENTERPRISE_EDIT,
+        "accounts.view_user",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_audit_trail",
+        "accounts.view_securityevent",
+    ],
+}
+
+# Roles whose scope is one enterprise rather than a region subtree.
+ENTERPRISE_SCOPED_ROLES = {Role.ENTERPRISE_LIAISON}

@@ -1,0 +1,65 @@
+from datetime import date, datetime, time
+
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from lianxin.core.permissions import get_scoped_or_404, scope_to_user
+
+from .models import ApiToken, SecurityEvent, User
+
+
+def audit_entry_list(
+    *,
+    content_type_id: int | None = None,
+    actor: str = "",
+    action: int | None = None,
+    object_id: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> QuerySet[LogEntry]:
+    """The audit trail (审计日志), newest first, filtered. Reading it needs ``accounts.view_audit_trail``."""
+    qs = LogEntry.objects.select_related("actor", "content_type")
+    if content_type_id:
+        qs = qs.filter(content_type_id=content_type_id)
+    if actor:
+        qs = qs.filter(actor__username__icontains=actor.strip())
+    if action is not None:
+        qs = qs.filter(action=action)
+    if object_id:
+        qs = qs.filter(object_pk=object_id.strip())
+    tz = timezone.get_current_timezone()
+    if date_from:
+        qs = qs.filter(timestamp__gte=datetime.combine(date_from, time.min, tzinfo=tz))
+    if date_to:
+        qs = qs.filter(timestamp__lte=datetime.combine(date_to, time.max, tzinfo=tz))
+    return qs
+
+
+def audited_model_choices() -> list[tuple[str, str]]:
+    from auditlog.registry import auditlog
+
+    cts = ContentType.objects.get_for_models(*auditlog.get_models())
+    return sorted(((str(ct.pk), str(model._meta.verbose_name)) for model, ct in cts.items()), key=lambda c: c[1])
+
+
+def security_event_list(*, kind: str = "", username: str = "") -> QuerySet[SecurityEvent]:
+    qs = SecurityEvent.objects.all()
+    if kind:
+        qs = qs.filter(kind=kind)
+    if username:
+        qs = qs.filter(username__icontains=username.strip())
+    return qs
+
+
+def user_list(*, user) -> QuerySet[User]:
+    return scope_to_user(User.objects.select_related("scope_region", "scope_enterprise"), user)
+
+
+def user_get(*, user, pk: int) -> User:
+    return get_scoped_or_404(User.objects.select_related("scope_region", "scope_enterprise"), user, pk=pk)
+
+
+def api_token_list(*, user) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at")

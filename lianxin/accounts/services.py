@@ -1,0 +1,221 @@
+import hashlib
+import secrets
+import string
+
+from auditlog.models import LogEntry
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lianxin.core.audit import acting_as, client_ip
+from lianxin.core.errors import DomainError
+from lianxin.enterprises.models import Enterprise
+from lianxin.regions.models import Region
+
+from .models import ApiToken, SecurityChainHead, SecurityEvent, User
+from .roles import ENTERPRISE_SCOPED_ROLES, ROLE_PERMISSIONS, Role
+
+
+def security_event_record(
+    *, kind: str, user=None, username: str = "", ip_address: str | None = None, detail: dict | None = None
+) -> SecurityEvent:
+    """Append one security event to the hash chain (安全事件). Rows are sealed and never change."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        username = user.get_username()
+    with transaction.atomic():
+        head, _created = SecurityChainHead.objects.select_for_update().get_or_create(pk=1)
+        event = SecurityEvent(
+            sequence=head.last_sequence + 1,
+            occurred_at=timezone.now(),
+            kind=kind,
+            username=username[:150],
+            ip_address=ip_address or client_ip(),
+            detail=detail or {},
+            previous_hash=head.last_hash,
+        )
+        event.hash = event.compute_hash()
+        event.save(force_insert=True)
+        head.last_hash, head.last_sequence = event.hash, event.sequence
+        head.save(update_fields=["last_hash", "last_sequence"])
+    return event
+
+
+def security_events_verify() -> list[str]:
+    """Recompute the chain; returns one Chinese message per broken link (empty when intact)."""
+    problems: list[str] = []
+    expected_previous = "0" * 64
+    last_sequence = 0
+    for event in SecurityEvent.objects.order_by("sequence").iterator(chunk_size=2000):
+        if event.sequence != last_sequence + 1 or event.previous_hash != expected_previous:
+            problems.append(_("第%(n)d条事件之前的记录被删除或改动(链接断开)") % {"n": event.sequence})
+        if event.compute_hash() != event.hash:
+            problems.append(_("第%(n)d条事件的内容被改动(哈希不符)") % {"n": event.sequence})
+        expected_previous, last_sequence = event.hash, event.sequence
+    head = SecurityChainHead.objects.filter(pk=1).first()
+    if head and (head.last_sequence != last_sequence or head.last_hash != expected_previous):
+        problems.append(_("最新的事件记录被删除或改动(链尾应为第%(n)d条)") % {"n": head.last_sequence})
+    return problems
+
+
+def audit_access(*, instance, actor, what: str) -> LogEntry:
+    """Write an 'accessed' entry to the audit trail, e.g. when a full resident ID is revealed."""
+    with acting_as(actor):
+        return LogEntry.objects.log_create(
+            instance, action=LogEntry.Action.ACCESS, changes={"revealed": [what, ""]}, force_log=True
+        )
+
+
+def roles_sync() -> None:
+    """Create or update one group per role with exactly that role's permissions."""
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        permissions = []
+        for full in codenames:
+            app_label, codename = full.split(".")
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is None:
+                raise LookupError(f"permission {full} missing for role {role}")
+            permissions.append(permission)
+        group.permissions.set(permissions)
+
+
+def password_generate(length: int = 14) -> str:
+    """A random one-time password with all four character classes."""
+    alphabet = string.ascii_letters + string.digits + "!@#%+=?"
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _i in range(length))
+        if (
+            any(c.islower() for c in candidate)
+            and any(c.isupper() for c in candidate)
+            and any(c.isdigit() for c in candidate)
+            and any(not c.isalnum() for c in candidate)
+        ):
+            return candidate
+
+
+def _check_scope(role: str, scope_region: Region | None, scope_enterprise: Enterprise | None) -> None:
+    if role in ENTERPRISE_SCOPED_ROLES:
+        if scope_enterprise is None or scope_region is not None:
+            raise DomainError(_("企业联络员的管辖范围必须是一个企业"), field="scope_enterprise")
+    elif scope_enterprise is not None or scope_region is None:
+        raise DomainError(_("该角色的管辖范围必须是一个区域"), field="scope_region")
+    if role == Role.VILLAGE_CADRE and scope_region.level not in (Region.Level.VILLAGE, Region.Level.VILLAGE_GROUP):
+        raise DomainError(_("村干部的管辖范围必须是村委会或村民小组"), field="scope_region")
+
+
+def user_create(
+    *,
+    username: str,
+    full_name: str,
+    role: str,
+    scope_region: Region | None = None,
+    scope_enterprise: Enterprise | None = None,
+    password: str | None = None,
+    actor=None,
+) -> tuple[User, str]:
+    """Open an account with a one-time password that must be changed at first login; returns (user, password)."""
+    _check_scope(role, scope_region, scope_enterprise)
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError(_("账号名%(name)s已存在") % {"name": username}, field="username")
+    password = password or password_generate()
+    user = User(
+        username=username,
+        first_name=full_name,
+        role=role,
+        scope_region=scope_region,
+        scope_enterprise=scope_enterprise,
+        is_staff=role == Role.SYSTEM_ADMIN,
+        must_change_password=True,
+    )
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    with transaction.atomic(), acting_as(actor):
+        user.save()
+        user.groups.set([Group.objects.get(name=role)])
+        security_event_record(
+            kind=SecurityEvent.Kind.PERMISSION_CHANGED,
+            user=actor,
+            detail={"account": username, "role": role, "scope": user.scope_label},
+        )
+    return user, password
+
+
+def user_set_role(
+    *, user: User, role: str, scope_region: Region | None, scope_enterprise: Enterprise | None, actor
+) -> User:
+    """Change what (role) and where (scope) an account may work; recorded as a permission change."""
+    _check_scope(role, scope_region, scope_enterprise)
+    before = {"role": user.role, "scope": user.scope_label}
+    user.role, user.scope_region, user.scope_enterprise = role, scope_region, scope_enterprise
+    user.is_staff = role == Role.SYSTEM_ADMIN
+    user.full_clean()
+    with transaction.atomic(), acting_as(actor):
+        user.save()
+        user.groups.set([Group.objects.get(name=role)])
+        security_event_record(
+            kind=SecurityEvent.Kind.PERMISSION_CHANGED,
+            user=actor,
+            detail={"account": user.username, "before": before, "after": {"role": role, "scope": user.scope_label}},
+        )
+    return user
+
+
+def user_set_active(*, user: User, active: bool, actor) -> User:
+    """Disable or re-enable an account (accounts are never deleted: the audit trail refers to them)."""
+    user.is_active = active
+    with transaction.atomic(), acting_as(actor):
+        user.save(update_fields=["is_active"])
+        security_event_record(
+            kind=SecurityEvent.Kind.PERMISSION_CHANGED,
+            user=actor,
+            detail={"account": user.username, "active": active},
+        )
+    return user
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Issue a bearer token; the raw value is shown once and only its digest is kept."""
+    raw = "lx_" + secrets.token_urlsafe(32)
+    with transaction.atomic(), acting_as(user):
+        token = ApiToken.objects.create(user=user, name=name.strip() or _("脚本"), prefix=raw[:8], digest=_digest(raw))
+        security_event_record(kind=SecurityEvent.Kind.TOKEN_CREATED, user=user, detail={"token": token.prefix})
+    return token, raw
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user", "user__scope_region")
+        .filter(digest=_digest(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def api_token_revoke(*, token: ApiToken, actor) -> ApiToken:
+    with acting_as(actor):
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def password_change(*, user: User, new_password: str) -> User:
+    """Set the user's own password (validated); this also ends the one-time-password state."""
+    validate_password(new_password, user)
+    with transaction.atomic(), acting_as(user):
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        security_event_record(kind=SecurityEvent.Kind.PASSWORD_CHANGED, user=user)
+    return user

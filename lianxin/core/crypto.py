@@ -1,0 +1,41 @@
+"""Field encryption (AES-256-GCM) and keyed blind indexes (HMAC-SHA256) for personal data.
+
+Ciphertext layout: version byte, 12-byte nonce, ciphertext+tag. The blind index lets us
+find and de-duplicate exact values (a full resident ID) without storing them in clear.
+"""
+
+import base64
+import hashlib
+import hmac
+import os
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+
+_VERSION = b"\x01"
+
+
+def _key(setting: str) -> bytes:
+    key = base64.b64decode(getattr(settings, setting))
+    if len(key) != 32:
+        raise ValueError(f"{setting} must be 32 bytes, base64-encoded")
+    return key
+
+
+def encrypt(plaintext: str, *, purpose: str) -> bytes:
+    nonce = os.urandom(12)
+    sealed = AESGCM(_key("FIELD_ENCRYPTION_KEY")).encrypt(nonce, plaintext.encode(), purpose.encode())
+    return _VERSION + nonce + sealed
+
+
+def decrypt(token: bytes, *, purpose: str) -> str:
+    token = bytes(token)
+    if token[:1] != _VERSION:
+        raise ValueError("unknown ciphertext version")
+    nonce, sealed = token[1:13], token[13:]
+    return AESGCM(_key("FIELD_ENCRYPTION_KEY")).decrypt(nonce, sealed, purpose.encode()).decode()
+
+
+def blind_index(value: str, *, purpose: str) -> str:
+    """A keyed digest of the exact value; the purpose keeps indexes of different fields apart."""
+    return hmac.new(_key("BLIND_INDEX_KEY"), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()

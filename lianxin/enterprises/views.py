@@ -1,0 +1,192 @@
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from lianxin.core.errors import DomainError
+from lianxin.core.web import add_service_errors, page_from_request, querystring_without
+from lianxin.regions.selectors import region_list
+
+from . import selectors, services
+from .forms import EnterpriseForm, IndicatorForm, MilestoneForm, ProjectForm
+from .models import Enterprise, Project
+
+
+@login_required
+def enterprise_list(request):
+    qs = selectors.enterprise_list(
+        user=request.user, q=request.GET.get("q", ""), industry=request.GET.get("industry", "")
+    )
+    return render(
+        request,
+        "enterprises/enterprise_list.html",
+        {
+            "page": page_from_request(request, qs),
+            "filters": querystring_without(request, "after", "before"),
+            "industries": Enterprise.Industry.choices,
+        },
+    )
+
+
+@login_required
+def enterprise_detail(request, pk: int):
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "enterprises/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "indicators": selectors.indicator_list(user=request.user, enterprise=enterprise),
+            "projects": selectors.project_list(user=request.user).filter(enterprise=enterprise),
+            "indicator_form": IndicatorForm(initial={"year": timezone.localdate().year - 1}),
+        },
+    )
+
+
+def _enterprise_form(request, **kwargs) -> EnterpriseForm:
+    return EnterpriseForm(request.POST or None, regions=region_list(user=request.user), **kwargs)
+
+
+@login_required
+@permission_required("enterprises.add_enterprise", raise_exception=True)
+def enterprise_create(request):
+    form = _enterprise_form(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = services.enterprise_create(actor=request.user, **form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("enterprises:enterprise-detail", pk=enterprise.pk)
+    return render(request, "enterprises/enterprise_form.html", {"form": form})
+
+
+@login_required
+@permission_required("enterprises.change_enterprise", raise_exception=True)
+def enterprise_edit(request, pk: int):
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    initial = {name: getattr(enterprise, name) for name in EnterpriseForm.base_fields}
+    form = _enterprise_form(request, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enterprise_update(enterprise=enterprise, actor=request.user, **form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("enterprises:enterprise-detail", pk=enterprise.pk)
+    return render(request, "enterprises/enterprise_form.html", {"form": form, "enterprise": enterprise})
+
+
+@login_required
+@permission_required("enterprises.add_enterpriseindicator", raise_exception=True)
+@require_POST
+def indicator_record(request, pk: int):
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    form = IndicatorForm(request.POST)
+    if form.is_valid():
+        try:
+            services.indicator_record(enterprise=enterprise, actor=request.user, **form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("enterprises:enterprise-detail", pk=enterprise.pk)
+    return render(
+        request,
+        "enterprises/enterprise_detail.html",
+        {
+            "enterprise": enterprise,
+            "indicators": selectors.indicator_list(user=request.user, enterprise=enterprise),
+            "projects": selectors.project_list(user=request.user).filter(enterprise=enterprise),
+            "indicator_form": form,
+        },
+        status=400,
+    )
+
+
+@login_required
+def project_list(request):
+    qs = selectors.project_list(user=request.user, status=request.GET.get("status", ""), q=request.GET.get("q", ""))
+    return render(
+        request,
+        "enterprises/project_list.html",
+        {
+            "page": page_from_request(request, qs),
+            "filters": querystring_without(request, "after", "before"),
+            "statuses": Project.Status.choices,
+        },
+    )
+
+
+@login_required
+def project_detail(request, pk: int):
+    project = selectors.project_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "enterprises/project_detail.html",
+        {
+            "project": project,
+            "milestones": selectors.milestone_list(user=request.user, project=project),
+            "milestone_form": MilestoneForm(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _project_form(request, **kwargs) -> ProjectForm:
+    return ProjectForm(
+        request.POST or None,
+        enterprises=selectors.enterprise_list(user=request.user),
+        regions=region_list(user=request.user),
+        **kwargs,
+    )
+
+
+@login_required
+@permission_required("enterprises.add_project", raise_exception=True)
+def project_create(request):
+    form = _project_form(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(actor=request.user, **form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("enterprises:project-detail", pk=project.pk)
+    return render(request, "enterprises/project_form.html", {"form": form})
+
+
+@login_required
+@permission_required("enterprises.change_project", raise_exception=True)
+def project_edit(request, pk: int):
+    project = selectors.project_get(user=request.user, pk=pk)
+    initial = {name: getattr(project, name) for name in ProjectForm.base_fields}
+    form = _project_form(request, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(project=project, actor=request.user, **form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("enterprises:project-detail", pk=project.pk)
+    return render(request, "enterprises/project_form.html", {"form": form, "project": project})
+
+
+@login_required
+@permission_required("enterprises.add_projectmilestone", raise_exception=True)
+@require_POST
+def milestone_add(request, pk: int):
+    project = selectors.project_get(user=request.user, pk=pk)
+    form = MilestoneForm(request.POST)
+    if form.is_valid():
+        services.milestone_add(project=project, actor=request.user, **form.cleaned_data)
+    return redirect("enterprises:project-detail", pk=project.pk)
+
+
+@login_required
+@permission_required("enterprises.change_projectmilestone", raise_exception=True)
+@require_POST
+def milestone_complete(request, pk: int):
+    milestone = selectors.milestone_get(user=request.user, pk=pk)
+    services.milestone_complete(milestone=milestone, completed_on=timezone.localdate(), actor=request.user)
+    return redirect("enterprises:project-detail", pk=milestone.project_id)

@@ -1,0 +1,48 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.core.forms import StyledForm
+
+from .ethnicity import Ethnicity
+from .models import Person
+
+
+class HouseholdForm(StyledForm):
+    village_group = forms.ModelChoiceField(label=_("村民小组"), queryset=None)
+    number = forms.CharField(label=_("户编号"), max_length=30, required=False)
+    address = forms.CharField(label=_("住址"), max_length=200, required=False)
+
+    def __init__(self, *args, village_groups, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village_group"].queryset = village_groups
+        self.fields["village_group"].label_from_instance = lambda r: f"{r.parent.name} / {r.name}"
+
+
+class PersonForm(StyledForm):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    resident_id = forms.CharField(
+        label=_("身份证号码"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+    )
+    relation = forms.ChoiceField(label=_("与户主关系"), choices=Person.Relation.choices)
+    ethnicity = forms.ChoiceField(label=_("民族"), choices=Ethnicity.choices, initial=Ethnicity.HAN)
+    phone = forms.CharField(label=_("手机号码"), max_length=20, required=False)
+
+    def __init__(self, *args, editing: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            # The stored numbers are never sent back to the browser: blank keeps them.
+            self.fields["resident_id"].required = False
+            self.fields["resident_id"].help_text = _("留空则保持原号码不变")
+            self.fields["phone"].help_text = _("留空则保持原号码不变;填写“-”清除")
+
+
+class PersonSearchForm(StyledForm):
+    q = forms.CharField(
+        label=_("姓名或完整身份证号"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("姓名或完整身份证号"), "autocomplete": "off"}),
+    )
+    village_group = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    ethnicity = forms.ChoiceField(label=_("民族"), choices=[("", _("全部民族")), *Ethnicity.choices], required=False)

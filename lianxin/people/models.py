@@ -1,0 +1,81 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.core.models import BaseModel
+from lianxin.regions.models import Region
+
+from .ethnicity import Ethnicity
+
+
+class Household(BaseModel):
+    """A registered household (户) in one village group."""
+
+    village_group = models.ForeignKey(
+        Region,
+        verbose_name=_("村民小组"),
+        on_delete=models.PROTECT,
+        related_name="households",
+        limit_choices_to={"level": Region.Level.VILLAGE_GROUP},
+    )
+    number = models.CharField(_("户编号"), max_length=30, blank=True)
+    address = models.CharField(_("住址"), max_length=200, blank=True)
+
+    scope_region_lookup = "village_group"
+
+    class Meta:
+        verbose_name = _("户")
+        verbose_name_plural = _("户")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village_group", "number"],
+                condition=~models.Q(number=""),
+                name="household_unique_number_in_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"#{self.pk}"
+
+
+class Person(BaseModel):
+    """A person (人口) in a household. The resident ID is held encrypted, indexed by a keyed digest, shown masked."""
+
+    class Relation(models.TextChoices):
+        HEAD = "head", _("户主")
+        SPOUSE = "spouse", _("配偶")
+        CHILD = "child", _("子女")
+        PARENT = "parent", _("父母")
+        GRANDCHILD = "grandchild", _("孙子女")
+        SIBLING = "sibling", _("兄弟姐妹")
+        OTHER = "other", _("其他")
+
+    class Gender(models.TextChoices):
+        MALE = "male", _("男")
+        FEMALE = "female", _("女")
+
+    household = models.ForeignKey(Household, verbose_name=_("所在户"), on_delete=models.PROTECT, related_name="members")
+    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    relation = models.CharField(_("与户主关系"), max_length=20, choices=Relation.choices, default=Relation.OTHER)
+    resident_id_ciphertext = models.BinaryField(editable=False)
+    resident_id_digest = models.CharField(max_length=64, unique=True, editable=False)
+    resident_id_masked = models.CharField(_("身份证号码"), max_length=18, editable=False)
+    gender = models.CharField(_("性别"), max_length=10, choices=Gender.choices, editable=False)
+    birth_date = models.DateField(_("出生日期"), editable=False)
+    ethnicity = models.CharField(_("民族"), max_length=2, choices=Ethnicity.choices, default=Ethnicity.HAN)
+    phone_ciphertext = models.BinaryField(null=True, editable=False)
+    phone_masked = models.CharField(_("手机号码"), max_length=11, blank=True, editable=False)
+
+    scope_region_lookup = "household__village_group"
+
+    class Meta:
+        verbose_name = _("人口")
+        verbose_name_plural = _("人口")
+        permissions = [("reveal_resident_id", _("查看完整身份证号码"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"], condition=models.Q(relation="head"), name="person_one_head_per_household"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,51 @@
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+
+from lianxin.core.permissions import get_scoped_or_404, scope_to_user
+
+from .identity import name_normalize, resident_id_digest, resident_id_parse
+from .models import Household, Person
+
+
+def household_list(*, user, village_group_id: int | None = None, q: str = "") -> QuerySet[Household]:
+    """Households in the user's jurisdiction, with group and village joined and the member count."""
+    qs = scope_to_user(Household.objects.select_related("village_group__parent"), user)
+    if village_group_id:
+        qs = qs.filter(village_group_id=village_group_id)
+    if q:
+        qs = qs.filter(Q(number__icontains=q.strip()) | Q(address__icontains=q.strip()))
+    return qs.annotate(member_count=Count("members"))
+
+
+def household_get(*, user, pk: int) -> Household:
+    return get_scoped_or_404(Household.objects.select_related("village_group__parent"), user, pk=pk)
+
+
+def person_list(
+    *, user, q: str = "", village_group_id: int | None = None, ethnicity: str = "", gender: str = ""
+) -> QuerySet[Person]:
+    """Persons in the user's jurisdiction. ``q`` is a name fragment or a full resident ID (found via its blind index)."""
+    qs = scope_to_user(Person.objects.select_related("household__village_group__parent"), user)
+    q = (q or "").strip()
+    if q:
+        try:
+            parsed = resident_id_parse(q)
+        except ValidationError:  # not a resident ID: treat as a name
+            qs = qs.filter(name__icontains=name_normalize(q))
+        else:
+            qs = qs.filter(resident_id_digest=resident_id_digest(parsed.number))
+    if village_group_id:
+        qs = qs.filter(household__village_group_id=village_group_id)
+    if ethnicity:
+        qs = qs.filter(ethnicity=ethnicity)
+    if gender:
+        qs = qs.filter(gender=gender)
+    return qs
+
+
+def person_get(*, user, pk: int) -> Person:
+    return get_scoped_or_404(Person.objects.select_related("household__village_group__parent"), user, pk=pk)
+
+
+def household_members(*, household: Household) -> QuerySet[Person]:
+    return household.members.order_by("relation", "birth_date")

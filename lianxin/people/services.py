@@ -1,0 +1,153 @@
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from lianxin.accounts.models import SecurityEvent
+from lianxin.accounts.services import audit_access, security_event_record
+from lianxin.core import crypto
+from lianxin.core.audit import acting_as
+from lianxin.core.errors import DomainError
+from lianxin.regions.models import Region
+
+from .identity import (
+    PHONE_PURPOSE,
+    RESIDENT_ID_PURPOSE,
+    mask_mobile,
+    mobile_normalize,
+    name_normalize,
+    resident_id_digest,
+    resident_id_parse,
+)
+from .models import Household, Person
+
+
+def household_create(*, village_group: Region, number: str = "", address: str = "", actor=None) -> Household:
+    """Register a household (户) in a village group."""
+    if village_group.level != Region.Level.VILLAGE_GROUP:
+        raise DomainError(_("户必须登记在村民小组下"), field="village_group")
+    household = Household(village_group=village_group, number=number.strip(), address=address.strip())
+    household.full_clean()
+    with transaction.atomic(), acting_as(actor):
+        household.save()
+    return household
+
+
+def household_update(*, household: Household, number: str, address: str, actor=None) -> Household:
+    household.number, household.address = number.strip(), address.strip()
+    household.full_clean()
+    with transaction.atomic(), acting_as(actor):
+        household.save()
+    return household
+
+
+def _set_resident_id(person: Person, value: str) -> None:
+    try:
+        parsed = resident_id_parse(value)
+    except ValidationError as exc:
+        raise ValidationError({"resident_id": exc.messages}) from exc
+    digest = resident_id_digest(parsed.number)
+    if Person.objects.filter(resident_id_digest=digest).exclude(pk=person.pk).exists():
+        raise ValidationError({"resident_id": _("该身份证号码已登记,不能重复登记")})
+    person.resident_id_ciphertext = crypto.encrypt(parsed.number, purpose=RESIDENT_ID_PURPOSE)
+    person.resident_id_digest = digest
+    person.resident_id_masked = parsed.masked
+    person.birth_date = parsed.birth_date
+    person.gender = parsed.gender
+
+
+def _set_phone(person: Person, value: str | None) -> None:
+    if not value:
+        person.phone_ciphertext, person.phone_masked = None, ""
+        return
+    try:
+        number = mobile_normalize(value)
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.messages}) from exc
+    person.phone_ciphertext = crypto.encrypt(number, purpose=PHONE_PURPOSE)
+    person.phone_masked = mask_mobile(number)
+
+
+def _check_head(person: Person) -> None:
+    if person.relation != Person.Relation.HEAD:
+        return
+    if Person.objects.filter(household=person.household, relation=Person.Relation.HEAD).exclude(pk=person.pk).exists():
+        raise ValidationError({"relation": _("该户已有户主,一户只能有一位户主")})
+
+
+def _save_person(person: Person, actor) -> Person:
+    person.full_clean(exclude=["resident_id_ciphertext", "phone_ciphertext"])
+    try:
+        with transaction.atomic(), acting_as(actor):
+            person.save()
+    except IntegrityError as exc:  # a concurrent registration of the same ID
+        raise ValidationError({"resident_id": _("该身份证号码已登记,不能重复登记")}) from exc
+    return person
+
+
+def person_create(
+    *,
+    household: Household,
+    name: str,
+    resident_id: str,
+    relation: str = Person.Relation.OTHER,
+    ethnicity: str = "01",
+    phone: str | None = None,
+    actor=None,
+) -> Person:
+    """Register a person; the resident ID is validated (GB 11643), encrypted and indexed, never stored in clear."""
+    person = Person(household=household, name=name_normalize(name), relation=relation, ethnicity=ethnicity)
+    _set_resident_id(person, resident_id)
+    _set_phone(person, phone)
+    _check_head(person)
+    return _save_person(person, actor)
+
+
+def person_update(
+    *,
+    person: Person,
+    name: str,
+    relation: str,
+    ethnicity: str,
+    resident_id: str | None = None,
+    phone: str | None = None,
+    keep_phone: bool = False,
+    actor=None,
+) -> Person:
+    """Correct a person's record. A blank resident ID keeps the stored one; ``keep_phone`` keeps the phone."""
+    person.name, person.relation, person.ethnicity = name_normalize(name), relation, ethnicity
+    if resident_id:
+        _set_resident_id(person, resident_id)
+    if not keep_phone:
+        _set_phone(person, phone)
+    _check_head(person)
+    return _save_person(person, actor)
+
+
+def person_resident_id_reveal(*, person: Person, actor) -> str:
+    """The full resident ID, for a user holding the reveal permission; every reveal is audited (查看完整身份证号)."""
+    if not actor.has_perm("people.reveal_resident_id"):
+        raise DomainError(_("您没有查看完整身份证号码的权限"), code="permission_denied")
+    number = crypto.decrypt(person.resident_id_ciphertext, purpose=RESIDENT_ID_PURPOSE)
+    audit_access(instance=person, actor=actor, what="resident_id")
+    security_event_record(
+        kind=SecurityEvent.Kind.ID_REVEAL,
+        user=actor,
+        detail={"model": "people.person", "object_id": person.pk},
+    )
+    return number
+
+
+def person_phone_reveal(*, person: Person, actor) -> str:
+    """The full mobile number, under the same permission and audit as the resident ID."""
+    if not actor.has_perm("people.reveal_resident_id"):
+        raise DomainError(_("您没有查看完整手机号码的权限"), code="permission_denied")
+    if not person.phone_ciphertext:
+        return ""
+    number = crypto.decrypt(person.phone_ciphertext, purpose=PHONE_PURPOSE)
+    audit_access(instance=person, actor=actor, what="phone")
+    security_event_record(
+        kind=SecurityEvent.Kind.ID_REVEAL,
+        user=actor,
+        detail={"model": "people.person", "object_id": person.pk, "field": "phone"},
+    )
+    return number

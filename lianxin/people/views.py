@@ -1,0 +1,158 @@
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from lianxin.core.errors import DomainError
+from lianxin.core.web import add_service_errors, page_from_request, querystring_without
+from lianxin.regions.selectors import village_group_choices
+
+from . import selectors, services
+from .forms import HouseholdForm, PersonForm, PersonSearchForm
+
+# Person searches (names, resident IDs) are kept in the session, not the URL, so they never reach access logs.
+SEARCH_SESSION_KEY = "people.person_search"
+
+
+@login_required
+def household_list(request):
+    qs = selectors.household_list(
+        user=request.user, village_group_id=request.GET.get("village_group") or None, q=request.GET.get("q", "")
+    )
+    return render(
+        request,
+        "people/household_list.html",
+        {
+            "page": page_from_request(request, qs),
+            "filters": querystring_without(request, "after", "before"),
+            "village_groups": village_group_choices(user=request.user),
+        },
+    )
+
+
+@login_required
+def household_detail(request, pk: int):
+    household = selectors.household_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "people/household_detail.html",
+        {"household": household, "members": selectors.household_members(household=household)},
+    )
+
+
+@login_required
+@permission_required("people.add_household", raise_exception=True)
+def household_create(request):
+    form = HouseholdForm(request.POST or None, village_groups=village_group_choices(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = services.household_create(actor=request.user, **form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("people:household-detail", pk=household.pk)
+    return render(request, "people/household_form.html", {"form": form})
+
+
+@login_required
+@permission_required("people.change_household", raise_exception=True)
+def household_edit(request, pk: int):
+    household = selectors.household_get(user=request.user, pk=pk)
+    initial = {"village_group": household.village_group, "number": household.number, "address": household.address}
+    form = HouseholdForm(request.POST or None, initial=initial, village_groups=village_group_choices(user=request.user))
+    form.fields["village_group"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.household_update(
+                household=household,
+                number=form.cleaned_data["number"],
+                address=form.cleaned_data["address"],
+                actor=request.user,
+            )
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("people:household-detail", pk=household.pk)
+    return render(request, "people/household_form.html", {"form": form, "household": household})
+
+
+@login_required
+def person_list(request):
+    if request.method == "POST":
+        if "clear" in request.POST:
+            request.session.pop(SEARCH_SESSION_KEY, None)
+        else:
+            form = PersonSearchForm(request.POST)
+            if form.is_valid():
+                request.session[SEARCH_SESSION_KEY] = form.cleaned_data
+        return redirect("people:person-list")
+    search = request.session.get(SEARCH_SESSION_KEY, {})
+    form = PersonSearchForm(initial=search)
+    qs = selectors.person_list(
+        user=request.user,
+        q=search.get("q", ""),
+        village_group_id=search.get("village_group"),
+        ethnicity=search.get("ethnicity", ""),
+    )
+    return render(
+        request,
+        "people/person_list.html",
+        {"page": page_from_request(request, qs), "form": form, "searching": bool(search.get("q")), "filters": ""},
+    )
+
+
+@login_required
+def person_detail(request, pk: int):
+    person = selectors.person_get(user=request.user, pk=pk)
+    return render(request, "people/person_detail.html", {"person": person})
+
+
+@login_required
+@permission_required("people.add_person", raise_exception=True)
+def person_create(request, household_pk: int):
+    household = selectors.household_get(user=request.user, pk=household_pk)
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(household=household, actor=request.user, **form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("people:person-detail", pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "household": household})
+
+
+@login_required
+@permission_required("people.change_person", raise_exception=True)
+def person_edit(request, pk: int):
+    person = selectors.person_get(user=request.user, pk=pk)
+    initial = {"name": person.name, "relation": person.relation, "ethnicity": person.ethnicity}
+    form = PersonForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        phone = data.pop("phone")
+        try:
+            services.person_update(
+                person=person,
+                actor=request.user,
+                phone=None if phone == "-" else phone,
+                keep_phone=not phone,
+                **data,
+            )
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("people:person-detail", pk=person.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": person, "household": person.household})
+
+
+@login_required
+@require_POST
+def person_reveal(request, pk: int):
+    """htmx: swap the masked number for the full one (permission checked and audited by the service)."""
+    person = selectors.person_get(user=request.user, pk=pk)
+    try:
+        number = services.person_resident_id_reveal(person=person, actor=request.user)
+    except DomainError as exc:
+        return render(request, "people/_resident_id.html", {"person": person, "error": exc.message}, status=403)
+    return render(request, "people/_resident_id.html", {"person": person, "revealed": number})

@@ -1,0 +1,26 @@
+"""Builders for region trees. Regions go through the service so their materialised paths are right."""
+
+import itertools
+
+from lianxin.regions.models import Region
+from lianxin.regions.services import region_create
+
+_codes = itertools.count(1)
+
+
+def county(name: str = "示例县") -> Region:
+    return region_create(name=name, level=Region.Level.COUNTY, parent=None, stat_code=f"5326{next(_codes):02d}000000")
+
+
+def township(parent: Region, name: str = "示例镇") -> Region:
+    code = f"{parent.stat_code[:6]}{next(_codes) % 1000:03d}000"
+    return region_create(name=name, level=Region.Level.TOWNSHIP, parent=parent, stat_code=code)
+
+
+def village(parent: Region, name: str) -> Region:
+    code = f"{parent.stat_code[:9]}{next(_codes) % 1000:03d}"
+    return region_create(name=name, level=Region.Level.VILLAGE, parent=parent, stat_code=code, population=0)
+
+
+def village_group(parent: Region, name: str, population: int = 0) -> Region:
+    return region_create(name=name, level=Region.Level.VILLAGE_GROUP, parent=parent, population=population)

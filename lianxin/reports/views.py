@@ -1,0 +1,18 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from . import selectors
+
+
+@login_required
+def home(request):
+    """The park overview (园区概况); roles without the dashboard permission see their own work entries only."""
+    context = {}
+    if request.user.has_perm("accounts.view_dashboard") or request.user.scope_enterprise_id:
+        overview = selectors.park_overview(user=request.user)
+        context = {
+            "overview": overview,
+            "chart_population": selectors.population_by_village_group(user=request.user),
+            "chart_output": selectors.output_by_enterprise(user=request.user, year=overview.indicator_year),
+        }
+    return render(request, "reports/home.html", context)

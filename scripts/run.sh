@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Set up (idempotently) and serve Lianxin on http://127.0.0.1:8000 with the embedded SQLite database.
+#
+#   HOST=0.0.0.0 PORT=8080 scripts/run.sh     (also set DJANGO_ALLOWED_HOSTS for other host names)
+#
+# First run: creates .venv, installs pinned dependencies, migrates, builds the demo township and
+# prints the demo accounts with one-time passwords. Later runs keep data and passwords.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+HOST="${HOST:-127.0.0.1}"
+PORT="${PORT:-8000}"
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.dev}"
+
+scripts/bootstrap.sh
+
+PY=.venv/bin/python
+$PY manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity 0
+$PY manage.py migrate --noinput
+$PY manage.py collectstatic --noinput --verbosity 0
+$PY manage.py load_demo
+
+echo "Lianxin: serving on http://$HOST:$PORT/ (Ctrl-C stops)"
+# The access log records the path only: query strings (searches by name or resident ID) and
+# referrers may carry personal data, which must not reach the logs.
+exec .venv/bin/gunicorn config.wsgi:application \
+  --bind "$HOST:$PORT" \
+  --workers "${WEB_CONCURRENCY:-2}" \
+  --access-logfile - \
+  --access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
