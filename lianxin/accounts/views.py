@@ -130,7 +130,7 @@ def audit_list(request):
     form = AuditFilterForm(
         request.GET or None,
         models=selectors.audited_model_choices(),
-        actions=[(str(a), l) for a, l in LogEntry.Action.choices],
+        actions=[(str(value), label) for value, label in LogEntry.Action.choices],
     )
     filters = form.cleaned_data if form.is_valid() else {}
     qs = selectors.audit_entry_list(
