@@ -119,3 +119,28 @@ def system_admin(town):
 def outsider(town):
     other = enterprise_factories.enterprise(town, name="外部企业")
     return _user("outsider", Role.ENTERPRISE_LIAISON, scope_enterprise=other)
+
+
+@pytest.fixture
+def login_as(db):
+    """login_as(user) → a fresh test client signed in as ``user`` (each call its own session)."""
+    from django.test import Client
+
+    def _login(user, **client_kwargs):
+        client = Client(**client_kwargs)
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def bearer(db):
+    """bearer(user) → request headers carrying a newly issued API token of ``user``."""
+    from lianxin.accounts.services import api_token_create
+
+    def _headers(user) -> dict[str, str]:
+        _token, raw = api_token_create(user=user, name="tests")
+        return {"Authorization": f"Bearer {raw}"}
+
+    return _headers

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "lianxin.people",
     "lianxin.accounts",
     "lianxin.reports",
+    "lianxin.demo",
 ]
 
 MIDDLEWARE = [
@@ -64,7 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "lianxin.core.audit.AuditlogMiddleware",
     "lianxin.accounts.middleware.PasswordChangeRequiredMiddleware",
     # AxesMiddleware must be last: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
@@ -147,6 +148,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
+        # Bootstrap draws checkboxes, select arrows and the menu icon as inline data: SVGs.
+        "img-src": ["'self'", "data:"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
     }
@@ -182,5 +185,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LIANXIN_LOG_LEVEL", "INFO")},
     # Request bodies and query strings may carry personal data: never log them.
-    "loggers": {"django.request": {"level": "ERROR"}, "django.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        # Logins are recorded as security events; axes' own INFO lines would only duplicate them.
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -67,6 +67,12 @@ def audit_access(*, instance, actor, what: str) -> LogEntry:
         )
 
 
+def audit_batch(*, instance, actor, changes: dict) -> LogEntry:
+    """One audit entry for a batch write (rows inserted together), recorded on the object that owns them."""
+    with acting_as(actor):
+        return LogEntry.objects.log_create(instance, action=LogEntry.Action.UPDATE, changes=changes, force_log=True)
+
+
 def roles_sync() -> None:
     """Create or update one group per role with exactly that role's permissions."""
     for role, codenames in ROLE_PERMISSIONS.items():

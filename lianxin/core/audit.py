@@ -4,6 +4,27 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from auditlog.context import auditlog_value, set_actor
+from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
+
+
+@contextmanager
+def _restoring_context() -> Iterator[None]:
+    # auditlog leaves its context variable set when its block ends (only the signal receiver is
+    # disconnected), so a later write in the same thread would mistake the dead context for a live
+    # one and lose its actor. Put back whatever was there before.
+    token = auditlog_value.set(None)
+    try:
+        yield
+    finally:
+        auditlog_value.reset(token)
+
+
+class AuditlogMiddleware(BaseAuditlogMiddleware):
+    """auditlog's middleware (actor and client address of the request), with the context ending with the request."""
+
+    def __call__(self, request):
+        with _restoring_context():
+            return super().__call__(request)
 
 
 @contextmanager
@@ -14,12 +35,9 @@ def acting_as(actor) -> Iterator[None]:
     client address; we only fill in the actor (token-authenticated API calls have
     none at middleware time). Outside a request we open a context of our own.
     """
-    try:
-        current = auditlog_value.get()
-    except LookupError:
-        current = None
+    current = auditlog_value.get(None)
     if current is None or "signal_duid" not in current:
-        with set_actor(actor):
+        with _restoring_context(), set_actor(actor):
             yield
         return
     previous = current.get("actor")
@@ -32,7 +50,4 @@ def acting_as(actor) -> Iterator[None]:
 
 def client_ip() -> str | None:
     """The client address the auditlog middleware recorded for this request, if any."""
-    try:
-        return auditlog_value.get().get("remote_addr")
-    except LookupError:
-        return None
+    return (auditlog_value.get(None) or {}).get("remote_addr")

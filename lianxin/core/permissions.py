@@ -24,12 +24,21 @@ def view_permission(model: type[Model]) -> str:
     return f"{model._meta.app_label}.view_{model._meta.model_name}"
 
 
-def scope_to_user(qs: QuerySet[M], user) -> QuerySet[M]:
-    """Rows of ``qs`` that ``user`` may see: the view permission, then the region or enterprise subtree."""
+DASHBOARD_PERMISSION = "accounts.view_dashboard"
+
+
+def scope_to_user(qs: QuerySet[M], user, *, aggregate: bool = False) -> QuerySet[M]:
+    """Rows of ``qs`` that ``user`` may see: the view permission, then the region or enterprise subtree.
+
+    ``aggregate=True`` is for counts and sums on dashboards: the dashboard permission stands in for
+    the model's view permission (a county viewer may count people without reading their records),
+    while the jurisdiction still applies. Never pass it for a query whose rows reach the user.
+    """
     model = qs.model
     if user is None or not user.is_authenticated or not user.is_active:
         return qs.none()
-    if not user.has_perm(view_permission(model)):
+    needed = DASHBOARD_PERMISSION if aggregate else view_permission(model)
+    if not user.has_perm(needed):
         return qs.none()
     if user.is_superuser:
         return qs

@@ -31,9 +31,9 @@ def indicator_list(*, user, enterprise: Enterprise | None = None) -> QuerySet[En
     return qs.filter(enterprise=enterprise) if enterprise else qs
 
 
-def indicator_totals(*, user, year: int | None = None, in_park_only: bool = True) -> dict:
+def indicator_totals(*, user, year: int | None = None, in_park_only: bool = True, aggregate: bool = False) -> dict:
     """Sum of output value, tax and jobs over the enterprises in scope, for ``year`` (default: the latest year)."""
-    qs = scope_to_user(EnterpriseIndicator.objects.all(), user)
+    qs = scope_to_user(EnterpriseIndicator.objects.all(), user, aggregate=aggregate)
     if in_park_only:
         qs = qs.filter(enterprise__in_park=True)
     year = year or qs.aggregate(y=Max("year"))["y"]

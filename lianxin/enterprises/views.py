@@ -14,6 +14,7 @@ from .models import Enterprise, Project
 
 
 @login_required
+@permission_required("enterprises.view_enterprise", raise_exception=True)
 def enterprise_list(request):
     qs = selectors.enterprise_list(
         user=request.user, q=request.GET.get("q", ""), industry=request.GET.get("industry", "")
@@ -105,6 +106,7 @@ def indicator_record(request, pk: int):
 
 
 @login_required
+@permission_required("enterprises.view_project", raise_exception=True)
 def project_list(request):
     qs = selectors.project_list(user=request.user, status=request.GET.get("status", ""), q=request.GET.get("q", ""))
     return render(

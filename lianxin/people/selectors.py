@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from lianxin.core.permissions import get_scoped_or_404, scope_to_user
 
@@ -48,4 +48,11 @@ def person_get(*, user, pk: int) -> Person:
 
 
 def household_members(*, household: Household) -> QuerySet[Person]:
-    return household.members.order_by("relation", "birth_date")
+    """Members in the order of a household register (户口簿): the head, spouse, children, … then by age."""
+    # Relation values sort alphabetically as "child" < "head"; rank them in the order the choices declare.
+    rank = Case(
+        *(When(relation=value, then=Value(i)) for i, value in enumerate(Person.Relation.values)),
+        default=Value(len(Person.Relation.values)),
+        output_field=IntegerField(),
+    )
+    return household.members.order_by(rank, "birth_date", "pk")

@@ -3,7 +3,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from lianxin.accounts.models import SecurityEvent
-from lianxin.accounts.services import audit_access, security_event_record
+from lianxin.accounts.services import audit_access, audit_batch, security_event_record
 from lianxin.core import crypto
 from lianxin.core.audit import acting_as
 from lianxin.core.errors import DomainError
@@ -26,7 +26,9 @@ def household_create(*, village_group: Region, number: str = "", address: str = 
     if village_group.level != Region.Level.VILLAGE_GROUP:
         raise DomainError(_("户必须登记在村民小组下"), field="village_group")
     household = Household(village_group=village_group, number=number.strip(), address=address.strip())
-    household.full_clean()
+    household.full_clean(exclude=["village_group"])  # the group instance is in hand; no lookup needed
+    if household.number and Household.objects.filter(village_group=village_group, number=household.number).exists():
+        raise ValidationError({"number": _("本村民小组已有户编号%(number)s") % {"number": household.number}})
     with transaction.atomic(), acting_as(actor):
         household.save()
     return household
@@ -40,13 +42,13 @@ def household_update(*, household: Household, number: str, address: str, actor=N
     return household
 
 
-def _set_resident_id(person: Person, value: str) -> None:
+def _set_resident_id(person: Person, value: str, *, check_duplicate: bool = True) -> None:
     try:
         parsed = resident_id_parse(value)
     except ValidationError as exc:
         raise ValidationError({"resident_id": exc.messages}) from exc
     digest = resident_id_digest(parsed.number)
-    if Person.objects.filter(resident_id_digest=digest).exclude(pk=person.pk).exists():
+    if check_duplicate and Person.objects.filter(resident_id_digest=digest).exclude(pk=person.pk).exists():
         raise ValidationError({"resident_id": _("该身份证号码已登记,不能重复登记")})
     person.resident_id_ciphertext = crypto.encrypt(parsed.number, purpose=RESIDENT_ID_PURPOSE)
     person.resident_id_digest = digest
@@ -75,7 +77,13 @@ def _check_head(person: Person) -> None:
 
 
 def _save_person(person: Person, actor) -> Person:
-    person.full_clean(exclude=["resident_id_ciphertext", "phone_ciphertext"])
+    # Uniqueness (resident ID, one head per household) was checked above with clear messages and is
+    # enforced again by the database; full_clean need not repeat those queries.
+    person.full_clean(
+        exclude=["household", "resident_id_ciphertext", "phone_ciphertext"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     try:
         with transaction.atomic(), acting_as(actor):
             person.save()
@@ -100,6 +108,61 @@ def person_create(
     _set_phone(person, phone)
     _check_head(person)
     return _save_person(person, actor)
+
+
+def household_members_register(*, household: Household, members: list[dict], actor=None) -> list[Person]:
+    """Register a whole family at once (建户登记): every member is validated like ``person_create``, then all
+    are written in one statement with one audit entry on the household. Nothing is written if any member fails."""
+    people: list[Person] = []
+    seen: set[str] = set()
+    errors: dict[str, list[str]] = {}
+    for index, data in enumerate(members, start=1):
+        person = Person(
+            household=household,
+            name=name_normalize(data["name"]),
+            relation=data.get("relation", Person.Relation.OTHER),
+            ethnicity=data.get("ethnicity", "01"),
+        )
+        try:
+            _set_resident_id(person, data["resident_id"], check_duplicate=False)
+            _set_phone(person, data.get("phone"))
+            if person.resident_id_digest in seen:
+                raise ValidationError({"resident_id": _("同一户中身份证号码重复")})
+            person.full_clean(
+                exclude=["household", "resident_id_ciphertext", "phone_ciphertext"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as exc:
+            for field_name, messages in exc.message_dict.items():
+                errors.setdefault(field_name, []).extend(
+                    _("第%(n)d人:%(message)s") % {"n": index, "message": m} for m in messages
+                )
+            continue
+        seen.add(person.resident_id_digest)
+        people.append(person)
+    registered = set(
+        Person.objects.filter(resident_id_digest__in=[p.resident_id_digest for p in people]).values_list(
+            "resident_id_digest", flat=True
+        )
+    )
+    for person in people:
+        if person.resident_id_digest in registered:
+            errors.setdefault("resident_id", []).append(
+                _("%(name)s:该身份证号码已登记,不能重复登记") % {"name": person.name}
+            )
+    heads = [p for p in people if p.relation == Person.Relation.HEAD]
+    if len(heads) > 1 or (heads and household.members.filter(relation=Person.Relation.HEAD).exists()):
+        errors.setdefault("relation", []).append(_("该户已有户主,一户只能有一位户主"))
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic(), acting_as(actor):
+            Person.objects.bulk_create(people)
+            audit_batch(instance=household, actor=actor, changes={"members_registered": ["0", str(len(people))]})
+    except IntegrityError as exc:
+        raise ValidationError({"resident_id": _("该身份证号码已登记,不能重复登记")}) from exc
+    return people
 
 
 def person_update(

@@ -9,12 +9,14 @@ from lianxin.regions.selectors import village_group_choices
 
 from . import selectors, services
 from .forms import HouseholdForm, PersonForm, PersonSearchForm
+from .identity import resident_id_parse
 
 # Person searches (names, resident IDs) are kept in the session, not the URL, so they never reach access logs.
 SEARCH_SESSION_KEY = "people.person_search"
 
 
 @login_required
+@permission_required("people.view_household", raise_exception=True)
 def household_list(request):
     qs = selectors.household_list(
         user=request.user, village_group_id=request.GET.get("village_group") or None, q=request.GET.get("q", "")
@@ -76,7 +78,16 @@ def household_edit(request, pk: int):
     return render(request, "people/household_form.html", {"form": form, "household": household})
 
 
+def _search_box_text(q: str) -> str:
+    """What the search box shows for a stored search: a resident ID masked, so the full number never enters the page."""
+    try:
+        return resident_id_parse(q).masked
+    except ValidationError:
+        return q
+
+
 @login_required
+@permission_required("people.view_person", raise_exception=True)
 def person_list(request):
     if request.method == "POST":
         if "clear" in request.POST:
@@ -84,10 +95,14 @@ def person_list(request):
         else:
             form = PersonSearchForm(request.POST)
             if form.is_valid():
-                request.session[SEARCH_SESSION_KEY] = form.cleaned_data
+                search = form.cleaned_data
+                previous = request.session.get(SEARCH_SESSION_KEY, {}).get("q", "")
+                if previous and search["q"] == _search_box_text(previous):  # the masked ID sent back unchanged
+                    search["q"] = previous
+                request.session[SEARCH_SESSION_KEY] = search
         return redirect("people:person-list")
     search = request.session.get(SEARCH_SESSION_KEY, {})
-    form = PersonSearchForm(initial=search)
+    form = PersonSearchForm(initial={**search, "q": _search_box_text(search.get("q", ""))})
     qs = selectors.person_list(
         user=request.user,
         q=search.get("q", ""),

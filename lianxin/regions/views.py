@@ -1,4 +1,4 @@
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import render
 
 from . import selectors
@@ -6,6 +6,7 @@ from .models import Region
 
 
 @login_required
+@permission_required("regions.view_region", raise_exception=True)
 def region_list(request):
     qs = selectors.region_list(user=request.user, level=request.GET.get("level") or None, q=request.GET.get("q", ""))
     return render(

@@ -29,22 +29,22 @@ class ParkOverview:
 
 def park_overview(*, user) -> ParkOverview:
     """The park at a glance (园区概况), every figure computed from the ledgers within the user's scope."""
-    park = scope_to_user(Park.objects.select_related("township"), user).first()
-    villages = scope_to_user(Region.objects.filter(level=Region.Level.VILLAGE), user)
+    park = scope_to_user(Park.objects.select_related("township"), user, aggregate=True).first()
+    villages = scope_to_user(Region.objects.filter(level=Region.Level.VILLAGE), user, aggregate=True)
     if park is not None:
         villages = villages.filter(touched_by_parks=park)
     village_paths = list(villages.values_list("path", flat=True))
     group_filter = Q()
     for path in village_paths:
         group_filter |= Q(path__startswith=path)
-    groups = scope_to_user(Region.objects.filter(level=Region.Level.VILLAGE_GROUP), user)
+    groups = scope_to_user(Region.objects.filter(level=Region.Level.VILLAGE_GROUP), user, aggregate=True)
     groups = groups.filter(group_filter) if village_paths else groups.none()
     group_ids = list(groups.values_list("pk", flat=True))
-    people = scope_to_user(Person.objects.filter(household__village_group__in=group_ids), user)
-    households = scope_to_user(Household.objects.filter(village_group__in=group_ids), user)
-    enterprises = scope_to_user(Enterprise.objects.filter(in_park=True), user)
-    totals = indicator_totals(user=user)
-    projects = scope_to_user(Project.objects.all(), user).aggregate(
+    people = scope_to_user(Person.objects.filter(household__village_group__in=group_ids), user, aggregate=True)
+    households = scope_to_user(Household.objects.filter(village_group__in=group_ids), user, aggregate=True)
+    enterprises = scope_to_user(Enterprise.objects.filter(in_park=True), user, aggregate=True)
+    totals = indicator_totals(user=user, aggregate=True)
+    projects = scope_to_user(Project.objects.all(), user, aggregate=True).aggregate(
         total=Count("*"),
         under_construction=Count("pk", filter=Q(status=Project.Status.UNDER_CONSTRUCTION)),
         land_demand_mu=Sum("land_demand_mu"),
@@ -69,7 +69,7 @@ def park_overview(*, user) -> ParkOverview:
 def population_by_village_group(*, user) -> dict:
     """Persons per village group, for the overview chart."""
     rows = (
-        scope_to_user(Person.objects.all(), user)
+        scope_to_user(Person.objects.all(), user, aggregate=True)
         .values("household__village_group__parent__name", "household__village_group__name")
         .annotate(n=Count("*"))
         .order_by("household__village_group__parent__name", "household__village_group__name")
@@ -85,7 +85,7 @@ def population_by_village_group(*, user) -> dict:
 def output_by_enterprise(*, user, year: int | None) -> dict:
     """Output value (万元) per enterprise in the given year, largest first."""
     rows = (
-        scope_to_user(EnterpriseIndicator.objects.filter(year=year), user)
+        scope_to_user(EnterpriseIndicator.objects.filter(year=year), user, aggregate=True)
         .values("enterprise__name", "output_value")
         .order_by("-output_value")
     )

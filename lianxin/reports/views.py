@@ -8,7 +8,7 @@ from . import selectors
 def home(request):
     """The park overview (园区概况); roles without the dashboard permission see their own work entries only."""
     context = {}
-    if request.user.has_perm("accounts.view_dashboard") or request.user.scope_enterprise_id:
+    if request.user.has_perm("accounts.view_dashboard"):
         overview = selectors.park_overview(user=request.user)
         context = {
             "overview": overview,

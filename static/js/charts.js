@@ -9,7 +9,7 @@
     chart.setOption({
       color: ["#b71c1c"],
       grid: { left: 48, right: 16, top: 16, bottom: 72 },
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", renderMode: "richText" },  // richText: no inline styles under the CSP
       xAxis: { type: "category", data: data.labels, axisLabel: { rotate: 40, interval: 0, fontSize: 11 } },
       yAxis: { type: "value" },
       series: [{ type: el.dataset.chart || "bar", data: data.values }]

@@ -9,8 +9,8 @@ from lianxin.people.models import Household, Person
 from lianxin.people.services import household_create, person_create
 from lianxin.regions.models import Region
 
-# 532621 is a county code python-stdnum knows (used for birth-place validation) for births up to 2010.
-ADDRESS_CODE = "532621"
+# 532622 is a county code python-stdnum knows (birth-place validation) with no end date, so any birth year passes.
+ADDRESS_CODE = "532622"
 _sequence = itertools.count(1)
 
 

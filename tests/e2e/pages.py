@@ -1,0 +1,192 @@
+"""Page objects: what a cadre sees and does on each page, so tests read as the user's steps.
+
+Every page object wraps one Playwright ``Page`` whose browser context has the live server as its
+``base_url``; ``goto`` takes paths, not full addresses. Locators prefer what the user sees (roles,
+labels, Chinese text) and fall back to the ``data-testid`` hooks in the templates.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+
+class BasePage:
+    path = "/"
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    def goto(self, path: str | None = None):
+        self.page.goto(path or self.path)
+        return self
+
+    @property
+    def heading(self) -> Locator:
+        return self.page.locator("main h1").first
+
+    @property
+    def current_user(self) -> Locator:
+        return self.page.get_by_test_id("current-user")
+
+    @property
+    def nav_toggler(self) -> Locator:
+        return self.page.locator("button.navbar-toggler")
+
+    @property
+    def nav_menu(self) -> Locator:
+        return self.page.locator("#nav")
+
+    def nav_link(self, label: str) -> Locator:
+        return self.nav_menu.get_by_role("link", name=label, exact=True)
+
+    def html(self) -> str:
+        return self.page.content()
+
+    def horizontal_overflow_px(self) -> int:
+        """How far the page is wider than the viewport (0 = no sideways scrolling on a phone)."""
+        return self.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+    def screenshot(self, path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+class LoginPage(BasePage):
+    path = "/accounts/login/"
+
+    @property
+    def username(self) -> Locator:
+        return self.page.get_by_label("账号")
+
+    @property
+    def password(self) -> Locator:
+        return self.page.get_by_label("密码")
+
+    @property
+    def submit(self) -> Locator:
+        return self.page.locator("main form").get_by_role("button", name="登录")
+
+    @property
+    def error(self) -> Locator:
+        return self.page.locator("main .alert-danger")
+
+    def login(self, username: str, password: str) -> None:
+        self.username.fill(username)
+        self.password.fill(password)
+        self.submit.click()
+        self.page.wait_for_load_state()
+
+    def login_expecting_success(self, username: str, password: str) -> HomePage:
+        self.goto()
+        self.login(username, password)
+        home = HomePage(self.page)
+        expect(home.current_user).to_contain_text(username)
+        return home
+
+
+class LockedOutPage(BasePage):
+    @property
+    def message(self) -> Locator:
+        return self.page.locator("main .alert-danger")
+
+
+class HomePage(BasePage):
+    path = "/"
+
+    @property
+    def overview(self) -> Locator:
+        return self.page.get_by_test_id("overview")
+
+    def figure(self, name: str) -> Locator:
+        return self.page.locator(f'[data-figure="{name}"]')
+
+    @property
+    def charts(self) -> Locator:
+        return self.page.locator("[data-chart]")
+
+    def wait_for_charts(self) -> None:
+        """ECharts draws after load; every chart container ends up holding a <canvas>."""
+        count = self.charts.count()
+        for i in range(count):
+            expect(self.charts.nth(i).locator("canvas")).to_have_count(1)
+
+    def settle_charts(self) -> None:
+        """Let the bars finish growing (ECharts animates for 1 s) before a screenshot."""
+        self.wait_for_charts()
+        self.page.wait_for_timeout(1500)
+
+
+class PersonListPage(BasePage):
+    path = "/people/persons/"
+
+    @property
+    def query(self) -> Locator:
+        return self.page.get_by_placeholder("姓名或完整身份证号")
+
+    @property
+    def table(self) -> Locator:
+        return self.page.get_by_test_id("person-table")
+
+    @property
+    def rows(self) -> Locator:
+        return self.table.locator("tbody tr")
+
+    def row_for(self, name: str) -> Locator:
+        return self.rows.filter(has=self.page.get_by_role("link", name=name, exact=True))
+
+    def search(self, text: str) -> None:
+        self.query.fill(text)
+        self.page.get_by_role("button", name="查找").click()
+        self.page.wait_for_load_state()
+
+    def open(self, name: str) -> PersonDetailPage:
+        self.row_for(name).get_by_role("link", name=name, exact=True).click()
+        self.page.wait_for_load_state()
+        return PersonDetailPage(self.page)
+
+
+class PersonDetailPage(BasePage):
+    @staticmethod
+    def path_for(person_id: int) -> str:
+        return f"/people/persons/{person_id}/"
+
+    def goto_person(self, person_id: int):
+        return self.goto(self.path_for(person_id))
+
+    @property
+    def resident_id(self) -> Locator:
+        return self.page.get_by_test_id("resident-id")
+
+    @property
+    def reveal_button(self) -> Locator:
+        return self.page.get_by_role("button", name="查看完整号码")
+
+    @property
+    def reveal_recorded_badge(self) -> Locator:
+        return self.page.get_by_text("已记录查看")
+
+    def reveal(self) -> None:
+        """Click 查看完整号码 and wait for htmx to swap the masked number for the full one."""
+        with self.page.expect_response(re.compile(r"/people/persons/\d+/reveal/$")):
+            self.reveal_button.click()
+        expect(self.reveal_recorded_badge).to_be_visible()
+
+
+class EnterpriseListPage(BasePage):
+    path = "/enterprises/"
+
+    @property
+    def rows(self) -> Locator:
+        return self.page.locator("main table tbody tr")
+
+
+class AuditLogPage(BasePage):
+    path = "/accounts/audit/"
+
+    @property
+    def rows(self) -> Locator:
+        return self.page.locator("main table tbody tr")
