@@ -1,6 +1,7 @@
 """The one JSON API (django-ninja), OpenAPI at /api/docs. Each app contributes its router."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from lianxin.accounts.api import router as accounts_router
@@ -39,4 +40,5 @@ def validation_error(request, exc: ValidationError):
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc: PermissionDenied):
-    return api.create_response(request, {"message": str(exc) or "权限不足", "code": "permission_denied"}, status=403)
+    message = str(exc) or _("您的角色无权执行此操作")
+    return api.create_response(request, {"message": message, "code": "permission_denied"}, status=403)
