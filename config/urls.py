@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -12,5 +11,4 @@ urlpatterns = [
     path("enterprises/", include("lianxin.enterprises.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("admin/", admin.site.urls),
 ]

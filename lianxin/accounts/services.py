@@ -3,6 +3,7 @@ import secrets
 import string
 
 from auditlog.models import LogEntry
+from axes.utils import reset as axes_reset
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
@@ -224,4 +225,13 @@ def password_change(*, user: User, new_password: str) -> User:
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password"])
         security_event_record(kind=SecurityEvent.Kind.PASSWORD_CHANGED, user=user)
+    return user
+
+
+def user_unlock(*, user: User, actor) -> User:
+    """Lift a login lockout before its 15 minutes are over (the administrator has checked who is asking)."""
+    axes_reset(username=user.username)
+    security_event_record(
+        kind=SecurityEvent.Kind.PERMISSION_CHANGED, user=actor, detail={"account": user.username, "unlocked": True}
+    )
     return user

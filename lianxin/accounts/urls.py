@@ -13,6 +13,7 @@ urlpatterns = [
     path("users/", views.user_list, name="user-list"),
     path("users/new/", views.user_create, name="user-create"),
     path("users/<int:pk>/", views.user_edit, name="user-edit"),
+    path("users/<int:pk>/unlock/", views.user_unlock, name="user-unlock"),
     path("audit/", views.audit_list, name="audit-list"),
     path("security-events/", views.security_event_list, name="security-event-list"),
 ]

@@ -167,3 +167,13 @@ def security_event_list(request):
             "filters": querystring_without(request, "after", "before"),
         },
     )
+
+
+@login_required
+@permission_required("accounts.change_user", raise_exception=True)
+@require_POST
+def user_unlock(request, pk: int):
+    account = selectors.user_get(user=request.user, pk=pk)
+    services.user_unlock(user=account, actor=request.user)
+    messages.success(request, _("账号%(name)s已解除锁定") % {"name": account.username})
+    return redirect("accounts:user-edit", pk=account.pk)

@@ -44,5 +44,11 @@ class PersonSearchForm(StyledForm):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("姓名或完整身份证号"), "autocomplete": "off"}),
     )
-    village_group = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    village_group = forms.TypedChoiceField(label=_("村民小组"), coerce=int, required=False, empty_value=None)
     ethnicity = forms.ChoiceField(label=_("民族"), choices=[("", _("全部民族")), *Ethnicity.choices], required=False)
+
+    def __init__(self, *args, village_groups, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village_group"].choices = [("", _("全部村民小组"))] + [
+            (g.pk, f"{g.parent.name} / {g.name}") for g in village_groups
+        ]

@@ -93,7 +93,7 @@ def person_list(request):
         if "clear" in request.POST:
             request.session.pop(SEARCH_SESSION_KEY, None)
         else:
-            form = PersonSearchForm(request.POST)
+            form = PersonSearchForm(request.POST, village_groups=village_group_choices(user=request.user))
             if form.is_valid():
                 search = form.cleaned_data
                 previous = request.session.get(SEARCH_SESSION_KEY, {}).get("q", "")
@@ -112,7 +112,7 @@ def person_list(request):
     return render(
         request,
         "people/person_list.html",
-        {"page": page_from_request(request, qs), "form": form, "searching": bool(search.get("q")), "filters": ""},
+        {"page": page_from_request(request, qs), "form": form, "searching": any(search.values()), "filters": ""},
     )
 
 

@@ -94,6 +94,12 @@ class LockedOutPage(BasePage):
         return self.page.locator("main .alert-danger")
 
 
+class NotFoundPage(BasePage):
+    @property
+    def message(self) -> Locator:
+        return self.page.get_by_test_id("not-found")
+
+
 class HomePage(BasePage):
     path = "/"
 

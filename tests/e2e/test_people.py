@@ -10,7 +10,7 @@ from conftest import PASSWORD
 from lianxin.accounts.models import SecurityEvent
 from lianxin.people.tests import factories as people_factories
 
-from .pages import LoginPage, PersonDetailPage, PersonListPage
+from .pages import LoginPage, NotFoundPage, PersonDetailPage, PersonListPage
 
 pytestmark = pytest.mark.e2e
 
@@ -25,8 +25,8 @@ def test_village_cadre_finds_person_by_full_id_sees_it_masked_and_cannot_open_an
     # given: a resident of village A whose ID we know, and the cadre's browser recording every URL it asks for
     number = people_factories.resident_id(birth=date(1986, 9, 23))
     people_factories.person(household_a, name="王小明", resident_id=number, phone="13912345678")
-    requested_urls: list[str] = []
-    page.on("request", lambda request: requested_urls.append(request.url))
+    requests = []
+    page.on("request", requests.append)
     LoginPage(page).login_expecting_success(village_a_clerk.username, PASSWORD)
 
     # when: the cadre searches the person list by the full resident ID
@@ -34,8 +34,11 @@ def test_village_cadre_finds_person_by_full_id_sees_it_masked_and_cannot_open_an
     persons.search(number)
 
     # then: the search went by POST (never in a URL), and the row shows only the masked number
+    searches = [r for r in requests if r.method == "POST" and r.url.endswith(PersonListPage.path)]
+    assert len(searches) == 1
+    assert number in (searches[0].post_data or "")
     assert number not in page.url
-    assert all(number not in url for url in requested_urls), requested_urls
+    assert [r.url for r in requests if number in r.url] == []
     expect(persons.rows).to_have_count(1)
     row = persons.row_for("王小明")
     expect(row.locator(".masked-id")).to_have_text(_masked(number))
@@ -53,8 +56,8 @@ def test_village_cadre_finds_person_by_full_id_sees_it_masked_and_cannot_open_an
     # then: the 404 page, which says nothing about that person
     assert response is not None
     assert response.status == 404
-    expect(page.locator("main")).to_contain_text("页面不存在")
-    not_found = PersonDetailPage(page)
+    not_found = NotFoundPage(page)
+    expect(not_found.message).to_contain_text("页面不存在")
     assert person_b.name not in not_found.html()
     not_found.screenshot(artifacts / "desktop-404.png")
 

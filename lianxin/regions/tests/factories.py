@@ -9,7 +9,9 @@ _codes = itertools.count(1)
 
 
 def county(name: str = "示例县") -> Region:
-    return region_create(name=name, level=Region.Level.COUNTY, parent=None, stat_code=f"5326{next(_codes) % 100:02d}000000")
+    return region_create(
+        name=name, level=Region.Level.COUNTY, parent=None, stat_code=f"5326{next(_codes) % 100:02d}000000"
+    )
 
 
 def township(parent: Region, name: str = "示例镇") -> Region:
