@@ -26,7 +26,7 @@ def test_village_cadre_finds_person_by_full_id_sees_it_masked_and_cannot_open_an
     number = people_factories.resident_id(birth=date(1986, 9, 23))
     people_factories.person(household_a, name="王小明", resident_id=number, phone="13912345678")
     requests = []
-    page.on("request", requests.append)
+    page.on("request", lambda request: requests.append(request))
     LoginPage(page).login_expecting_success(village_a_clerk.username, PASSWORD)
 
     # when: the cadre searches the person list by the full resident ID
