@@ -6,12 +6,17 @@ village_a_clerk / village_b_clerk   village cadres, scope: their village
 outsider      an enterprise liaison of another enterprise: sees no people at all
 """
 
+from decimal import Decimal
+
 import pytest
 
 from lianxin.accounts.roles import Role
 from lianxin.accounts.services import user_create
+from lianxin.enterprises.models import Project
+from lianxin.enterprises.services import indicator_record, project_create
 from lianxin.enterprises.tests import factories as enterprise_factories
 from lianxin.people.tests import factories as people_factories
+from lianxin.regions.services import park_create
 from lianxin.regions.tests import factories as region_factories
 
 PASSWORD = "Lianxin-test-2026"
@@ -70,6 +75,60 @@ def person_a(household_a):
 @pytest.fixture
 def person_b(household_b):
     return people_factories.person(household_b, name="李秀英", male=False)
+
+
+@pytest.fixture
+def park(town, village_a, village_b, group_a1, group_a2, group_b1):
+    """示例工业园区 (45.57 km²): villages A (2 groups, 2 households, 3 people) and B (1 group, 1 household, 1 person) in the park; a third
+    village of the township outside it; two park enterprises and one outside the park, with two years of figures
+    and two projects (4,300.5 mu). Township totals for 2024: 10亿元 output, 1.2亿元 tax, 1,000 jobs."""
+    park = park_create(name="示例工业园区", township=town, area_km2=Decimal("45.57"), villages=[village_a, village_b])
+    home_a1, home_a2 = people_factories.household(group_a1), people_factories.household(group_a2)
+    people_factories.person(home_a1, name="王大山")
+    people_factories.person(home_a1, name="王小山")
+    people_factories.person(home_a2, name="赵四")
+    people_factories.person(people_factories.household(group_b1), name="李秀英")
+    outside = region_factories.village(town, "园外村")
+    people_factories.person(
+        people_factories.household(region_factories.village_group(outside, "园外一组")), name="园外人"
+    )
+
+    alumina = enterprise_factories.enterprise(town, name="示例铝业")
+    silicon = enterprise_factories.enterprise(town, name="示例硅业")
+    shop = enterprise_factories.enterprise(town, name="镇上商店", in_park=False)
+    for enterprise, output, tax, jobs, local in (
+        (alumina, "900000000", "100000000", 800, 500),
+        (silicon, "100000000", "20000000", 200, 150),
+        (shop, "1000000", "10000", 5, 5),
+    ):
+        indicator_record(
+            enterprise=enterprise,
+            year=2024,
+            output_value=Decimal(output),
+            tax_paid=Decimal(tax),
+            employees=jobs,
+            local_employees=local,
+        )
+    indicator_record(  # an older year: not summed with the latest
+        enterprise=alumina,
+        year=2023,
+        output_value=Decimal("700000000"),
+        tax_paid=Decimal("1"),
+        employees=1,
+        local_employees=1,
+    )
+    project_create(
+        enterprise=alumina,
+        name="80万吨/年氧化铝",
+        region=village_a,
+        land_demand_mu=Decimal("4000.50"),
+        investment=Decimal("3000000000"),
+        status=Project.Status.UNDER_CONSTRUCTION,
+    )
+    project_create(
+        enterprise=silicon, name="工业硅", region=town, land_demand_mu=Decimal("300"), investment=Decimal("1")
+    )
+    return park
 
 
 @pytest.fixture

@@ -13,5 +13,19 @@ class AccountsConfig(AppConfig):
 
         from . import models, receivers  # noqa: F401  (login/logout security events)
 
-        auditlog.register(models.User, exclude_fields=["password", "last_login"], m2m_fields={"groups"})
+        # The role field says which group an account is in; the password hash never enters the trail.
+        auditlog.register(
+            models.User,
+            include_fields=[
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "role",
+                "scope_region",
+                "scope_enterprise",
+                "is_active",
+                "must_change_password",
+            ],
+        )
         post_migrate.connect(receivers.sync_roles_after_migrate, sender=self)

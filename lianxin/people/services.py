@@ -87,7 +87,8 @@ def _save_person(person: Person, actor) -> Person:
     try:
         with transaction.atomic(), acting_as(actor):
             person.save()
-    except IntegrityError as exc:  # a concurrent registration of the same ID
+    except IntegrityError as exc:  # a concurrent write got there first: say which rule it broke
+        _check_head(person)
         raise ValidationError({"resident_id": _("该身份证号码已登记,不能重复登记")}) from exc
     return person
 

@@ -102,7 +102,10 @@ def person_list(request):
                 request.session[SEARCH_SESSION_KEY] = search
         return redirect("people:person-list")
     search = request.session.get(SEARCH_SESSION_KEY, {})
-    form = PersonSearchForm(initial={**search, "q": _search_box_text(search.get("q", ""))})
+    form = PersonSearchForm(
+        initial={**search, "q": _search_box_text(search.get("q", ""))},
+        village_groups=village_group_choices(user=request.user),
+    )
     qs = selectors.person_list(
         user=request.user,
         q=search.get("q", ""),

@@ -7,8 +7,11 @@ skipped (with the reason) when it is missing. Each test gets a fresh browser con
 Two things differ from ordinary tests:
 
 * The live server runs in another thread, so data must be committed: ``e2e_db`` requests
-  ``transactional_db`` (and the live server) and must come *before* the cast fixtures
-  (``town_admin``, ``person_a``…) in a test's arguments.
+  ``transactional_db`` and the live server. List it first in a test's arguments; the cast fixtures
+  (``town_admin``, ``person_a``…) then write committed rows (pytest-django turns their ``db`` into
+  ``transactional_db`` whenever the latter is in the test's fixture closure).
+* ``transactional_db`` empties the tables after each test, which the append-only triggers on
+  security events refuse; ``e2e_db`` lifts them for that flush and puts them back.
 * Playwright's sync API keeps an asyncio loop running in the test thread, which makes Django refuse
   ORM calls there (SynchronousOnlyOperation). While e2e tests run, DJANGO_ALLOW_ASYNC_UNSAFE is set;
   only the test thread and the live server touch the database, never concurrently with one request.
@@ -26,6 +29,14 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from lianxin.enterprises.models import Project
+from lianxin.enterprises.services import indicator_record, project_create
+from lianxin.enterprises.tests import factories as enterprise_factories
+from lianxin.people.tests import factories as people_factories
+from lianxin.regions.services import park_create
+
+from .pages import DESKTOP
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -36,8 +47,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
 SKIP_REASON = f"{CHROMIUM} is missing; as root run: apt-get install -y chromium fonts-noto-cjk"
 
 # The migration that makes security events append-only; its SQL is reused to lift and restore the guard.
@@ -141,13 +150,7 @@ def artifacts() -> Path:
 @pytest.fixture
 def park_data(e2e_db, town, village_a, village_b, group_a1, group_a2, group_b1, household_a, household_b):
     """A small park that fills every home-page figure and both charts: people in three village groups,
-    enterprises with this year's indicators (one outside the park), a project under construction."""
-    from lianxin.enterprises.models import Project
-    from lianxin.enterprises.services import indicator_record, project_create
-    from lianxin.enterprises.tests import factories as enterprise_factories
-    from lianxin.people.tests import factories as people_factories
-    from lianxin.regions.services import park_create
-
+    enterprises with last year's indicators (one outside the park), a project under construction."""
     park_create(name="示例工业园区", township=town, area_km2=Decimal("45.57"), villages=[village_a, village_b])
     names = ["赵建国", "钱桂芬", "孙志强", "周丽华", "吴海涛", "郑春梅", "冯德顺", "陈玉兰"]
     groups = [household_a, people_factories.household(group_a2), household_b]

@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, Response, expect
+
+DESKTOP = {"width": 1366, "height": 900}  # the township office's laptops
+PHONE = {"width": 390, "height": 844}  # a cadre's phone in the village
 
 
 class BasePage:
@@ -18,9 +21,10 @@ class BasePage:
 
     def __init__(self, page: Page) -> None:
         self.page = page
+        self.response: Response | None = None
 
     def goto(self, path: str | None = None):
-        self.page.goto(path or self.path)
+        self.response = self.page.goto(path or self.path)
         return self
 
     @property
@@ -38,6 +42,11 @@ class BasePage:
     @property
     def nav_menu(self) -> Locator:
         return self.page.locator("#nav")
+
+    def open_menu(self) -> None:
+        """Tap the phone menu button and wait for Bootstrap's collapse to finish opening."""
+        self.nav_toggler.tap()
+        expect(self.nav_menu).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
 
     def nav_link(self, label: str) -> Locator:
         return self.nav_menu.get_by_role("link", name=label, exact=True)
@@ -119,6 +128,13 @@ class HomePage(BasePage):
         count = self.charts.count()
         for i in range(count):
             expect(self.charts.nth(i).locator("canvas")).to_have_count(1)
+
+    def hover_first_bar(self) -> None:
+        """Point at the first chart's bars so ECharts draws its tooltip."""
+        box = self.charts.first.bounding_box()
+        assert box is not None
+        self.page.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.6)
+        self.page.wait_for_timeout(300)
 
     def settle_charts(self) -> None:
         """Let the bars finish growing (ECharts animates for 1 s) before a screenshot."""

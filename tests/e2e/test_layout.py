@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 
 from conftest import PASSWORD
 
-from .conftest import DESKTOP, PHONE
-from .pages import AuditLogPage, EnterpriseListPage, HomePage, LoginPage, PersonListPage
+from .pages import DESKTOP, PHONE, AuditLogPage, EnterpriseListPage, HomePage, LoginPage, PersonListPage
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +22,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
-def test_phone_menu_collapses_into_the_toggler_and_opens_when_tapped(e2e_db, new_page, town_admin):
+def test_phone_menu_collapses_into_the_toggler_and_opens_when_tapped(e2e_db, new_page, artifacts, town_admin):
     # given: a township leader on a phone
     page = new_page(PHONE, has_touch=True, is_mobile=True)
     home = LoginPage(page).login_expecting_success(town_admin.username, PASSWORD)
@@ -31,11 +30,12 @@ def test_phone_menu_collapses_into_the_toggler_and_opens_when_tapped(e2e_db, new
     expect(home.nav_link("人口")).to_be_hidden()
 
     # when: the menu button is tapped
-    home.nav_toggler.tap()
+    home.open_menu()
 
     # then: the menu opens and leads to the pages
     expect(home.nav_link("人口")).to_be_visible()
     expect(home.nav_toggler).to_have_attribute("aria-expanded", "true")
+    home.screenshot(artifacts / "phone-menu-open.png")
     home.nav_link("人口").tap()
     expect(page).to_have_url(re.compile(r"/people/persons/$"))
     expect(PersonListPage(page).heading).to_have_text("人口台账")
@@ -60,8 +60,10 @@ def test_main_pages_raise_no_csp_violations_and_draw_the_charts(e2e_db, page, pa
 
     # when / then: each page loads clean
     home = HomePage(page).goto()
+    assert "default-src 'self'" in home.response.headers.get("content-security-policy", "")
     expect(home.charts).to_have_count(2)
     home.wait_for_charts()
+    home.hover_first_bar()  # the tooltip is where inline styles would appear
     expect(home.figure("enterprises")).to_have_text("5")
     violations = page.evaluate("window.__cspViolations")
     persons = PersonListPage(page).goto()

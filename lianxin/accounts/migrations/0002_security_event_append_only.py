@@ -29,7 +29,8 @@ POSTGRES_BACKWARD = [
 def _run(statements_by_vendor):
     def run(apps, schema_editor):
         for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
+            # params=None: the PL/pgSQL body's RAISE '%' is SQL, not a placeholder to interpolate.
+            schema_editor.execute(statement, params=None)
 
     return run
 

@@ -14,8 +14,9 @@ from django.test import override_settings
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 CATALOGUE = BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
-# The directories `make messages` ignores, plus what is never source.
-NOT_SOURCE = [".git", ".venv", "node_modules", "static", "staticfiles", "var", "__pycache__", ".pytest_cache"]
+# The directories `make messages` ignores, plus caches and test output that hold no source.
+NOT_SOURCE = [".venv", "node_modules", "static", "staticfiles", "var"]
+NOT_SOURCE += [".git", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis", "test-artifacts"]
 
 
 def _catalogue() -> polib.POFile:

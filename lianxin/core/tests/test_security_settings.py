@@ -6,11 +6,13 @@ import secrets
 import string
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 
@@ -42,13 +44,34 @@ def test_idle_sessions_end_after_30_minutes():
     assert settings.SESSION_COOKIE_HTTPONLY is True
 
 
-def test_each_request_extends_the_session(login_as, village_a_clerk):
+def _session_row(browser):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=browser.session.session_key)
+
+
+def test_each_request_restarts_the_idle_clock(login_as, village_a_clerk):
     browser = login_as(village_a_clerk)
+    row = _session_row(browser)
+    row.expire_date = timezone.now() + timedelta(minutes=1)  # 29 minutes idle
+    row.save()
+
+    assert browser.get(reverse("reports:home")).status_code == 200
+
+    remaining = _session_row(browser).expire_date - timezone.now()
+    assert timedelta(minutes=29) < remaining <= timedelta(minutes=30)
+
+
+def test_idle_session_is_logged_out(login_as, village_a_clerk):
+    browser = login_as(village_a_clerk)
+    row = _session_row(browser)
+    row.expire_date = timezone.now() - timedelta(seconds=1)  # 30 minutes idle
+    row.save()
 
     response = browser.get(reverse("reports:home"))
 
-    assert settings.SESSION_COOKIE_NAME in response.cookies
-    assert 1790 <= browser.session.get_expiry_age() <= 1800
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
 
 
 def _random_secret(length: int = 60) -> str:

@@ -62,3 +62,21 @@ def test_bad_credit_code_is_refused_with_a_chinese_reason(typed, message):
 
     assert message in refused.value.messages[0]
     assert "统一社会信用代码" in refused.value.messages[0]
+
+
+def test_codes_of_village_collectives_with_letter_prefix_are_accepted():
+    # given a village collective economic organisation's code (registering authority N, type 2)
+    body = "N2532622MA6K00001"
+    code = body + uscc.calc_check_digit(body)
+
+    # then it is valid, while the same code with a wrong check character is not
+    assert credit_code_normalize(code.lower()) == code
+    wrong = body + ("0" if code[-1] != "0" else "1")
+    with pytest.raises(ValidationError, match="校验位"):
+        credit_code_normalize(wrong)
+
+
+def test_division_code_positions_must_be_digits():
+    body = "91A32622MA6K00001"
+    with pytest.raises(ValidationError, match="行政区划代码"):
+        credit_code_normalize(body + uscc.calc_check_digit(body))

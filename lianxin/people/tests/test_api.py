@@ -90,7 +90,8 @@ def test_person_list_pages_with_the_next_cursor(client, bearer, town_admin, hous
     second = client.get(f"/api/people/persons?after={first['next_cursor']}", headers=headers).json()
 
     ids = [p["id"] for p in first["items"] + second["items"]]
-    assert len(first["items"]) == 50 and len(second["items"]) == 3
+    assert len(first["items"]) == 50
+    assert len(second["items"]) == 3
     assert second["next_cursor"] is None
     assert ids == sorted((p.pk for p in everyone), reverse=True)
 

@@ -1,0 +1,38 @@
+"""The home page: the park overview for roles with the dashboard permission, a welcome for the others."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+
+def _figure(html: str, name: str) -> str:
+    return re.search(rf'data-figure="{name}">([^<]*)<', html).group(1)
+
+
+def test_township_leader_sees_the_park_figures(login_as, town_admin, park):
+    html = login_as(town_admin).get(reverse("reports:home")).content.decode()
+
+    assert "示例工业园区" in html
+    assert _figure(html, "population") == "4"
+    assert _figure(html, "enterprises") == "2"
+    assert _figure(html, "output_value") == "10亿元"
+    assert _figure(html, "tax_paid") == "1.2亿元"
+
+
+def test_village_cadre_sees_figures_of_their_village_only(login_as, village_a_clerk, park):
+    html = login_as(village_a_clerk).get(reverse("reports:home")).content.decode()
+
+    assert (_figure(html, "villages"), _figure(html, "population")) == ("1", "3")
+    assert "李秀英" not in html
+
+
+@pytest.mark.parametrize("role", ["outsider", "system_admin"])
+def test_roles_without_the_dashboard_get_a_welcome(request, login_as, role, park):
+    user = request.getfixturevalue(role)
+
+    response = login_as(user).get(reverse("reports:home"))
+
+    assert response.status_code == 200
+    assert "请从上方菜单进入您负责的工作" in response.content.decode()
+    assert 'data-figure="population"' not in response.content.decode()
