@@ -8,6 +8,7 @@ from lianxin.accounts.api import router as accounts_router
 from lianxin.accounts.auth import ActiveSessionAuth, ApiTokenAuth
 from lianxin.core.errors import DomainError
 from lianxin.enterprises.api import router as enterprises_router
+from lianxin.imports.api import router as imports_router
 from lianxin.people.api import router as people_router
 from lianxin.regions.api import router as regions_router
 
@@ -22,6 +23,7 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/regions/", regions_router)
 api.add_router("/people/", people_router)
 api.add_router("/enterprises/", enterprises_router)
+api.add_router("/imports/", imports_router)
 
 
 @api.exception_handler(DomainError)

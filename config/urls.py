@@ -9,6 +9,7 @@ urlpatterns = [
     path("regions/", include("lianxin.regions.urls")),
     path("people/", include("lianxin.people.urls")),
     path("enterprises/", include("lianxin.enterprises.urls")),
+    path("imports/", include("lianxin.imports.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

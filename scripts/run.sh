@@ -21,10 +21,15 @@ $PY manage.py migrate --noinput
 $PY manage.py collectstatic --noinput --verbosity 0
 $PY manage.py load_demo
 
-echo "Lianxin: serving on http://$HOST:$PORT/ (Ctrl-C stops)"
+# Background jobs (imports, reports) run in a database-backed worker: no extra server needed.
+$PY manage.py db_worker --queue-name default >var/worker.log 2>&1 &
+WORKER=$!
+trap 'kill "$WORKER" 2>/dev/null || true' EXIT INT TERM
+
+echo "Lianxin: serving on http://$HOST:$PORT/ (Ctrl-C stops; background worker log: var/worker.log)"
 # The access log records the path only: query strings (searches by name or resident ID) and
 # referrers may carry personal data, which must not reach the logs.
-exec .venv/bin/gunicorn config.wsgi:application \
+.venv/bin/gunicorn config.wsgi:application \
   --bind "$HOST:$PORT" \
   --workers "${WEB_CONCURRENCY:-2}" \
   --access-logfile - \

@@ -42,12 +42,15 @@ INSTALLED_APPS = [
     "axes",
     "auditlog",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "lianxin.core",
     "lianxin.regions",
     "lianxin.enterprises",
     "lianxin.people",
     "lianxin.accounts",
     "lianxin.reports",
+    "lianxin.imports",
     "lianxin.demo",
 ]
 
@@ -103,10 +106,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache carries import progress between the worker and the web processes: a file cache on
+# the embedded default (one machine, several processes), Redis when REDIS_URL is set.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
     }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": VAR_DIR / "cache"}
+    }
+
+# Background jobs (imports, later report generation): a database-backed queue needs no extra server
+# (`manage.py db_worker`); LIANXIN_TASK_BACKEND=rq runs them on RQ workers over Redis (`manage.py rqworker`).
+if os.environ.get("LIANXIN_TASK_BACKEND") == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -179,6 +197,10 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 LIANXIN_TOWNSHIP_NAME = os.environ.get("LIANXIN_TOWNSHIP_NAME", "")
 LIANXIN_PAGE_SIZE = 50
+# Ledger uploads: the file is streamed to disk, never held in memory.
+LIANXIN_IMPORT_MAX_BYTES = int(os.environ.get("LIANXIN_IMPORT_MAX_MB", "200")) * 2**20
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
 
 LOGGING = {
     "version": 1,

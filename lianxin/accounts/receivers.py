@@ -46,7 +46,13 @@ def on_locked_out(sender, request, username, ip_address, **kwargs) -> None:
     security_event_record(kind=SecurityEvent.Kind.LOCKOUT, username=username or "", ip_address=ip_address)
 
 
-def sync_roles_after_migrate(sender, **kwargs) -> None:
+def sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
     from .services import roles_sync
 
+    # Apps listed after accounts have not had their permissions created yet at this point.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
     roles_sync()

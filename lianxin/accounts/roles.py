@@ -40,6 +40,7 @@ ENTERPRISE_EDIT = [
 PEOPLE_READ = ["people.view_household", "people.view_person"]
 PEOPLE_EDIT = ["people.add_household", "people.change_household", "people.add_person", "people.change_person"]
 DASHBOARD = ["accounts.view_dashboard"]
+IMPORTS = ["imports.view_importbatch", "imports.add_importbatch"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.TOWNSHIP_LEADER: [*DASHBOARD, *REGION_READ, *ENTERPRISE_READ, *PEOPLE_READ, "people.reveal_resident_id"],
@@ -50,9 +51,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *ENTERPRISE_EDIT,
         *PEOPLE_READ,
         *PEOPLE_EDIT,
+        *IMPORTS,
         "people.reveal_resident_id",
     ],
-    Role.VILLAGE_CADRE: [*DASHBOARD, *REGION_READ, *PEOPLE_READ, *PEOPLE_EDIT],
+    Role.VILLAGE_CADRE: [*DASHBOARD, *REGION_READ, *PEOPLE_READ, *PEOPLE_EDIT, *IMPORTS],
     Role.PARTY_OFFICER: [*DASHBOARD, *REGION_READ, *PEOPLE_READ],
     Role.POLICE_LIAISON: [*DASHBOARD, *REGION_READ, *PEOPLE_READ, "people.reveal_resident_id"],
     Role.ENTERPRISE_LIAISON: [
@@ -76,6 +78,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.change_user",
         "accounts.view_audit_trail",
         "accounts.view_securityevent",
+        *IMPORTS,
+        "imports.undo_importbatch",
     ],
 }
 

@@ -10,6 +10,7 @@ NAVIGATION = [
     (_("人口"), "people:person-list", "people.view_person"),
     (_("企业"), "enterprises:enterprise-list", "enterprises.view_enterprise"),
     (_("项目"), "enterprises:project-list", "enterprises.view_project"),
+    (_("导入"), "imports:batch-list", "imports.view_importbatch"),
     (_("审计日志"), "accounts:audit-list", "accounts.view_audit_trail"),
     (_("安全事件"), "accounts:security-event-list", "accounts.view_securityevent"),
     (_("账号"), "accounts:user-list", "accounts.view_user"),

@@ -5,7 +5,7 @@ find and de-duplicate exact values (a full resident ID) without storing them in 
 """
 
 import base64
-import hashlib
+import functools
 import hmac
 import os
 
@@ -16,15 +16,27 @@ _VERSION = b"\x01"
 
 
 def _key(setting: str) -> bytes:
-    key = base64.b64decode(getattr(settings, setting))
+    return _decoded_key(setting, getattr(settings, setting))
+
+
+# Cached by the setting's value, so a changed setting (tests, key rotation) takes effect at once.
+@functools.lru_cache(maxsize=8)
+def _decoded_key(setting: str, encoded: str) -> bytes:
+    key = base64.b64decode(encoded)
     if len(key) != 32:
         raise ValueError(f"{setting} must be 32 bytes, base64-encoded")
     return key
 
 
+@functools.lru_cache(maxsize=8)
+def _aead(key: bytes) -> AESGCM:
+    """One AESGCM object per key: it holds only the key and is safe to share (each call takes its own nonce)."""
+    return AESGCM(key)
+
+
 def encrypt(plaintext: str, *, purpose: str) -> bytes:
     nonce = os.urandom(12)
-    sealed = AESGCM(_key("FIELD_ENCRYPTION_KEY")).encrypt(nonce, plaintext.encode(), purpose.encode())
+    sealed = _aead(_key("FIELD_ENCRYPTION_KEY")).encrypt(nonce, plaintext.encode(), purpose.encode())
     return _VERSION + nonce + sealed
 
 
@@ -33,9 +45,9 @@ def decrypt(token: bytes, *, purpose: str) -> str:
     if token[:1] != _VERSION:
         raise ValueError("unknown ciphertext version")
     nonce, sealed = token[1:13], token[13:]
-    return AESGCM(_key("FIELD_ENCRYPTION_KEY")).decrypt(nonce, sealed, purpose.encode()).decode()
+    return _aead(_key("FIELD_ENCRYPTION_KEY")).decrypt(nonce, sealed, purpose.encode()).decode()
 
 
 def blind_index(value: str, *, purpose: str) -> str:
     """A keyed digest of the exact value; the purpose keeps indexes of different fields apart."""
-    return hmac.new(_key("BLIND_INDEX_KEY"), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_key("BLIND_INDEX_KEY"), f"{purpose}:{value}".encode(), "sha256").hex()

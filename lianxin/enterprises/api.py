@@ -1,7 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from lianxin.core.api import PageOut, page_out
 from lianxin.core.pagination import keyset_page
@@ -94,7 +94,7 @@ def enterprise_detail(request, enterprise_id: int):
 @router.post("/enterprises", response={201: EnterpriseOut})
 def enterprise_create(request, payload: EnterpriseIn):
     require_perm(request.user, "enterprises.add_enterprise")
-    return 201, services.enterprise_create(actor=request.user, **_enterprise_fields(request, payload))
+    return Status(201, services.enterprise_create(actor=request.user, **_enterprise_fields(request, payload)))
 
 
 @router.put("/enterprises/{enterprise_id}", response=EnterpriseOut)
@@ -134,4 +134,4 @@ def project_create(request, payload: ProjectIn):
     data = payload.dict(exclude={"enterprise_id", "region_id"})
     data["enterprise"] = selectors.enterprise_get(user=request.user, pk=payload.enterprise_id)
     data["region"] = region_get(user=request.user, pk=payload.region_id)
-    return 201, services.project_create(actor=request.user, **data)
+    return Status(201, services.project_create(actor=request.user, **data))

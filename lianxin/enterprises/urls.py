@@ -6,6 +6,7 @@ app_name = "enterprises"
 urlpatterns = [
     path("", views.enterprise_list, name="enterprise-list"),
     path("new/", views.enterprise_create, name="enterprise-create"),
+    path("export/", views.enterprise_export, name="enterprise-export"),
     path("<int:pk>/", views.enterprise_detail, name="enterprise-detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="enterprise-edit"),
     path("<int:pk>/indicators/", views.indicator_record, name="indicator-record"),

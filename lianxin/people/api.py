@@ -1,6 +1,6 @@
 from datetime import date
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from lianxin.core.api import PageOut, page_out
 from lianxin.core.pagination import keyset_page
@@ -102,7 +102,7 @@ def household_create(request, payload: HouseholdIn):
     household = services.household_create(
         village_group=group, number=payload.number, address=payload.address, actor=request.user
     )
-    return 201, _household_out(household)
+    return Status(201, _household_out(household))
 
 
 @router.get("/persons", response=PageOut[PersonOut])
@@ -132,7 +132,7 @@ def person_create(request, payload: PersonIn):
     require_perm(request.user, "people.add_person")
     household = selectors.household_get(user=request.user, pk=payload.household_id)
     data = payload.dict(exclude={"household_id"})
-    return 201, services.person_create(household=household, actor=request.user, **data)
+    return Status(201, services.person_create(household=household, actor=request.user, **data))
 
 
 @router.put("/persons/{person_id}", response=PersonOut)

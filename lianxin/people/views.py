@@ -1,10 +1,13 @@
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from lianxin.core.errors import DomainError
 from lianxin.core.web import add_service_errors, page_from_request, querystring_without
+from lianxin.imports.xlsx import ExportColumn, export_response, title_prefix
 from lianxin.regions.selectors import village_group_choices
 
 from . import selectors, services
@@ -29,6 +32,36 @@ def household_list(request):
             "filters": querystring_without(request, "after", "before"),
             "village_groups": village_group_choices(user=request.user),
         },
+    )
+
+
+@login_required
+@permission_required("people.view_household", raise_exception=True)
+@require_GET
+def household_export(request):
+    """The household list as .xlsx: every row the list shows under the same filters, newest first."""
+    group, q = request.GET.get("village_group") or None, request.GET.get("q", "")
+    qs = selectors.household_list(user=request.user, village_group_id=group, q=q).order_by("-pk")
+    columns = [
+        ExportColumn(_("户编号")),
+        ExportColumn(_("村委会")),
+        ExportColumn(_("村民小组")),
+        ExportColumn(_("住址")),
+        ExportColumn(_("人数"), "int", total=True),
+    ]
+    rows = (
+        (h.number, h.village_group.parent.name, h.village_group.name, h.address, h.member_count)
+        for h in qs.iterator(chunk_size=2000)
+    )
+    return export_response(
+        request,
+        list_key="households",
+        title=title_prefix(request.user) + _("户籍台账"),
+        columns=columns,
+        rows=rows,
+        filters={"village_group": group, "search": bool(q.strip())},  # never the search text
+        back=f"{reverse('people:household-list')}?{request.GET.urlencode()}",
+        count_unit=_("户"),
     )
 
 
@@ -116,6 +149,62 @@ def person_list(request):
         request,
         "people/person_list.html",
         {"page": page_from_request(request, qs), "form": form, "searching": any(search.values()), "filters": ""},
+    )
+
+
+@login_required
+@permission_required("people.view_person", raise_exception=True)
+@require_GET
+def person_export(request):
+    """The person list as .xlsx under the search kept in the session; IDs and phones stay masked."""
+    search = request.session.get(SEARCH_SESSION_KEY, {})
+    qs = selectors.person_list(
+        user=request.user,
+        q=search.get("q", ""),
+        village_group_id=search.get("village_group"),
+        ethnicity=search.get("ethnicity", ""),
+    )
+    columns = [
+        ExportColumn(_("村委会")),
+        ExportColumn(_("村民小组")),
+        ExportColumn(_("户编号")),
+        ExportColumn(_("姓名"), "name"),
+        ExportColumn(_("身份证号码"), "resident_id"),
+        ExportColumn(_("性别"), "choice"),
+        ExportColumn(_("出生日期"), "date"),
+        ExportColumn(_("民族"), "choice"),
+        ExportColumn(_("与户主关系"), "choice"),
+        ExportColumn(_("手机号码"), "phone"),
+    ]
+    rows = (
+        (
+            p.household.village_group.parent.name,
+            p.household.village_group.name,
+            p.household.number,
+            p.name,
+            p.resident_id_masked,
+            p.get_gender_display(),
+            p.birth_date,
+            p.get_ethnicity_display(),
+            p.get_relation_display(),
+            p.phone_masked,
+        )
+        for p in qs.defer("resident_id_ciphertext", "phone_ciphertext").order_by("-pk").iterator(chunk_size=2000)
+    )
+    return export_response(
+        request,
+        list_key="persons",
+        title=title_prefix(request.user) + _("户籍人口台账"),
+        columns=columns,
+        rows=rows,
+        # the select filters only: the search text (a name or an ID) never enters the log
+        filters={
+            "village_group": search.get("village_group"),
+            "ethnicity": search.get("ethnicity", ""),
+            "search": bool((search.get("q") or "").strip()),
+        },
+        back=reverse("people:person-list"),
+        count_unit=_("人"),
     )
 
 

@@ -1,0 +1,82 @@
+from datetime import datetime
+
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from lianxin.core.api import PageOut
+from lianxin.core.pagination import keyset_page
+from lianxin.core.permissions import require_perm
+
+from . import selectors, services
+from .models import ImportBatch
+
+router = Router(tags=["imports"])
+
+
+class RowErrorOut(Schema):
+    row: int
+    column: str
+    header: str
+    value: str
+    message: str
+
+
+class BatchOut(Schema):
+    id: int
+    ledger: str
+    file_name: str
+    checksum: str
+    status: ImportBatch.Status
+    mode: ImportBatch.Mode
+    message: str
+    rows_read: int
+    to_create: int
+    to_update: int
+    unchanged: int
+    rejected: int
+    progress_rows: int
+    errors: list[RowErrorOut]
+    created_at: datetime
+    committed_at: datetime | None
+
+
+def _out(batch: ImportBatch) -> dict:
+    return {
+        **{f: getattr(batch, f) for f in BatchOut.model_fields if hasattr(batch, f)},
+        "progress_rows": selectors.batch_progress(batch=batch),
+    }
+
+
+@router.get("/batches", response=PageOut[BatchOut])
+def batch_list(request, ledger: str = "", after: str | None = None):
+    page = keyset_page(selectors.batch_list(user=request.user, ledger=ledger), after=after)
+    return {"items": [_out(b) for b in page.items], "next_cursor": page.next_cursor}
+
+
+@router.post("/batches", response={202: BatchOut})
+def batch_create(
+    request, ledger: Form[str], file: File[UploadedFile], mode: Form[ImportBatch.Mode] = ImportBatch.Mode.ALL_OR_NOTHING
+):
+    """Upload a ledger file; the dry run starts in the background (poll the batch for its result)."""
+    require_perm(request.user, "imports.add_importbatch")
+    batch = services.batch_upload(user=request.user, ledger=ledger, file=file, file_name=file.name, mode=mode)
+    return Status(202, _out(services.batch_queue_check(batch=batch)))
+
+
+@router.get("/batches/{batch_id}", response=BatchOut)
+def batch_detail(request, batch_id: int):
+    return _out(selectors.batch_get(user=request.user, pk=batch_id))
+
+
+@router.post("/batches/{batch_id}/commit", response={202: BatchOut})
+def batch_commit(request, batch_id: int):
+    """Import a checked batch (all rows or none, unless uploaded with mode=valid_only)."""
+    require_perm(request.user, "imports.add_importbatch")
+    batch = selectors.batch_get(user=request.user, pk=batch_id)
+    return Status(202, _out(services.batch_queue_commit(batch=batch, actor=request.user)))
+
+
+@router.post("/batches/{batch_id}/undo", response=BatchOut)
+def batch_undo(request, batch_id: int):
+    batch = selectors.batch_get(user=request.user, pk=batch_id)
+    return _out(services.batch_undo(batch=batch, actor=request.user))

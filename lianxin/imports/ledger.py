@@ -1,0 +1,106 @@
+"""What a ledger declares to the import engine (台账导入规格), and the registry of ledgers.
+
+A ledger names its columns (with synonyms, kinds and units: ``headers.Column``), how a clean row
+becomes a prepared record (validation, scope), its natural key, how existing records are found in
+bulk, and how records are written and undone. The engine (``engine.py``) does everything else:
+reading, header matching, normalising cells, duplicates within the file, dry run, atomic commit,
+progress, the annotated workbook and the history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from .headers import Column
+
+
+class RowRejected(Exception):
+    """A row breaks a rule; ``column`` is the Column.key to blame (or None for the whole row)."""
+
+    def __init__(self, message: str, column: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+
+
+@dataclass
+class Context:
+    """What the ledger may consult while preparing rows: who imports, and caches it fills."""
+
+    user: Any
+    batch: Any = None  # the ImportBatch: batch audit entries are recorded on it
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Written:
+    """What a chunk's write did, for the history and for undo: model label, id (and values before)."""
+
+    created: list[tuple[str, int]] = field(default_factory=list)
+    updated: list[tuple[str, int, dict]] = field(default_factory=list)
+
+    def extend(self, other: Written) -> None:
+        self.created.extend(other.created)
+        self.updated.extend(other.updated)
+
+
+class Ledger:
+    """Base of every ledger spec. Subclasses set the class attributes and implement the hooks."""
+
+    key: ClassVar[str]
+    label: ClassVar[str]  # 户籍人口台账
+    columns: ClassVar[tuple[Column, ...]]
+    permission: ClassVar[str]  # the permission an importer needs, e.g. "people.add_person"
+    sample: ClassVar[dict[str, Any]] = {}  # one example row for the template, by column key
+
+    def start(self, ctx: Context) -> None:
+        """Load lookups once per import (e.g. the village groups in the user's scope)."""
+
+    def prepare(self, values: dict[str, Any], ctx: Context) -> Any:
+        """Turn normalised cell values into a record to write; raise RowRejected to refuse the row."""
+        raise NotImplementedError
+
+    def natural_key(self, prepared: Any) -> Hashable:
+        raise NotImplementedError
+
+    def existing(self, chunk: list[Any], ctx: Context) -> dict[Hashable, Any]:
+        """The stored records for a chunk of prepared rows (a query or two), keyed by natural key."""
+        raise NotImplementedError
+
+    def classify(self, prepared: Any, current: Any | None, ctx: Context) -> str:
+        """ "create", "update" or "unchanged" for this row against its stored record (None: none yet);
+        may raise RowRejected (e.g. the record belongs to another village)."""
+        raise NotImplementedError
+
+    def write(self, creates: list[Any], updates: list[tuple[Any, Any]], ctx: Context) -> Written:
+        """Insert ``creates`` and apply ``updates`` ((prepared, current) pairs) in bulk."""
+        raise NotImplementedError
+
+    def undo(self, created: list[tuple[str, int]], updated: Iterable[tuple[str, int, dict]], ctx: Context) -> None:
+        """Remove what an import created and put back what it overwrote; raise DomainError if
+        records were changed since, so undo would destroy later work."""
+        raise NotImplementedError
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+_REGISTRY: dict[str, type[Ledger]] = {}
+
+
+def register(ledger: type[Ledger]) -> type[Ledger]:
+    _REGISTRY[ledger.key] = ledger
+    return ledger
+
+
+def ledger_get(key: str) -> Ledger:
+    try:
+        return _REGISTRY[key]()
+    except KeyError:
+        raise LookupError(key) from None
+
+
+def ledger_choices() -> list[tuple[str, str]]:
+    return [(key, str(cls.label)) for key, cls in sorted(_REGISTRY.items())]

@@ -1,0 +1,243 @@
+"""Writes of the import flow: upload → dry run → commit → (undo), and remembered header mappings."""
+
+import hashlib
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lianxin.accounts.models import SecurityEvent
+from lianxin.accounts.services import security_event_record
+from lianxin.core.audit import acting_as
+from lianxin.core.errors import DomainError
+
+from .engine import Summary, cache_progress, progress_key, run_import
+from .headers import HeaderMatch, normalise_header
+from .ledger import Context, ledger_get
+from .models import HeaderMapping, ImportBatch, ImportRecord
+from .reading import FileRejected, open_table
+
+
+def _checksum(fh) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    for chunk in iter(lambda: fh.read(1024 * 1024), b""):
+        digest.update(chunk)
+        size += len(chunk)
+    fh.seek(0)
+    return digest.hexdigest(), size
+
+
+def batch_upload(
+    *, user, ledger: str, file, file_name: str, mode: str = ImportBatch.Mode.ALL_OR_NOTHING
+) -> ImportBatch:
+    """Keep an uploaded ledger file with who sent it and its checksum (导入记录); nothing is imported yet."""
+    spec = ledger_get(ledger)
+    if not user.has_perm(spec.permission):
+        raise PermissionDenied(_("您的角色无权导入%(ledger)s") % {"ledger": _(spec.label)})
+    limit = settings.LIANXIN_IMPORT_MAX_BYTES
+    checksum, size = _checksum(file)
+    if size > limit:
+        raise DomainError(
+            _("文件过大(%(size)d MB),上限为%(limit)d MB") % {"size": size // 2**20, "limit": limit // 2**20},
+            field="file",
+        )
+    if size == 0:
+        raise DomainError(_("文件是空的"), field="file")
+    batch = ImportBatch(
+        ledger=ledger,
+        user=user,
+        region=user.scope_region,
+        file_name=Path(file_name).name[:255],
+        checksum=checksum,
+        size=size,
+        mode=mode,
+    )
+    batch.file.save(f"{checksum[:16]}{Path(file_name).suffix.lower()[:10]}", File(file), save=False)
+    with acting_as(user):
+        batch.save()
+    return batch
+
+
+def remembered_headers(ledger: str) -> dict[str, str]:
+    return dict(HeaderMapping.objects.filter(ledger=ledger).values_list("header", "column"))
+
+
+def _store(batch: ImportBatch, summary: Summary, match, **fields) -> None:
+    batch.rows_read, batch.rejected = summary.rows_read, summary.rejected
+    batch.to_create, batch.to_update, batch.unchanged = summary.to_create, summary.to_update, summary.unchanged
+    batch.errors = [e.as_dict() for e in summary.errors]
+    batch.message = summary.file_error
+    batch.header = {
+        "rows": list(match.header_rows),
+        "columns": {str(i): k for i, k in match.columns.items()},
+        "labels": {str(i): t for i, t in match.labels.items()},
+        "unmatched": [{"index": u.index, "text": u.text, "key": u.key} for u in match.unmatched],
+    }
+    for name, value in fields.items():
+        setattr(batch, name, value)
+    batch.save()
+
+
+@contextmanager
+def batch_file(batch: ImportBatch) -> Iterator[Path]:
+    """A local path to the stored upload (calamine reads files): the file itself, or a temporary copy
+    when the storage is not a local disk."""
+    try:
+        local = Path(batch.file.path)
+    except NotImplementedError:
+        local = None
+    if local is not None and local.is_file():
+        yield local
+        return
+    suffix = Path(batch.file.name).suffix
+    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp, batch.file.open("rb") as src:
+        shutil.copyfileobj(src, tmp)
+        tmp.flush()
+        yield Path(tmp.name)
+
+
+def _run(batch: ImportBatch, *, commit: bool) -> Summary:
+    spec = ledger_get(batch.ledger)
+    ctx = Context(user=batch.user, batch=batch)
+    try:
+        with batch_file(batch) as path, open_table(path, original_name=batch.file_name) as table:
+            summary, match = run_import(
+                table=table,
+                ledger=spec,
+                ctx=ctx,
+                remembered=remembered_headers(batch.ledger),
+                commit=commit,
+                valid_only=batch.mode == ImportBatch.Mode.VALID_ONLY,
+                progress=cache_progress(batch.pk),
+            )
+    except FileRejected as exc:
+        summary, match = Summary(file_error=exc.message), HeaderMatch()
+    _store(batch, summary, match)
+    return summary
+
+
+def batch_check(*, batch: ImportBatch) -> ImportBatch:
+    """The dry run (试导入): every row checked against the rules and the stored records; nothing written."""
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.CHECKING)
+    summary = _run(batch, commit=False)
+    batch.status = ImportBatch.Status.FAILED if summary.file_error else ImportBatch.Status.CHECKED
+    batch.checked_at = timezone.now()
+    batch.save(update_fields=["status", "checked_at"])
+    return batch
+
+
+def batch_commit(*, batch: ImportBatch, actor) -> ImportBatch:
+    """Import the file: all rows or none (or only the valid rows, if the importer chose so), one transaction."""
+    # COMMITTING: the page has queued this commit (and flipped the status so it cannot be queued twice).
+    if batch.status not in (ImportBatch.Status.UPLOADED, ImportBatch.Status.CHECKED, ImportBatch.Status.COMMITTING):
+        raise DomainError(_("该批次当前状态为“%(status)s”,不能导入") % {"status": batch.get_status_display()})
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.COMMITTING)
+    with transaction.atomic(), acting_as(actor):
+        summary = _run(batch, commit=True)
+        written = summary.written
+        ok = not summary.file_error and (summary.rejected == 0 or batch.mode == ImportBatch.Mode.VALID_ONLY)
+        if ok:
+            ImportRecord.objects.bulk_create(
+                [
+                    *(ImportRecord(batch=batch, model=m, object_id=pk, action="created") for m, pk in written.created),
+                    *(
+                        ImportRecord(batch=batch, model=m, object_id=pk, action="updated", before=before)
+                        for m, pk, before in written.updated
+                    ),
+                ],
+                batch_size=2000,
+            )
+            batch.status, batch.committed_at = ImportBatch.Status.COMMITTED, timezone.now()
+        else:
+            batch.status = ImportBatch.Status.FAILED
+        batch.save(update_fields=["status", "committed_at"])
+        if ok:
+            security_event_record(
+                kind=SecurityEvent.Kind.IMPORT,
+                user=actor,
+                detail={
+                    "batch": batch.pk,
+                    "ledger": batch.ledger,
+                    "file": batch.file_name,
+                    "sha256": batch.checksum,
+                    "created": summary.to_create,
+                    "updated": summary.to_update,
+                    "rejected": summary.rejected,
+                },
+            )
+    cache.delete(progress_key(batch.pk))
+    return batch
+
+
+def batch_undo(*, batch: ImportBatch, actor) -> ImportBatch:
+    """Take a whole committed batch back (撤销导入): created rows removed, overwritten rows restored."""
+    if not actor.has_perm("imports.undo_importbatch"):
+        raise PermissionDenied(_("只有管理员可以撤销整批导入"))
+    if batch.status != ImportBatch.Status.COMMITTED:
+        raise DomainError(_("只有已导入的批次可以撤销"))
+    spec = ledger_get(batch.ledger)
+    records = batch.records.all()
+    created = [(r.model, r.object_id) for r in records if r.action == ImportRecord.Action.CREATED]
+    updated = [(r.model, r.object_id, r.before) for r in records if r.action == ImportRecord.Action.UPDATED]
+    with transaction.atomic(), acting_as(actor):
+        spec.undo(created, updated, Context(user=actor, batch=batch))
+        batch.status, batch.undone_at, batch.undone_by = ImportBatch.Status.UNDONE, timezone.now(), actor
+        batch.save(update_fields=["status", "undone_at", "undone_by"])
+        security_event_record(
+            kind=SecurityEvent.Kind.IMPORT,
+            user=actor,
+            detail={"batch": batch.pk, "ledger": batch.ledger, "undone": True, "rows": len(created) + len(updated)},
+        )
+    return batch
+
+
+def header_mapping_remember(*, ledger: str, header: str, column: str, actor) -> HeaderMapping:
+    """Remember that ``header`` means ``column`` in this ledger, for every later import (表头对应)."""
+    spec = ledger_get(ledger)
+    if column not in {c.key for c in spec.columns}:
+        raise DomainError(_("没有名为“%(column)s”的列") % {"column": column})
+    with acting_as(actor):
+        mapping, _created = HeaderMapping.objects.update_or_create(
+            ledger=ledger, header=normalise_header(header), defaults={"column": column, "created_by": actor}
+        )
+    return mapping
+
+
+def batch_queue_check(*, batch: ImportBatch) -> ImportBatch:
+    """Start the dry run in the background worker (immediately, in tests)."""
+    from .tasks import import_batch_run
+
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.CHECKING)
+    import_batch_run.enqueue(batch.pk, False)
+    batch.refresh_from_db()
+    return batch
+
+
+def batch_queue_commit(*, batch: ImportBatch, actor) -> ImportBatch:
+    """Queue the commit of a checked batch; only its uploader may confirm it, and only once."""
+    from .tasks import import_batch_run
+
+    if batch.user_id != actor.pk:
+        raise PermissionDenied(_("只能由上传人确认导入"))
+    if batch.rejected and batch.mode == ImportBatch.Mode.ALL_OR_NOTHING:
+        raise DomainError(
+            _("有%(n)d行有误:请改正后重新上传,或选择“只导入正确的行”重新上传") % {"n": batch.rejected},
+            code="rows_rejected",
+        )
+    # checked → committing in one statement, so a double click cannot queue the commit twice.
+    if not ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.CHECKED).update(
+        status=ImportBatch.Status.COMMITTING
+    ):
+        raise DomainError(_("请先完成试导入"), code="not_checked")
+    import_batch_run.enqueue(batch.pk, True)
+    batch.refresh_from_db()
+    return batch

@@ -1,0 +1,177 @@
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lianxin.accounts.models import SecurityEvent
+from lianxin.accounts.services import security_event_record
+from lianxin.core.errors import DomainError
+from lianxin.core.web import add_service_errors, page_from_request
+
+from . import selectors, services
+from .annotate import errors_by_row, write_annotated
+from .forms import HeaderMappingForm, UploadForm
+from .ledger import Context, ledger_choices, ledger_get
+from .reading import FileRejected, open_table
+
+
+def _ledgers_for(user) -> list[tuple[str, str]]:
+    return [(key, label) for key, label in ledger_choices() if user.has_perm(ledger_get(key).permission)]
+
+
+@login_required
+@permission_required("imports.view_importbatch", raise_exception=True)
+def batch_list(request):
+    qs = selectors.batch_list(user=request.user, ledger=request.GET.get("ledger", ""))
+    return render(
+        request,
+        "imports/batch_list.html",
+        {"page": page_from_request(request, qs), "filters": "", "ledgers": _ledgers_for(request.user)},
+    )
+
+
+@login_required
+@permission_required("imports.add_importbatch", raise_exception=True)
+def batch_create(request):
+    ledgers = _ledgers_for(request.user)
+    form = UploadForm(
+        request.POST or None, request.FILES or None, ledgers=ledgers, initial={"ledger": request.GET.get("ledger")}
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = services.batch_upload(
+                user=request.user,
+                ledger=form.cleaned_data["ledger"],
+                file=upload,
+                file_name=upload.name,
+                mode=form.cleaned_data["mode"],
+            )
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc)
+        else:
+            services.batch_queue_check(batch=batch)
+            return redirect("imports:batch-detail", pk=batch.pk)
+    return render(request, "imports/batch_form.html", {"form": form, "ledgers": ledgers})
+
+
+def _detail_context(request, batch) -> dict:
+    spec = ledger_get(batch.ledger)
+    labels = {c.key: _(c.label) for c in spec.columns}
+    return {
+        "batch": batch,
+        "ledger_label": _(spec.label),
+        "progress": selectors.batch_progress(batch=batch),
+        "columns": [
+            (batch.header.get("labels", {}).get(index, ""), labels.get(key, key))
+            for index, key in sorted(batch.header.get("columns", {}).items(), key=lambda kv: int(kv[0]))
+        ],
+        "unmatched": [
+            {
+                **u,
+                "form": HeaderMappingForm(initial={"header": u["text"]}, ledger=batch.ledger, prefix=f"h{u['index']}"),
+            }
+            for u in batch.header.get("unmatched", [])
+        ],
+        "can_commit": batch.status == batch.Status.CHECKED
+        and (batch.rejected == 0 or batch.mode == batch.Mode.VALID_ONLY)
+        and (batch.to_create or batch.to_update),
+        "can_undo": batch.status == batch.Status.COMMITTED and request.user.has_perm("imports.undo_importbatch"),
+    }
+
+
+@login_required
+@permission_required("imports.view_importbatch", raise_exception=True)
+def batch_detail(request, pk: int):
+    batch = selectors.batch_get(user=request.user, pk=pk)
+    template = "imports/_batch_status.html" if request.htmx else "imports/batch_detail.html"
+    response = render(request, template, _detail_context(request, batch))
+    if request.htmx and not batch.is_running and request.GET.get("poll"):
+        response["HX-Refresh"] = "true"  # the run has finished: show the whole result page
+    return response
+
+
+@login_required
+@permission_required("imports.add_importbatch", raise_exception=True)
+@require_POST
+def batch_commit(request, pk: int):
+    batch = selectors.batch_get(user=request.user, pk=pk)
+    try:
+        services.batch_queue_commit(batch=batch, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("imports:batch-detail", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def batch_undo(request, pk: int):
+    batch = selectors.batch_get(user=request.user, pk=pk)
+    try:
+        services.batch_undo(batch=batch, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("整批导入已撤销"))
+    return redirect("imports:batch-detail", pk=batch.pk)
+
+
+@login_required
+@permission_required("imports.add_importbatch", raise_exception=True)
+@require_POST
+def header_map(request, pk: int):
+    """Map an unrecognised header to a column, remember it for the ledger, and check the file again."""
+    batch = selectors.batch_get(user=request.user, pk=pk)
+    prefix = request.POST.get("prefix", "")
+    form = HeaderMappingForm(request.POST, ledger=batch.ledger, prefix=prefix)
+    if form.is_valid():
+        services.header_mapping_remember(
+            ledger=batch.ledger,
+            header=form.cleaned_data["header"],
+            column=form.cleaned_data["column"],
+            actor=request.user,
+        )
+        services.batch_queue_check(batch=batch)
+    return redirect("imports:batch-detail", pk=batch.pk)
+
+
+@login_required
+@permission_required("imports.view_importbatch", raise_exception=True)
+def batch_annotated(request, pk: int):
+    """The uploaded workbook with every bad cell marked and explained (错误标注), to fix and upload again."""
+    batch = selectors.batch_get(user=request.user, pk=pk)
+    out = Path(tempfile.mkstemp(suffix=".xlsx")[1])
+    spec = ledger_get(batch.ledger)
+    try:
+        with services.batch_file(batch) as path:
+            with open_table(path, original_name=batch.file_name) as table:
+                errors = errors_by_row(table, spec, Context(user=batch.user), services.remembered_headers(batch.ledger))
+            with open_table(path, original_name=batch.file_name) as table:
+                write_annotated(table, errors, out)
+    except FileRejected as exc:
+        out.unlink(missing_ok=True)
+        messages.error(request, exc.message)
+        return redirect("imports:batch-detail", pk=batch.pk)
+    security_event_record(
+        kind=SecurityEvent.Kind.EXPORT, user=request.user, detail={"import_batch": batch.pk, "annotated": True}
+    )
+    response = FileResponse(out.open("rb"), as_attachment=True, filename=f"{Path(batch.file_name).stem}_错误标注.xlsx")
+    out.unlink()  # the open handle keeps the data until the response is sent
+    return response
+
+
+@login_required
+@permission_required("imports.view_importbatch", raise_exception=True)
+def batch_original(request, pk: int):
+    """The file exactly as uploaded (kept with the history); downloading it is a recorded export."""
+    batch = selectors.batch_get(user=request.user, pk=pk)
+    security_event_record(
+        kind=SecurityEvent.Kind.EXPORT, user=request.user, detail={"import_batch": batch.pk, "original": True}
+    )
+    return FileResponse(batch.file.open("rb"), as_attachment=True, filename=batch.file_name)

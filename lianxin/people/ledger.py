@@ -1,0 +1,452 @@
+"""The household-and-person ledger (户籍人口台账) as the import engine reads it: one row per person.
+
+Natural key: the resident ID, through its blind index. A row creates the person (and the household,
+by village group and household number, when it is new), updates a person whose details changed,
+or leaves an identical person alone, so re-importing the same file changes nothing.
+"""
+
+import base64
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connections, router, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop as N_
+
+from lianxin.accounts.services import audit_batch
+from lianxin.core import crypto
+from lianxin.core.errors import DomainError
+from lianxin.core.permissions import scope_to_user
+from lianxin.imports.headers import Column
+from lianxin.imports.ledger import Context, Ledger, RowRejected, Written, register
+from lianxin.regions.models import Region
+
+from .ethnicity import Ethnicity
+from .identity import PHONE_PURPOSE, RESIDENT_ID_PURPOSE, mask_mobile, resident_id_digest, resident_id_parse
+from .models import Household, Person
+
+RELATIONS = {
+    "户主": "head",
+    "本人": "head",
+    "配偶": "spouse",
+    "妻": "spouse",
+    "妻子": "spouse",
+    "夫": "spouse",
+    "丈夫": "spouse",
+    "子女": "child",
+    "子": "child",
+    "女": "child",
+    "儿子": "child",
+    "女儿": "child",
+    "长子": "child",
+    "次子": "child",
+    "长女": "child",
+    "次女": "child",
+    "父母": "parent",
+    "父亲": "parent",
+    "母亲": "parent",
+    "孙子女": "grandchild",
+    "孙子": "grandchild",
+    "孙女": "grandchild",
+    "兄弟姐妹": "sibling",
+    "兄": "sibling",
+    "弟": "sibling",
+    "姐": "sibling",
+    "妹": "sibling",
+    "其他": "other",
+}
+with translation.override(None):  # the Chinese source names, whatever language is active
+    ETHNICITIES = {str(label): code for code, label in Ethnicity.choices}
+    ETHNICITIES.update({str(label).removesuffix("族"): code for code, label in Ethnicity.choices})
+    ETHNICITIES.update({code: code for code in Ethnicity.values})
+
+
+def _region_key(name: str) -> str:
+    for suffix in ("村民委员会", "村委会", "居委会", "村民小组"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+@dataclass
+class PersonRow:
+    group: Region
+    household_number: str
+    address: str
+    name: str
+    digest: str
+    number: str
+    birth_date: date
+    gender: str
+    relation: str
+    ethnicity: str
+    phone: str | None
+
+
+@register
+class PersonLedger(Ledger):
+    key = "persons"
+    label = N_("户籍人口台账")
+    permission = "people.add_person"
+    columns = (
+        Column(
+            "village",
+            N_("村委会"),
+            ("行政村", "村", "村委会名称", "村名"),
+            help=gettext_lazy("所属村委会名称,可省略;同名村民小组须填写"),
+        ),
+        Column(
+            "village_group",
+            N_("村民小组"),
+            ("组", "小组", "村小组", "村民组", "自然村", "村寨", "组别", "所属小组"),
+            required=True,
+            help=gettext_lazy("须为您管辖范围内已登记的村民小组"),
+        ),
+        Column(
+            "household_number",
+            N_("户编号"),
+            ("户号", "户编码", "户代码"),
+            required=True,
+            help=gettext_lazy("同一户的成员填写相同户编号"),
+        ),
+        Column("address", N_("住址"), ("家庭住址", "地址", "现住址", "居住地址"), help=gettext_lazy("新建户时使用")),
+        Column("name", N_("姓名"), ("户主姓名", "人员姓名", "成员姓名", "家庭成员姓名"), kind="name", required=True),
+        Column(
+            "resident_id",
+            N_("身份证号码"),
+            ("身份证号", "公民身份号码", "身份证", "证件号码", "居民身份证号码", "身份证件号码"),
+            kind="resident_id",
+            required=True,
+            help=gettext_lazy("18位居民身份证号码;请把该列设为文本格式,以免Excel把号码变成科学计数法"),
+        ),
+        Column(
+            "relation",
+            N_("与户主关系"),
+            ("关系", "家庭关系", "与户主的关系"),
+            kind="choice",
+            choices=RELATIONS,
+            help=gettext_lazy("户主、配偶、子女、父母、孙子女、兄弟姐妹、其他"),
+        ),
+        Column(
+            "ethnicity",
+            N_("民族"),
+            ("族别",),
+            kind="choice",
+            choices=ETHNICITIES,
+            help=gettext_lazy("如:汉族、苗族、彝族;空白按汉族"),
+        ),
+        Column("phone", N_("手机号码"), ("联系电话", "电话", "手机", "联系方式", "手机号"), kind="phone"),
+    )
+    sample = {
+        "village": "甲马石村委会",
+        "village_group": "甲马石",
+        "household_number": "001-0001",
+        "address": "甲马石1号",
+        "name": "王小明",
+        "resident_id": "532622198005170011",
+        "relation": "户主",
+        "ethnicity": "苗族",
+        "phone": "13912345678",
+    }
+
+    # --- preparing rows ---------------------------------------------------------------------
+    def start(self, ctx: Context) -> None:
+        groups = scope_to_user(
+            Region.objects.filter(level=Region.Level.VILLAGE_GROUP).select_related("parent"), ctx.user
+        )
+        by_pair: dict[tuple[str, str], Region] = {}
+        by_name: dict[str, list[Region]] = {}
+        for group in groups:
+            village = _region_key(group.parent.name)
+            for name in {group.name, _region_key(group.name)}:
+                by_pair[(village, name)] = group
+                by_name.setdefault(name, []).append(group)
+        ctx.cache["groups_by_pair"], ctx.cache["groups_by_name"] = by_pair, by_name
+        ctx.cache["heads"] = {}  # (group id, household number) → digest of the head this import sets
+        ctx.cache["scope_path"] = ctx.user.scope_region.path if getattr(ctx.user, "scope_region_id", None) else ""
+        # The "no future birth date" rule compares with the import's day (localdate() is slow per row).
+        ctx.cache["today"] = timezone.localdate()
+
+    def _group(self, values: dict, ctx: Context) -> Region:
+        name = _region_key(values["village_group"])
+        if values.get("village"):
+            group = ctx.cache["groups_by_pair"].get((_region_key(values["village"]), name))
+        else:
+            candidates = ctx.cache["groups_by_name"].get(name, [])
+            if len(candidates) > 1:
+                raise RowRejected(
+                    _("有多个名为“%(name)s”的村民小组,请填写“村委会”列以区分") % {"name": values["village_group"]},
+                    "village",
+                )
+            group = candidates[0] if candidates else None
+        if group is None:
+            raise RowRejected(
+                _("村民小组“%(name)s”不存在或不在您的管辖范围内") % {"name": values["village_group"]}, "village_group"
+            )
+        return group
+
+    def prepare(self, values: dict[str, Any], ctx: Context) -> PersonRow:
+        group = self._group(values, ctx)
+        try:
+            parsed = resident_id_parse(values["resident_id"], today=ctx.cache.get("today"))
+        except ValidationError as exc:
+            raise RowRejected(exc.messages[0], "resident_id") from exc
+        return PersonRow(
+            group=group,
+            household_number=values["household_number"],
+            address=values.get("address") or "",
+            name=values["name"],
+            digest=resident_id_digest(parsed.number),
+            number=parsed.number,
+            birth_date=parsed.birth_date,
+            gender=parsed.gender,
+            relation=values.get("relation") or Person.Relation.OTHER,
+            ethnicity=values.get("ethnicity") or Ethnicity.HAN,
+            phone=values.get("phone"),
+        )
+
+    def natural_key(self, prepared: PersonRow) -> str:
+        return prepared.digest
+
+    # --- comparing with what is stored ---------------------------------------------------------
+    def existing(self, chunk: list[PersonRow], ctx: Context) -> dict[str, dict]:
+        rows = Person.objects.filter(resident_id_digest__in=[p.digest for p in chunk]).values(
+            "pk",
+            "resident_id_digest",
+            "name",
+            "relation",
+            "ethnicity",
+            "phone_ciphertext",
+            "phone_masked",
+            "household_id",
+            "household__number",
+            "household__village_group_id",
+            "household__village_group__path",
+        )
+        current = {row["resident_id_digest"]: row for row in rows}
+        # Heads already stored for the households this chunk touches (one head per household).
+        heads = Person.objects.filter(
+            relation=Person.Relation.HEAD,
+            household__number__in={p.household_number for p in chunk if p.relation == Person.Relation.HEAD},
+            household__village_group__in={p.group.pk for p in chunk if p.relation == Person.Relation.HEAD},
+        ).values_list("household__village_group_id", "household__number", "resident_id_digest")
+        stored_heads = ctx.cache.setdefault("stored_heads", {})
+        for group_id, number, digest in heads:
+            stored_heads[(group_id, number)] = digest
+        return current
+
+    def _check_head(self, prepared: PersonRow, ctx: Context) -> None:
+        if prepared.relation != Person.Relation.HEAD:
+            return
+        where = (prepared.group.pk, prepared.household_number)
+        other = ctx.cache["heads"].get(where) or ctx.cache.get("stored_heads", {}).get(where)
+        if other is not None and other != prepared.digest:
+            raise RowRejected(
+                _("户编号%(number)s已有户主,一户只能有一位户主") % {"number": prepared.household_number}, "relation"
+            )
+        ctx.cache["heads"][where] = prepared.digest
+
+    def classify(self, prepared: PersonRow, current: dict | None, ctx: Context) -> str:
+        self._check_head(prepared, ctx)
+        if current is None:
+            return "create"
+        if not current["household__village_group__path"].startswith(ctx.cache["scope_path"]):
+            raise RowRejected(_("该身份证号码已在其他村登记,不能在此导入"), "resident_id")
+        stored_phone = (
+            crypto.decrypt(current["phone_ciphertext"], purpose=PHONE_PURPOSE) if current["phone_ciphertext"] else None
+        )
+        changed = (
+            current["name"] != prepared.name
+            or current["relation"] != prepared.relation
+            or current["ethnicity"] != prepared.ethnicity
+            or current["household__village_group_id"] != prepared.group.pk
+            or current["household__number"] != prepared.household_number
+            or stored_phone != prepared.phone
+        )
+        return "update" if changed else "unchanged"
+
+    # --- writing -------------------------------------------------------------------------------
+    # New rows are inserted with one executemany of plain tuples (no model instance per row, which
+    # cost more than everything else in the commit); their ids are read back by the unique key.
+    def _households(self, rows: list[PersonRow], written: Written) -> dict[tuple[int, str], int]:
+        wanted = {(p.group.pk, p.household_number): p for p in rows}
+        found = self._household_ids(wanted)
+        missing = [(key, p) for key, p in wanted.items() if key not in found]
+        if missing:
+            connection = _connection(Household)
+            now = connection.ops.adapt_datetimefield_value(timezone.now())
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    _insert_sql(connection, Household, HOUSEHOLD_INSERT),
+                    [(now, now, group_id, number, p.address) for (group_id, number), p in missing],
+                )
+            created = self._household_ids(dict(missing))
+            for key, _p in missing:
+                found[key] = created[key]
+                written.created.append(("people.household", created[key]))
+        return found
+
+    def _household_ids(self, wanted) -> dict[tuple[int, str], int]:
+        """Stored household ids for ``wanted`` (keys: (village group id, household number))."""
+        if not wanted:
+            return {}
+        rows = Household.objects.filter(
+            village_group__in={g for g, _n in wanted}, number__in={n for _g, n in wanted}
+        ).values_list("pk", "village_group_id", "number")
+        return {(group_id, number): pk for pk, group_id, number in rows if (group_id, number) in wanted}
+
+    def _insert_people(self, creates: list[PersonRow], households: dict, written: Written) -> None:
+        connection = _connection(Person)
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        adapt_date = connection.ops.adapt_datefield_value
+        encrypt = crypto.encrypt
+        rows = [
+            (
+                now,
+                now,
+                households[(p.group.pk, p.household_number)],
+                p.name,
+                p.relation,
+                encrypt(p.number, purpose=RESIDENT_ID_PURPOSE),
+                p.digest,
+                f"{p.number[:6]}{'*' * 8}{p.number[-4:]}",
+                p.gender,
+                adapt_date(p.birth_date),
+                p.ethnicity,
+                encrypt(p.phone, purpose=PHONE_PURPOSE) if p.phone else None,
+                mask_mobile(p.phone) if p.phone else "",
+            )
+            for p in creates
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(_insert_sql(connection, Person, PERSON_INSERT), rows)
+        del rows
+        ids = Person.objects.filter(resident_id_digest__in=[p.digest for p in creates]).values_list("pk", flat=True)
+        written.created.extend(("people.person", pk) for pk in ids)
+
+    def write(self, creates: list[PersonRow], updates: list[tuple[PersonRow, dict]], ctx: Context) -> Written:
+        written = Written()
+        households = self._households([*creates, *(p for p, _c in updates)], written)
+        if creates:
+            self._insert_people(creates, households, written)
+        changed = []
+        now = timezone.now()
+        for prepared, current in updates:
+            before = {
+                "name": current["name"],
+                "relation": current["relation"],
+                "ethnicity": current["ethnicity"],
+                "household_id": current["household_id"],
+                "phone_ciphertext": _b64(current["phone_ciphertext"]),
+                "phone_masked": current["phone_masked"],
+            }
+            written.updated.append(("people.person", current["pk"], before))
+            changed.append(
+                Person(
+                    pk=current["pk"],
+                    name=prepared.name,
+                    relation=prepared.relation,
+                    ethnicity=prepared.ethnicity,
+                    household_id=households[(prepared.group.pk, prepared.household_number)],
+                    phone_ciphertext=crypto.encrypt(prepared.phone, purpose=PHONE_PURPOSE) if prepared.phone else None,
+                    phone_masked=mask_mobile(prepared.phone) if prepared.phone else "",
+                    updated_at=now,
+                )
+            )
+        Person.objects.bulk_update(
+            changed,
+            ["name", "relation", "ethnicity", "household_id", "phone_ciphertext", "phone_masked", "updated_at"],
+            batch_size=500,
+        )
+        if ctx.batch is not None and (creates or changed):
+            audit_batch(
+                instance=ctx.batch,
+                actor=ctx.user,
+                changes={"persons_created": ["0", str(len(creates))], "persons_updated": ["0", str(len(changed))]},
+            )
+        return written
+
+    def undo(self, created: list[tuple[str, int]], updated, ctx: Context) -> None:
+        created_people = [pk for model, pk in created if model == "people.person"]
+        created_households = [pk for model, pk in created if model == "people.household"]
+        updated = list(updated)
+        since = ctx.batch.committed_at
+        touched = Person.objects.filter(pk__in=[pk for _m, pk, _b in updated] + created_people, updated_at__gt=since)
+        if touched.exists():
+            raise DomainError(
+                _("本批导入的%(n)d条人口记录在导入后又被修改过,撤销会丢失这些修改,不能整批撤销")
+                % {"n": touched.count()}
+            )
+        with transaction.atomic():
+            Person.objects.filter(pk__in=created_people).delete()
+            restored = []
+            for _model, pk, before in updated:
+                restored.append(
+                    Person(
+                        pk=pk,
+                        name=before["name"],
+                        relation=before["relation"],
+                        ethnicity=before["ethnicity"],
+                        household_id=before["household_id"],
+                        phone_ciphertext=_unb64(before["phone_ciphertext"]),
+                        phone_masked=before["phone_masked"],
+                        updated_at=timezone.now(),
+                    )
+                )
+            Person.objects.bulk_update(
+                restored,
+                ["name", "relation", "ethnicity", "household_id", "phone_ciphertext", "phone_masked", "updated_at"],
+                batch_size=500,
+            )
+            Household.objects.filter(pk__in=created_households, members__isnull=True).delete()
+            audit_batch(
+                instance=ctx.batch,
+                actor=ctx.user,
+                changes={
+                    "persons_removed": [str(len(created_people)), "0"],
+                    "persons_restored": ["0", str(len(restored))],
+                },
+            )
+
+
+# The columns a new row gets, in the order of the tuples built above (names from the models' _meta).
+HOUSEHOLD_INSERT = ("created_at", "updated_at", "village_group", "number", "address")
+PERSON_INSERT = (
+    "created_at",
+    "updated_at",
+    "household",
+    "name",
+    "relation",
+    "resident_id_ciphertext",
+    "resident_id_digest",
+    "resident_id_masked",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "phone_ciphertext",
+    "phone_masked",
+)
+
+
+def _connection(model):
+    return connections[router.db_for_write(model)]
+
+
+def _insert_sql(connection, model, fields: tuple[str, ...]) -> str:
+    """INSERT INTO <table> (<columns>) VALUES (%s, …) for ``fields`` of ``model``, quoted for ``connection``."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
+
+
+def _b64(value: bytes | memoryview | None) -> str | None:
+    return base64.b64encode(bytes(value)).decode() if value else None
+
+
+def _unb64(value: str | None) -> bytes | None:
+    return base64.b64decode(value) if value else None
