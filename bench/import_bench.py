@@ -110,10 +110,13 @@ def person_rows(rows: int, seed: int = 20261130):
         if 0 <= at < rows:
             quirks.setdefault(at, set()).update({"spaced_village", "plus86_phone", "short_ethnicity", "wife"})
     lower_x = 3  # the first few IDs ending in X are typed with a lowercase x
+    households = -(-rows // PERSONS_PER_HOUSEHOLD)
     for i in range(rows):
+        # Sorted as townships keep it: village by village, group by group, each household's members together.
         household, position = divmod(i, PERSONS_PER_HOUSEHOLD)
-        village, group = groups[household % len(groups)]
-        number = f"{household % len(groups) + 1:03d}-{household + 1:06d}"
+        g = household * len(groups) // households
+        village, group = groups[g]
+        number = f"{g + 1:03d}-{household + 1:06d}"
         birth = BIRTH_START + dt.timedelta(days=i % BIRTH_DAYS)
         body = f"{ADDRESS_CODE}{birth:%Y%m%d}{i // BIRTH_DAYS:03d}"
         rid = body + ric.calc_check_digit(body + "0")
@@ -215,7 +218,9 @@ def raw_limit(path: Path, db: str, target: str) -> tuple[int, float]:
     import psycopg
 
     with psycopg.connect(target) as conn:
-        conn.execute(f"CREATE TABLE person_raw (id bigserial PRIMARY KEY, {', '.join(c + ' text' for c in RAW_COLUMNS)})")
+        conn.execute(
+            f"CREATE TABLE person_raw (id bigserial PRIMARY KEY, {', '.join(c + ' text' for c in RAW_COLUMNS)})"
+        )
         conn.commit()
         start = time.perf_counter()
         count = 0
@@ -296,7 +301,11 @@ def township_setup():
     for village, group in group_names():
         region_create(name=group, level=Region.Level.VILLAGE_GROUP, parent=villages[village])
     user, _password = user_create(
-        username="bench", full_name="基准测试", role=Role.WORKING_GROUP, scope_region=town, password="Bench-2026-import!"
+        username="bench",
+        full_name="基准测试",
+        role=Role.WORKING_GROUP,
+        scope_region=town,
+        password="Bench-2026-import!",
     )
     return user
 
@@ -439,7 +448,9 @@ def main() -> None:
         raw_rate = None
         if not args.skip_raw:
             log("raw limit (separate process)")
-            target = str(workdir / "raw.sqlite3") if args.db == "sqlite" else url.replace("postgres://", "postgresql://")
+            target = (
+                str(workdir / "raw.sqlite3") if args.db == "sqlite" else url.replace("postgres://", "postgresql://")
+            )
             raw = run_raw_in_subprocess(path, args.db, target)
             raw_rows, raw_seconds = int(raw["raw_rows"]), float(raw["raw_seconds"])
             if raw_rows != args.rows:

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from lianxin.core.errors import DomainError
@@ -71,7 +72,7 @@ def enterprise_export(request):
         rows=rows,
         filters={"industry": industry, "search": bool(q.strip())},
         back=f"{reverse('enterprises:enterprise-list')}?{request.GET.urlencode()}",
-        count_unit=_("家"),
+        count_unit=pgettext("count unit", "家"),
     )
 
 

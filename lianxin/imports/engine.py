@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from .headers import HeaderMatch, find_header
 from .ledger import Context, Ledger, RowRejected, Written
-from .normalise import CellError, footer_kind, mask_resident_id, normaliser_for, row_is_blank
+from .normalise import CellError, excel_general, footer_kind, mask_resident_id, normaliser_for, row_is_blank
 from .reading import Table
 
 CHUNK_ROWS = 2000
@@ -79,12 +79,12 @@ def header_problem(match: HeaderMatch, ledger: Ledger) -> str:
     """A whole-file message when the header cannot be used, naming what is missing."""
     if not match.found:
         return _("没有找到表头:前10行中没有与“%(ledger)s”的列名对应的行(例如:%(examples)s)") % {
-            "ledger": ledger.label,
-            "examples": "、".join(c.label for c in ledger.columns[:4]),
+            "ledger": _(ledger.label),
+            "examples": "、".join(_(c.label) for c in ledger.columns[:4]),
         }
     if match.missing_required:
         return _("缺少必填列:%(columns)s。可下载模板对照列名,或在页面上把表头对应到这些列") % {
-            "columns": "、".join(c.label for c in match.missing_required)
+            "columns": "、".join(_(c.label) for c in match.missing_required)
         }
     return ""
 
@@ -92,6 +92,8 @@ def header_problem(match: HeaderMatch, ledger: Ledger) -> str:
 def _shown(column_kind: str, raw: Any) -> str:
     if raw is None or raw == "":
         return ""
+    if column_kind == "resident_id" and isinstance(raw, float):
+        return excel_general(raw)  # as the clerk sees it in Excel: 5.32622E+17 (six digits, nothing more)
     text = str(raw)
     # Personal data is never echoed in clear into error lists, pages or logs.
     return mask_resident_id(text) if column_kind == "resident_id" else text[:60]
@@ -139,7 +141,7 @@ def iterate_rows(
                         table.column_label(index) if index is not None else "",
                         column.label,
                         "",
-                        _("“%(column)s”为必填项") % {"column": column.label},
+                        _("“%(column)s”为必填项") % {"column": _(column.label)},
                     )
                 )
         yield row_number, (None if errors else values), errors

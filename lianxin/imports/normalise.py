@@ -81,7 +81,7 @@ def _oversized(raw: OversizedCell) -> CellError:
 def _show(raw: Any) -> str:
     """A value as the user typed it, shortened for a message."""
     if isinstance(raw, float):
-        text = _excel_general(raw)
+        text = excel_general(raw)
     elif isinstance(raw, dt.datetime):
         text = raw.isoformat(sep=" ")
     else:
@@ -90,7 +90,7 @@ def _show(raw: Any) -> str:
     return text if len(text) <= _SHOW else text[: _SHOW - 1] + "…"
 
 
-def _excel_general(x: float) -> str:
+def excel_general(x: float) -> str:
     """Roughly how Excel's General format shows a number in a normal-width cell: up to 11
     characters, switching to 5.30121E+17 style for large values."""
     if not math.isfinite(x):
@@ -155,7 +155,7 @@ def _text_slow(raw: Any) -> str | None:
                     "数字位数过长,Excel只保留15位有效数字,后几位可能已丢失(显示为%(shown)s);"
                     "请将该列设为文本格式后重新填写"
                 )
-                % {"shown": _excel_general(raw)}
+                % {"shown": excel_general(raw)}
             )
         if raw.is_integer():
             return str(int(raw))
@@ -244,12 +244,12 @@ def resident_id(raw: Any, *, header_unit: str = "") -> str | None:
             raise CellError(_("15位旧身份证号码,请换用18位号码"))
         if len(digits) >= 16 and digits.endswith("000"):
             # Excel keeps 15 significant digits: an 18-digit number ending in 000 lost its tail.
-            raise _id_as_number(_excel_general(float(raw)))
+            raise _id_as_number(excel_general(float(raw)))
         s = digits
     elif isinstance(raw, float):
         if math.isfinite(raw) and raw.is_integer() and len(str(int(abs(raw)))) == 15:
             raise CellError(_("15位旧身份证号码,请换用18位号码"))
-        raise _id_as_number(_excel_general(raw))
+        raise _id_as_number(excel_general(raw))
     else:
         raise CellError(_("身份证号码格式不正确:%(value)s") % {"value": _show(raw)})
     if not s.isascii():
@@ -282,7 +282,7 @@ def credit_code(raw: Any, *, header_unit: str = "") -> str | None:
     if isinstance(raw, float) or (isinstance(raw, int) and not isinstance(raw, bool) and len(str(raw)) >= 16):
         raise CellError(
             _("统一社会信用代码被Excel当作数字保存,后几位可能已丢失(显示为%(shown)s);请将该列设为文本格式后重新填写")
-            % {"shown": _excel_general(float(raw))}
+            % {"shown": excel_general(float(raw))}
         )
     if not isinstance(raw, str):
         raise CellError(_("统一社会信用代码格式不正确:%(value)s") % {"value": _show(raw)})

@@ -330,17 +330,18 @@ def open_table(
         raise FileRejected(_("文件是空的"))
     limits = _Limits(max_columns, max_cell_chars, max_cells, max_uncompressed, max_ratio)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        fmt, prescan = _inspect_zip(path, limits)
-    elif head.startswith(_OLE_MAGIC):
+        with _open_zip(path) as archive:
+            fmt, prescan = _inspect_zip(archive, limits)
+            return _open_calamine(path, fmt, prescan, original_name, sheet, limits)
+    if head.startswith(_OLE_MAGIC):
         fmt, prescan = _inspect_ole(path, limits)
-    elif head.startswith(b"PK"):
+        return _open_calamine(path, fmt, prescan, original_name, sheet, limits)
+    if head.startswith(b"PK"):
         raise _corrupt()
-    elif head.startswith(_BINARY_MAGIC):
+    if head.startswith(_BINARY_MAGIC):
         raise _not_spreadsheet()
-    else:
-        _refuse_markup(head)
-        return _open_csv(path, original_name, limits, utf16=head.startswith(_UTF16_BOMS))
-    return _open_calamine(path, fmt, prescan, original_name, sheet, limits)
+    _refuse_markup(head)
+    return _open_csv(path, original_name, limits, utf16=head.startswith(_UTF16_BOMS))
 
 
 def _refuse_markup(head: bytes) -> None:
@@ -470,10 +471,9 @@ def _first_visible_worksheet(workbook: CalamineWorkbook) -> str | None:
 # Zip containers: xlsx, ods
 
 
-def _inspect_zip(path: Path, limits: _Limits):
+def _open_zip(path: Path) -> zipfile.ZipFile:
     try:
-        archive = zipfile.ZipFile(path)
-        infos = archive.infolist()
+        return zipfile.ZipFile(path)
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
@@ -485,6 +485,10 @@ def _inspect_zip(path: Path, limits: _Limits):
         UnicodeError,
     ) as exc:
         raise _corrupt() from exc
+
+
+def _inspect_zip(archive: zipfile.ZipFile, limits: _Limits):
+    infos = archive.infolist()
     if len(infos) > _MAX_ZIP_MEMBERS:
         raise _bomb()
     total = 0

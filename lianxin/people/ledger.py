@@ -172,6 +172,22 @@ class PersonLedger(Ledger):
         ctx.cache["today"] = timezone.localdate()
 
     def _group(self, values: dict, ctx: Context) -> Region:
+        # A sheet names the same few groups over and over: the outcome is remembered per pair of cells.
+        key = (values.get("village") or "", values["village_group"])
+        memo = ctx.cache.setdefault("group_memo", {})
+        found = memo.get(key)
+        if found is None:
+            try:
+                found = self._find_group(values, ctx)
+            except RowRejected as exc:
+                found = (exc.message, exc.column)
+            if len(memo) < 10_000:
+                memo[key] = found
+        if type(found) is tuple:
+            raise RowRejected(*found)
+        return found
+
+    def _find_group(self, values: dict, ctx: Context) -> Region:
         name = _region_key(values["village_group"])
         if values.get("village"):
             group = ctx.cache["groups_by_pair"].get((_region_key(values["village"]), name))
@@ -229,14 +245,17 @@ class PersonLedger(Ledger):
         )
         current = {row["resident_id_digest"]: row for row in rows}
         # Heads already stored for the households this chunk touches (one head per household).
-        heads = Person.objects.filter(
-            relation=Person.Relation.HEAD,
-            household__number__in={p.household_number for p in chunk if p.relation == Person.Relation.HEAD},
-            household__village_group__in={p.group.pk for p in chunk if p.relation == Person.Relation.HEAD},
-        ).values_list("household__village_group_id", "household__number", "resident_id_digest")
+        households = _household_ids(
+            {(p.group.pk, p.household_number) for p in chunk if p.relation == Person.Relation.HEAD}
+        )
         stored_heads = ctx.cache.setdefault("stored_heads", {})
-        for group_id, number, digest in heads:
-            stored_heads[(group_id, number)] = digest
+        if households:
+            key_of = {pk: key for key, pk in households.items()}
+            heads = Person.objects.filter(relation=Person.Relation.HEAD, household_id__in=key_of).values_list(
+                "household_id", "resident_id_digest"
+            )
+            for household_id, digest in heads:
+                stored_heads[key_of[household_id]] = digest
         return current
 
     def _check_head(self, prepared: PersonRow, ctx: Context) -> None:
@@ -274,7 +293,7 @@ class PersonLedger(Ledger):
     # cost more than everything else in the commit); their ids are read back by the unique key.
     def _households(self, rows: list[PersonRow], written: Written) -> dict[tuple[int, str], int]:
         wanted = {(p.group.pk, p.household_number): p for p in rows}
-        found = self._household_ids(wanted)
+        found = _household_ids(wanted)
         missing = [(key, p) for key, p in wanted.items() if key not in found]
         if missing:
             connection = _connection(Household)
@@ -284,20 +303,11 @@ class PersonLedger(Ledger):
                     _insert_sql(connection, Household, HOUSEHOLD_INSERT),
                     [(now, now, group_id, number, p.address) for (group_id, number), p in missing],
                 )
-            created = self._household_ids(dict(missing))
+            created = _household_ids([key for key, _p in missing])
             for key, _p in missing:
                 found[key] = created[key]
                 written.created.append(("people.household", created[key]))
         return found
-
-    def _household_ids(self, wanted) -> dict[tuple[int, str], int]:
-        """Stored household ids for ``wanted`` (keys: (village group id, household number))."""
-        if not wanted:
-            return {}
-        rows = Household.objects.filter(
-            village_group__in={g for g, _n in wanted}, number__in={n for _g, n in wanted}
-        ).values_list("pk", "village_group_id", "number")
-        return {(group_id, number): pk for pk, group_id, number in rows if (group_id, number) in wanted}
 
     def _insert_people(self, creates: list[PersonRow], households: dict, written: Written) -> None:
         connection = _connection(Person)
@@ -322,11 +332,17 @@ class PersonLedger(Ledger):
             )
             for p in creates
         ]
+        quote = connection.ops.quote_name
+        meta = Person._meta
         with connection.cursor() as cursor:
             cursor.executemany(_insert_sql(connection, Person, PERSON_INSERT), rows)
-        del rows
-        ids = Person.objects.filter(resident_id_digest__in=[p.digest for p in creates]).values_list("pk", flat=True)
-        written.created.extend(("people.person", pk) for pk in ids)
+            del rows
+            cursor.execute(
+                f"SELECT {quote(meta.pk.column)} FROM {quote(meta.db_table)} "
+                f"WHERE {quote(meta.get_field('resident_id_digest').column)} IN ({', '.join(['%s'] * len(creates))})",
+                [p.digest for p in creates],
+            )
+            written.created.extend(("people.person", pk) for (pk,) in cursor.fetchall())
 
     def write(self, creates: list[PersonRow], updates: list[tuple[PersonRow, dict]], ctx: Context) -> Written:
         written = Written()
@@ -434,6 +450,30 @@ PERSON_INSERT = (
 
 def _connection(model):
     return connections[router.db_for_write(model)]
+
+
+def _household_ids(keys) -> dict[tuple[int, str], int]:
+    """The stored ids of the households ``keys`` names ((village group id, household number) pairs).
+
+    One query joining the pairs, as a VALUES list, to the unique (village group, number) index:
+    exact, whatever the order of the sheet and however many households are stored (an IN list of
+    groups and one of numbers would cross them). The NOT (number = '') makes that partial index usable."""
+    keys = list(keys)
+    if not keys:
+        return {}
+    connection = _connection(Household)
+    quote = connection.ops.quote_name
+    meta = Household._meta
+    pk, group_id, number = (quote(meta.get_field(f).column) for f in ("id", "village_group", "number"))
+    sql = (
+        f"WITH wanted (g, n) AS (VALUES {', '.join(['(%s, %s)'] * len(keys))}) "
+        f"SELECT h.{pk}, h.{group_id}, h.{number} FROM wanted "
+        f"JOIN {quote(meta.db_table)} h ON h.{group_id} = CAST(wanted.g AS BIGINT) AND h.{number} = wanted.n "
+        f"WHERE NOT (h.{number} = '')"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for key in keys for value in key])
+        return {(group, num): household_id for household_id, group, num in cursor.fetchall()}
 
 
 def _insert_sql(connection, model, fields: tuple[str, ...]) -> str:

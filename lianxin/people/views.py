@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from lianxin.core.errors import DomainError
@@ -61,7 +62,7 @@ def household_export(request):
         rows=rows,
         filters={"village_group": group, "search": bool(q.strip())},  # never the search text
         back=f"{reverse('people:household-list')}?{request.GET.urlencode()}",
-        count_unit=_("户"),
+        count_unit=pgettext("count unit", "户"),
     )
 
 
@@ -204,7 +205,7 @@ def person_export(request):
             "search": bool((search.get("q") or "").strip()),
         },
         back=reverse("people:person-list"),
-        count_unit=_("人"),
+        count_unit=pgettext("count unit", "人"),
     )
 
 

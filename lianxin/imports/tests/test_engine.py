@@ -80,6 +80,7 @@ def test_dry_run_reports_each_rejected_row_and_writes_nothing(messy, village_a_c
     # the number Excel mangled is refused, with the reason, in the ID column (F), never shown in clear
     assert by_row[7]["column"] == "F"
     assert "Excel" in by_row[7]["message"]
+    assert by_row[7]["value"] == "5.32622E+17"  # as Excel shows it: no more digits than the clerk sees
     # another village's group is outside the clerk's scope
     assert by_row[8]["header"].endswith("村民小组")
     assert "管辖范围" in by_row[8]["message"]
