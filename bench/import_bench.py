@@ -235,10 +235,21 @@ def raw_limit(path: Path, db: str, target: str) -> tuple[int, float]:
     return count, seconds
 
 
-def run_raw_in_subprocess(path: Path, db: str, target: str) -> dict[str, str]:
+def run_raw_in_subprocess(path: Path, db: str, target: str, repeat: int) -> dict[str, str]:
     """The raw limit in its own process, so its memory does not count in the engine's peak."""
     out = subprocess.run(
-        [sys.executable, __file__, "--raw-only", str(path), "--db", db, "--raw-target", target],
+        [
+            sys.executable,
+            __file__,
+            "--raw-only",
+            str(path),
+            "--db",
+            db,
+            "--raw-target",
+            target,
+            "--raw-repeat",
+            str(repeat),
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -416,15 +427,24 @@ def main() -> None:
     )
     parser.add_argument("--profile", metavar="FILE", help="cProfile the engine's dry run + commit into FILE")
     parser.add_argument("--skip-raw", action="store_true", help="do not measure the raw limit")
+    parser.add_argument("--raw-repeat", type=int, default=3, help="raw-limit runs; the fastest counts (3)")
     parser.add_argument("--workdir", help="keep the generated files here instead of a temporary directory")
     parser.add_argument("--raw-only", metavar="XLSX", help=argparse.SUPPRESS)
     parser.add_argument("--raw-target", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.raw_only:
-        count, seconds = raw_limit(Path(args.raw_only), args.db, args.raw_target)
+        # Best of --raw-repeat runs: the limit is what the machine can do, not what it did once.
+        best = None
+        for attempt in range(args.raw_repeat):
+            if args.db == "sqlite":
+                for suffix in ("", "-wal", "-shm"):
+                    Path(args.raw_target + suffix).unlink(missing_ok=True)
+            count, seconds = raw_limit(Path(args.raw_only), args.db, args.raw_target)
+            log(f"  raw run {attempt + 1}: {count} rows in {seconds:.3f} s")
+            best = seconds if best is None else min(best, seconds)
         emit("raw_rows", count)
-        emit("raw_seconds", seconds)
+        emit("raw_seconds", best)
         emit("raw_peak_rss_mb", _rss_mb())
         return
 
@@ -433,10 +453,16 @@ def main() -> None:
     url = None
     try:
         path = workdir / f"户籍人口台账_{args.rows}.xlsx"
-        log(f"writing {path.name} ({args.rows} rows)")
-        t = time.perf_counter()
-        write_workbook(path, args.rows)
-        log(f"  {time.perf_counter() - t:.1f} s, {path.stat().st_size / 2**20:.1f} MB")
+        for leftover in workdir.glob("*.sqlite3*"):  # a kept --workdir: only the workbook is reused
+            leftover.unlink()
+        shutil.rmtree(workdir / "var", ignore_errors=True)
+        if path.exists() and args.workdir:
+            log(f"reusing {path} (the generator is deterministic)")
+        else:
+            log(f"writing {path.name} ({args.rows} rows)")
+            t = time.perf_counter()
+            write_workbook(path, args.rows)
+            log(f"  {time.perf_counter() - t:.1f} s, {path.stat().st_size / 2**20:.1f} MB")
 
         emit("db", args.db)
         emit("rows", args.rows)
@@ -451,7 +477,7 @@ def main() -> None:
             target = (
                 str(workdir / "raw.sqlite3") if args.db == "sqlite" else url.replace("postgres://", "postgresql://")
             )
-            raw = run_raw_in_subprocess(path, args.db, target)
+            raw = run_raw_in_subprocess(path, args.db, target, args.raw_repeat)
             raw_rows, raw_seconds = int(raw["raw_rows"]), float(raw["raw_seconds"])
             if raw_rows != args.rows:
                 raise SystemExit(f"raw limit read {raw_rows} rows, expected {args.rows}")

@@ -24,6 +24,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -457,13 +458,26 @@ def money(raw: Any, *, header_unit: str = "", allow_negative: bool = False) -> D
     return _money(raw, _unit_factor(header_unit, _MONEY_UNITS), allow_negative)
 
 
-def _money(raw: Any, factor: Decimal, allow_negative: bool) -> Decimal | None:
+@dataclass(frozen=True)
+class _Quantity:
+    """What differs between money and areas: units, the largest sensible value, the messages."""
+
+    units: Mapping[str, Decimal]
+    limit: Decimal
+    not_number: str
+    too_large: str
+    negative: str
+
+
+def _quantity(raw: Any, factor: Decimal, allow_negative: bool, q: _Quantity) -> Decimal | None:
+    """A Decimal with two places from a number or a text with separators and units (shared by money
+    and area). A unit in the cell beats the header's ``factor``; halves of the last place round up."""
     t = type(raw)
-    if t is float and factor is _ONE and 0 < raw < 1e12:
+    if t is float and factor is _ONE and 0 < raw < 1e8:
         return Decimal(repr(raw)).quantize(_CENT, ROUND_HALF_UP)
     if t is float:
         if not math.isfinite(raw):
-            raise CellError(_("金额应为数字:%(value)s") % {"value": _show(raw)})
+            raise CellError(q.not_number % {"value": _show(raw)})
         value = _float_to_decimal(raw)
         if factor is not _ONE:
             value *= factor
@@ -471,9 +485,9 @@ def _money(raw: Any, factor: Decimal, allow_negative: bool) -> Decimal | None:
         value = Decimal(raw) * factor
     elif t is str:
         try:
-            number, cell_factor, negative = _number_text(raw, _MONEY_UNITS)
+            number, cell_factor, negative = _number_text(raw, q.units)
         except InvalidOperation as exc:
-            raise CellError(_("金额应为数字:%(value)s") % {"value": _show(raw)}) from exc
+            raise CellError(q.not_number % {"value": _show(raw)}) from exc
         if number is None:
             return None
         value = number * (cell_factor if cell_factor is not None else factor)
@@ -484,16 +498,37 @@ def _money(raw: Any, factor: Decimal, allow_negative: bool) -> Decimal | None:
     elif isinstance(raw, OversizedCell):
         raise _oversized(raw)
     else:
-        raise CellError(_("金额应为数字:%(value)s") % {"value": _show(raw)})
-    if abs(value) >= _MAX_MONEY:
-        raise CellError(_("金额超出范围:%(value)s") % {"value": _show(raw)})
+        raise CellError(q.not_number % {"value": _show(raw)})
+    if abs(value) >= q.limit:
+        raise CellError(q.too_large % {"value": _show(raw)})
     value = value.quantize(_CENT, rounding=ROUND_HALF_UP)
-    if value < 0:
-        if not allow_negative:
-            raise CellError(_("金额不能为负数:%(value)s") % {"value": _show(raw)})
-    elif not value:
-        value = abs(value)  # -0.00 → 0.00
-    return value
+    if value < 0 and not allow_negative:
+        raise CellError(q.negative % {"value": _show(raw)})
+    return value if value else abs(value)  # -0.00 → 0.00
+
+
+def _money_quantity() -> _Quantity:
+    return _Quantity(
+        _MONEY_UNITS,
+        _MAX_MONEY,
+        _("金额应为数字:%(value)s"),
+        _("金额超出范围:%(value)s"),
+        _("金额不能为负数:%(value)s"),
+    )
+
+
+def _area_quantity() -> _Quantity:
+    return _Quantity(
+        _AREA_UNITS,
+        _MAX_AREA,
+        _("面积应为数字:%(value)s"),
+        _("面积超出范围:%(value)s"),
+        _("面积不能为负数:%(value)s"),
+    )
+
+
+def _money(raw: Any, factor: Decimal, allow_negative: bool) -> Decimal | None:
+    return _quantity(raw, factor, allow_negative, _money_quantity())
 
 
 def area(raw: Any, *, header_unit: str = "") -> Decimal | None:
@@ -502,39 +537,7 @@ def area(raw: Any, *, header_unit: str = "") -> Decimal | None:
 
 
 def _area(raw: Any, factor: Decimal) -> Decimal | None:
-    t = type(raw)
-    if t is float and factor is _ONE and 0 < raw < 1e8:
-        return Decimal(repr(raw)).quantize(_CENT, ROUND_HALF_UP)
-    if t is float:
-        if not math.isfinite(raw):
-            raise CellError(_("面积应为数字:%(value)s") % {"value": _show(raw)})
-        value = _float_to_decimal(raw)
-        if factor is not _ONE:
-            value *= factor
-    elif t is int:
-        value = Decimal(raw) * factor
-    elif t is str:
-        try:
-            number, cell_factor, negative = _number_text(raw, _AREA_UNITS)
-        except InvalidOperation as exc:
-            raise CellError(_("面积应为数字:%(value)s") % {"value": _show(raw)}) from exc
-        if number is None:
-            return None
-        if negative:
-            raise CellError(_("面积不能为负数:%(value)s") % {"value": _show(raw)})
-        value = number * (cell_factor if cell_factor is not None else factor)
-    elif raw is None:
-        return None
-    elif isinstance(raw, OversizedCell):
-        raise _oversized(raw)
-    else:
-        raise CellError(_("面积应为数字:%(value)s") % {"value": _show(raw)})
-    if abs(value) >= _MAX_AREA:
-        raise CellError(_("面积超出范围:%(value)s") % {"value": _show(raw)})
-    value = value.quantize(_CENT, rounding=ROUND_HALF_UP)
-    if value < 0:
-        raise CellError(_("面积不能为负数:%(value)s") % {"value": _show(raw)})
-    return abs(value)
+    return _quantity(raw, factor, False, _area_quantity())
 
 
 _COUNT_UNITS = tuple("人户个岁口名间套处次年位栋")
@@ -743,17 +746,17 @@ def normaliser_for(column: Any, header_unit: str = "") -> Callable[[Any], Any]:
     unit = header_unit or getattr(column, "unit", "")
     allow_negative = bool(getattr(column, "allow_negative", False))
     if kind == "money":
-        factor = _unit_factor(unit, _MONEY_UNITS)
+        factor, quantity = _unit_factor(unit, _MONEY_UNITS), _money_quantity()  # messages looked up once
 
         def money_cell(raw: Any) -> Decimal | None:
-            return _money(raw, factor, allow_negative)
+            return _quantity(raw, factor, allow_negative, quantity)
 
         return money_cell
     if kind == "area":
-        factor = _unit_factor(unit, _AREA_UNITS)
+        factor, quantity = _unit_factor(unit, _AREA_UNITS), _area_quantity()
 
         def area_cell(raw: Any) -> Decimal | None:
-            return _area(raw, factor)
+            return _quantity(raw, factor, False, quantity)
 
         return area_cell
     if kind == "int":

@@ -531,6 +531,19 @@ def _inspect_zip(archive: zipfile.ZipFile, limits: _Limits):
     raise _not_spreadsheet()
 
 
+# What zipfile and zlib raise on a damaged or truncated archive.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    OSError,
+    ValueError,
+    EOFError,
+    zlib.error,
+    NotImplementedError,
+    RuntimeError,
+    KeyError,
+)
+
+
 def _read_member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
     try:
         info = archive.getinfo(name)
@@ -540,16 +553,7 @@ def _read_member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
             data = f.read(limit + 1)
     except FileRejected:
         raise
-    except (
-        zipfile.BadZipFile,
-        OSError,
-        ValueError,
-        EOFError,
-        zlib.error,
-        NotImplementedError,
-        RuntimeError,
-        KeyError,
-    ) as exc:
+    except _ZIP_ERRORS as exc:
         raise _corrupt() from exc
     if len(data) > limit:
         raise _bomb()
@@ -580,16 +584,7 @@ def _stream_member(archive: zipfile.ZipFile, name: str, limits: _Limits) -> Iter
                 yield data[:cut]
     except FileRejected:
         raise
-    except (
-        zipfile.BadZipFile,
-        OSError,
-        ValueError,
-        EOFError,
-        zlib.error,
-        NotImplementedError,
-        RuntimeError,
-        KeyError,
-    ) as exc:
+    except _ZIP_ERRORS as exc:
         raise _corrupt() from exc
     if tail:
         yield tail
@@ -623,15 +618,7 @@ class _XlsxPrescan:
         try:
             with self.archive.open(info) as f:
                 head = f.read(4096)
-        except (
-            zipfile.BadZipFile,
-            OSError,
-            ValueError,
-            EOFError,
-            zlib.error,
-            NotImplementedError,
-            RuntimeError,
-        ) as exc:
+        except _ZIP_ERRORS as exc:
             raise _corrupt() from exc
         end = head.find(b">", head.find(b"sst"))
         for count in _SST_COUNT_RE.findall(head[: end if end > 0 else len(head)]):

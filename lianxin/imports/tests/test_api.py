@@ -1,31 +1,19 @@
 """The import flow through the JSON API (scripts, the mobile client): upload, poll, commit, scope."""
 
-import io
-
 import pytest
-import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lianxin.imports.models import ImportBatch
+from lianxin.imports.tests.workbooks import xlsx_bytes
 from lianxin.people.models import Person
 from lianxin.people.tests.factories import resident_id
 
 pytestmark = pytest.mark.django_db
 
 
-def _xlsx(rows) -> bytes:
-    buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    ws = wb.add_worksheet()
-    for r, row in enumerate(rows):
-        ws.write_row(r, 0, row)
-    wb.close()
-    return buffer.getvalue()
-
-
 def test_script_uploads_polls_and_commits_with_a_token(client, group_a1, village_a_clerk, bearer):
     headers = bearer(village_a_clerk)
-    sheet = _xlsx(
+    sheet = xlsx_bytes(
         [["村民小组", "户编号", "姓名", "身份证号码"], ["甲马石一组", "A-1", "王五", resident_id(sequence=701)]]
     )
 
@@ -48,7 +36,7 @@ def test_script_uploads_polls_and_commits_with_a_token(client, group_a1, village
 
 def test_rejected_rows_come_back_with_row_column_and_rule(client, group_a1, village_a_clerk, bearer):
     headers = bearer(village_a_clerk)
-    sheet = _xlsx([["村民小组", "户编号", "姓名", "身份证号码"], ["甲马石一组", "A-1", "王五", "5.32622E+17"]])
+    sheet = xlsx_bytes([["村民小组", "户编号", "姓名", "身份证号码"], ["甲马石一组", "A-1", "王五", "5.32622E+17"]])
 
     batch_id = client.post(
         "/api/imports/batches", {"ledger": "persons", "file": SimpleUploadedFile("a.xlsx", sheet)}, headers=headers
@@ -64,7 +52,7 @@ def test_rejected_rows_come_back_with_row_column_and_rule(client, group_a1, vill
 
 
 def test_another_villages_batch_is_404_through_the_api(client, group_b1, village_a_clerk, village_b_clerk, bearer):
-    sheet = _xlsx(
+    sheet = xlsx_bytes(
         [["村民小组", "户编号", "姓名", "身份证号码"], ["白革龙一组", "B-1", "赵四", resident_id(sequence=702)]]
     )
     batch_id = client.post(

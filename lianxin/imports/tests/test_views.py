@@ -4,32 +4,22 @@ import io
 
 import openpyxl
 import pytest
-import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lianxin.accounts.roles import Role
 from lianxin.imports.models import HeaderMapping, ImportBatch
+from lianxin.imports.tests.workbooks import xlsx_bytes
 from lianxin.people.models import Person
 from lianxin.people.tests.factories import resident_id
 
 pytestmark = pytest.mark.django_db
 
 
-def _xlsx(rows: list[list]) -> bytes:
-    buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    ws = wb.add_worksheet()
-    for r, row in enumerate(rows):
-        ws.write_row(r, 0, row)
-    wb.close()
-    return buffer.getvalue()
-
-
 HEADER = ["村民小组", "户编号", "姓名", "身份证号码", "与户主关系"]
 
 
 def _upload(client, rows, mode="all", name="台账.xlsx"):
-    data = {"ledger": "persons", "mode": mode, "file": SimpleUploadedFile(name, _xlsx(rows))}
+    data = {"ledger": "persons", "mode": mode, "file": SimpleUploadedFile(name, xlsx_bytes(rows))}
     return client.post("/imports/new/", data)
 
 
@@ -146,7 +136,7 @@ def test_the_original_file_is_kept_and_its_download_recorded(client, group_a1, v
     from lianxin.accounts.models import SecurityEvent
 
     client.force_login(village_a_clerk)
-    content = _xlsx([HEADER, ["甲马石一组", "A-1", "王五", resident_id(sequence=505), "户主"]])
+    content = xlsx_bytes([HEADER, ["甲马石一组", "A-1", "王五", resident_id(sequence=505), "户主"]])
     client.post("/imports/new/", {"ledger": "persons", "mode": "all", "file": SimpleUploadedFile("原始.xlsx", content)})
     batch = ImportBatch.objects.get()
 

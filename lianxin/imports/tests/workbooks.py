@@ -581,3 +581,16 @@ LARGE_COLUMNS = (
     Column("bank_account", "银行账号", kind="text"),
     Column("note", "备注", kind="text"),
 )
+
+
+def xlsx_bytes(rows: list[list]) -> bytes:
+    """A plain one-sheet workbook of ``rows``, in memory (for uploads in view and API tests)."""
+    import io
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet()
+    for r, row in enumerate(rows):
+        sheet.write_row(r, 0, row)
+    workbook.close()
+    return buffer.getvalue()
