@@ -212,3 +212,39 @@ class AuditLogPage(BasePage):
     @property
     def rows(self) -> Locator:
         return self.page.locator("main table tbody tr")
+
+
+class ImportUploadPage(BasePage):
+    path = "/imports/new/"
+
+    def upload(self, file: Path, *, valid_rows_only: bool = False) -> ImportBatchPage:
+        self.page.select_option("#id_ledger", "persons")
+        self.page.select_option("#id_mode", "valid_only" if valid_rows_only else "all")
+        self.page.set_input_files("#id_file", str(file))
+        self.page.locator("main form button[type=submit]").click()
+        batch = ImportBatchPage(self.page)
+        batch.status.wait_for()
+        return batch
+
+
+class ImportBatchPage(BasePage):
+    @property
+    def status(self) -> Locator:
+        return self.page.get_by_test_id("batch-status")
+
+    def figure(self, name: str) -> Locator:
+        return self.page.locator(f'[data-figure="{name}"]')
+
+    @property
+    def error_rows(self) -> Locator:
+        return self.page.get_by_test_id("errors").locator("tbody tr")
+
+    def download_annotated(self, to: Path) -> Path:
+        with self.page.expect_download() as download:
+            self.page.get_by_role("link", name="下载标注了错误的文件").click()
+        download.value.save_as(str(to))
+        return to
+
+    def confirm(self) -> None:
+        self.page.locator("main form[action$='/commit/'] button").click()
+        self.status.wait_for()
