@@ -289,8 +289,9 @@ class PersonLedger(Ledger):
         return "update" if changed else "unchanged"
 
     # --- writing -------------------------------------------------------------------------------
-    # New rows are inserted with one executemany of plain tuples (no model instance per row, which
-    # cost more than everything else in the commit); their ids are read back by the unique key.
+    # New rows go in as plain tuples in one statement per chunk (COPY on PostgreSQL, executemany
+    # elsewhere), never as a model instance per row, which cost more than everything else in the
+    # commit; their ids are read back by the unique key, for the undo records.
     def _households(self, rows: list[PersonRow], written: Written) -> dict[tuple[int, str], int]:
         wanted = {(p.group.pk, p.household_number): p for p in rows}
         found = _household_ids(wanted)
@@ -298,11 +299,12 @@ class PersonLedger(Ledger):
         if missing:
             connection = _connection(Household)
             now = connection.ops.adapt_datetimefield_value(timezone.now())
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    _insert_sql(connection, Household, HOUSEHOLD_INSERT),
-                    [(now, now, group_id, number, p.address) for (group_id, number), p in missing],
-                )
+            _insert_rows(
+                connection,
+                Household,
+                HOUSEHOLD_INSERT,
+                [(now, now, group_id, number, p.address) for (group_id, number), p in missing],
+            )
             created = _household_ids([key for key, _p in missing])
             for key, _p in missing:
                 found[key] = created[key]
@@ -332,11 +334,11 @@ class PersonLedger(Ledger):
             )
             for p in creates
         ]
+        _insert_rows(connection, Person, PERSON_INSERT, rows)
+        del rows
         quote = connection.ops.quote_name
         meta = Person._meta
         with connection.cursor() as cursor:
-            cursor.executemany(_insert_sql(connection, Person, PERSON_INSERT), rows)
-            del rows
             cursor.execute(
                 f"SELECT {quote(meta.pk.column)} FROM {quote(meta.db_table)} "
                 f"WHERE {quote(meta.get_field('resident_id_digest').column)} IN ({', '.join(['%s'] * len(creates))})",
@@ -476,12 +478,20 @@ def _household_ids(keys) -> dict[tuple[int, str], int]:
         return {(group, num): household_id for household_id, group, num in cursor.fetchall()}
 
 
-def _insert_sql(connection, model, fields: tuple[str, ...]) -> str:
-    """INSERT INTO <table> (<columns>) VALUES (%s, …) for ``fields`` of ``model``, quoted for ``connection``."""
+def _insert_rows(connection, model, fields: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert ``rows`` (tuples of ``fields`` of ``model``, values ready for the database) in one go:
+    COPY on PostgreSQL (executemany there sends, parses and plans one INSERT per row), executemany of
+    one prepared INSERT elsewhere."""
     quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
     columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", rows)
 
 
 def _b64(value: bytes | memoryview | None) -> str | None:
