@@ -457,25 +457,28 @@ def _connection(model):
 def _household_ids(keys) -> dict[tuple[int, str], int]:
     """The stored ids of the households ``keys`` names ((village group id, household number) pairs).
 
-    One query joining the pairs, as a VALUES list, to the unique (village group, number) index:
-    exact, whatever the order of the sheet and however many households are stored (an IN list of
-    groups and one of numbers would cross them). The NOT (number = '') makes that partial index usable."""
+    The pairs, as a VALUES list, are joined to the unique (village group, number) index: exact,
+    whatever the order of the sheet and however many households are stored (an IN list of groups
+    and one of numbers would cross them). NOT (number = '') makes that partial index usable; slices
+    of 500 pairs keep PostgreSQL on index lookups (with 2000 it scans the whole table)."""
     keys = list(keys)
-    if not keys:
-        return {}
     connection = _connection(Household)
     quote = connection.ops.quote_name
     meta = Household._meta
     pk, group_id, number = (quote(meta.get_field(f).column) for f in ("id", "village_group", "number"))
-    sql = (
-        f"WITH wanted (g, n) AS (VALUES {', '.join(['(%s, %s)'] * len(keys))}) "
-        f"SELECT h.{pk}, h.{group_id}, h.{number} FROM wanted "
-        f"JOIN {quote(meta.db_table)} h ON h.{group_id} = CAST(wanted.g AS BIGINT) AND h.{number} = wanted.n "
-        f"WHERE NOT (h.{number} = '')"
-    )
+    found: dict[tuple[int, str], int] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value for key in keys for value in key])
-        return {(group, num): household_id for household_id, group, num in cursor.fetchall()}
+        for start in range(0, len(keys), 500):
+            part = keys[start : start + 500]
+            cursor.execute(
+                f"WITH wanted (g, n) AS (VALUES {', '.join(['(%s, %s)'] * len(part))}) "
+                f"SELECT h.{pk}, h.{group_id}, h.{number} FROM wanted "
+                f"JOIN {quote(meta.db_table)} h ON h.{group_id} = CAST(wanted.g AS BIGINT) AND h.{number} = wanted.n "
+                f"WHERE NOT (h.{number} = '')",
+                [value for key in part for value in key],
+            )
+            found.update(((group, num), household_id) for household_id, group, num in cursor.fetchall())
+    return found
 
 
 def _insert_rows(connection, model, fields: tuple[str, ...], rows: list[tuple]) -> None:
