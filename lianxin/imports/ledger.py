@@ -9,6 +9,7 @@ progress, the annotated workbook and the history.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -46,7 +47,7 @@ class Written:
         self.updated.extend(other.updated)
 
 
-class Ledger:
+class Ledger(ABC):
     """Base of every ledger spec. Subclasses set the class attributes and implement the hooks."""
 
     key: ClassVar[str]
@@ -55,33 +56,35 @@ class Ledger:
     permission: ClassVar[str]  # the permission an importer needs, e.g. "people.add_person"
     sample: ClassVar[dict[str, Any]] = {}  # one example row for the template, by column key
 
+    @abstractmethod
     def start(self, ctx: Context) -> None:
         """Load lookups once per import (e.g. the village groups in the user's scope)."""
 
+    @abstractmethod
     def prepare(self, values: dict[str, Any], ctx: Context) -> Any:
         """Turn normalised cell values into a record to write; raise RowRejected to refuse the row."""
-        raise NotImplementedError
 
+    @abstractmethod
     def natural_key(self, prepared: Any) -> Hashable:
-        raise NotImplementedError
+        """The key that identifies the record across imports (the resident ID's digest, the credit code)."""
 
+    @abstractmethod
     def existing(self, chunk: list[Any], ctx: Context) -> dict[Hashable, Any]:
         """The stored records for a chunk of prepared rows (a query or two), keyed by natural key."""
-        raise NotImplementedError
 
+    @abstractmethod
     def classify(self, prepared: Any, current: Any | None, ctx: Context) -> str:
         """ "create", "update" or "unchanged" for this row against its stored record (None: none yet);
         may raise RowRejected (e.g. the record belongs to another village)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def write(self, creates: list[Any], updates: list[tuple[Any, Any]], ctx: Context) -> Written:
         """Insert ``creates`` and apply ``updates`` ((prepared, current) pairs) in bulk."""
-        raise NotImplementedError
 
+    @abstractmethod
     def undo(self, created: list[tuple[str, int]], updated: Iterable[tuple[str, int, dict]], ctx: Context) -> None:
         """Remove what an import created and put back what it overwrote; raise DomainError if
         records were changed since, so undo would destroy later work."""
-        raise NotImplementedError
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
