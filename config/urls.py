@@ -10,6 +10,8 @@ urlpatterns = [
     path("people/", include("lianxin.people.urls")),
     path("enterprises/", include("lianxin.enterprises.urls")),
     path("imports/", include("lianxin.imports.urls")),
+    path("land/", include("lianxin.land.urls")),
+    path("cases/", include("lianxin.cases.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

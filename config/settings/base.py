@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "lianxin.accounts",
     "lianxin.reports",
     "lianxin.imports",
+    "lianxin.land",
+    "lianxin.cases",
     "lianxin.demo",
 ]
 

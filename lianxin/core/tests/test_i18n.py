@@ -1,7 +1,8 @@
 """Every user-facing string has Chinese source text and an English translation (DESIGN.md, Language).
 
-The committed catalogue must be complete (no empty or fuzzy entry), and up to date: running
-`makemessages` over the sources would not add a msgid that the catalogue lacks.
+The committed catalogues must be complete (no empty or fuzzy entry), and up to date: running
+`makemessages` over the sources would not add a msgid that a catalogue lacks. The project catalogue
+is locale/; an app with a locale/ directory of its own (land, cases) keeps its strings there.
 """
 
 import shutil
@@ -14,15 +15,27 @@ from django.test import override_settings
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 CATALOGUE = BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
+EN_PO = Path("en") / "LC_MESSAGES" / "django.po"
 # The directories `make messages` ignores, plus caches and test output that hold no source.
 NOT_SOURCE = [".venv", "node_modules", "static", "staticfiles", "var"]
 NOT_SOURCE += [".git", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis", "test-artifacts"]
 
 
+def _catalogue_paths(root: Path) -> list[Path]:
+    """The project catalogue and every app catalogue under ``root``, relative to it."""
+    found = [CATALOGUE.relative_to(BASE_DIR)]
+    found += sorted(p.relative_to(root) for p in (root / "lianxin").glob(f"*/locale/{EN_PO}"))
+    return found
+
+
 def _catalogue() -> polib.POFile:
+    """All committed catalogues as one (entries of every app catalogue appended)."""
     if not CATALOGUE.exists():
         pytest.skip(f"{CATALOGUE.relative_to(BASE_DIR)} does not exist yet (`make messages` produces it)")
-    return polib.pofile(str(CATALOGUE))
+    merged = polib.pofile(str(CATALOGUE))
+    for path in _catalogue_paths(BASE_DIR)[1:]:
+        merged.extend(polib.pofile(str(BASE_DIR / path)))
+    return merged
 
 
 def _key(entry: polib.POEntry) -> tuple[str, str, str]:
@@ -63,7 +76,7 @@ def _placeholders(text: str) -> set[str]:
 
 
 def test_makemessages_would_add_no_new_msgid(tmp_path, monkeypatch):
-    committed = _catalogue()
+    _catalogue()  # skips while there is no catalogue
     # makemessages writes next to the sources it scans, so it runs on a copy: the catalogue stays untouched.
     copy = tmp_path / "project"
     shutil.copytree(BASE_DIR, copy, ignore=shutil.ignore_patterns(*NOT_SOURCE), symlinks=True)
@@ -72,8 +85,12 @@ def test_makemessages_would_add_no_new_msgid(tmp_path, monkeypatch):
     with override_settings(LOCALE_PATHS=[copy / "locale"]):
         call_command("makemessages", locale=["en"], domain="django", verbosity=0)
 
-    extracted = polib.pofile(str(copy / "locale" / "en" / "LC_MESSAGES" / "django.po"))
-    missing = sorted({_key(e) for e in _live(extracted)} - {_key(e) for e in _live(committed)})
+    missing = set()
+    for path in _catalogue_paths(copy):
+        extracted = polib.pofile(str(copy / path))
+        committed_here = polib.pofile(str(BASE_DIR / path)) if (BASE_DIR / path).exists() else []
+        missing |= {_key(e) for e in _live(extracted)} - {_key(e) for e in _live(committed_here)}
+    missing = sorted(missing)
     assert not missing, (
         f"{len(missing)} msgid(s) in the sources are not in the catalogue; run `make messages` and translate them: "
         f"{[m[1] for m in missing[:10]]}"
