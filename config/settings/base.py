@@ -2,6 +2,7 @@
 
 import os
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -202,8 +203,14 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 LIANXIN_TOWNSHIP_NAME = os.environ.get("LIANXIN_TOWNSHIP_NAME", "")
 LIANXIN_PAGE_SIZE = 50
+# Land: surveyed and geometry-computed parcel areas may differ by this fraction before a parcel is flagged.
+LIANXIN_AREA_TOLERANCE = Decimal(os.environ.get("LIANXIN_AREA_TOLERANCE", "0.02"))
+# Land: a household holding surveyed parcels without an agreement for this many days is "stalled".
+LIANXIN_LAND_STALLED_DAYS = 30
 # Ledger uploads: the file is streamed to disk, never held in memory.
 LIANXIN_IMPORT_MAX_BYTES = int(os.environ.get("LIANXIN_IMPORT_MAX_MB", "200")) * 2**20
+# How long the rows a dry run checked stay usable for the commit (seconds); older, the commit reads the file again.
+LIANXIN_IMPORT_STAGE_MAX_AGE = int(os.environ.get("LIANXIN_IMPORT_STAGE_MAX_AGE", "86400"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
 

@@ -35,17 +35,26 @@ def _aead(key: bytes) -> AESGCM:
 
 
 def encrypt(plaintext: str, *, purpose: str) -> bytes:
-    nonce = os.urandom(12)
-    sealed = _aead(_key("FIELD_ENCRYPTION_KEY")).encrypt(nonce, plaintext.encode(), purpose.encode())
-    return _VERSION + nonce + sealed
+    return seal(plaintext.encode(), purpose=purpose)
 
 
 def decrypt(token: bytes, *, purpose: str) -> str:
+    return unseal(token, purpose=purpose).decode()
+
+
+def seal(data: bytes, *, purpose: str) -> bytes:
+    """Encrypt and authenticate bytes; the purpose is bound to the ciphertext (it must match to open it)."""
+    nonce = os.urandom(12)
+    return _VERSION + nonce + _aead(_key("FIELD_ENCRYPTION_KEY")).encrypt(nonce, data, purpose.encode())
+
+
+def unseal(token: bytes, *, purpose: str) -> bytes:
+    """The bytes ``seal`` was given; raises ValueError or cryptography's InvalidTag when tampered with."""
     token = bytes(token)
     if token[:1] != _VERSION:
         raise ValueError("unknown ciphertext version")
     nonce, sealed = token[1:13], token[13:]
-    return _aead(_key("FIELD_ENCRYPTION_KEY")).decrypt(nonce, sealed, purpose.encode()).decode()
+    return _aead(_key("FIELD_ENCRYPTION_KEY")).decrypt(nonce, sealed, purpose.encode())
 
 
 def blind_index(value: str, *, purpose: str) -> str:

@@ -35,15 +35,18 @@ class BatchOut(Schema):
     unchanged: int
     rejected: int
     progress_rows: int
+    progress_total: int | None
     errors: list[RowErrorOut]
     created_at: datetime
     committed_at: datetime | None
 
 
 def _out(batch: ImportBatch) -> dict:
+    progress = selectors.batch_progress(batch=batch)
     return {
         **{f: getattr(batch, f) for f in BatchOut.model_fields if hasattr(batch, f)},
-        "progress_rows": selectors.batch_progress(batch=batch),
+        "progress_rows": progress.rows,
+        "progress_total": progress.total,
     }
 
 

@@ -147,6 +147,79 @@ def iterate_rows(
         yield row_number, (None if errors else values), errors
 
 
+# Column key → (spreadsheet letters, header text as in the file): how a row error names its cell.
+ColumnLabels = dict[str, tuple[str, str]]
+
+
+def column_labels(table: Table, ledger: Ledger, match: HeaderMatch) -> ColumnLabels:
+    labels = {}
+    for index, key in match.columns.items():
+        labels[key] = (table.column_label(index), match.labels.get(index, ledger.column(key).label))
+    return labels
+
+
+class _Chunks:
+    """Prepared rows in chunks: one query finds the chunk's stored records, every row is classified
+    against its record, and (when writing) one bulk write stores the chunk. A dry run may hand each
+    chunk to a stage as well, for the commit that follows (``staging.py``)."""
+
+    def __init__(self, ledger, ctx, summary, labels, *, write, valid_only=False, progress=None, stage=None) -> None:
+        self.ledger, self.ctx, self.summary, self.labels = ledger, ctx, summary, labels
+        self.write, self.valid_only, self.progress, self.stage = write, valid_only, progress, stage
+        self.chunk: list[tuple[int, Any, Hashable]] = []
+        self.total: int | None = None  # rows expected, for progress
+
+    def add(self, row_number: int, prepared: Any, key: Hashable) -> None:
+        self.chunk.append((row_number, prepared, key))
+        if len(self.chunk) >= CHUNK_ROWS:
+            self.flush(self.chunk)
+            self.chunk = []
+
+    def finish(self) -> None:
+        if self.chunk:
+            self.flush(self.chunk)
+            self.chunk = []
+
+    def flush(self, chunk: list[tuple[int, Any, Hashable]]) -> None:
+        ledger, ctx, summary = self.ledger, self.ctx, self.summary
+        if self.stage is not None:
+            self.stage.write(chunk)
+        existing = ledger.existing([prepared for _row, prepared, _key in chunk], ctx)
+        creates, updates = [], []
+        for row_number, prepared, key in chunk:
+            current = existing.get(key)
+            try:
+                action = ledger.classify(prepared, current, ctx)
+            except RowRejected as exc:
+                summary.rejected += 1
+                summary.add_error(_row_error(self.labels, ledger, row_number, exc, {}))
+                continue
+            if action == "create":
+                creates.append(prepared)
+            elif action == "update":
+                updates.append((prepared, current))
+            else:
+                summary.unchanged += 1
+        summary.to_create += len(creates)
+        summary.to_update += len(updates)
+        if self.write and (self.valid_only or summary.rejected == 0) and (creates or updates):
+            summary.written.extend(ledger.write(creates, updates, ctx))
+        if self.progress is not None:
+            self.progress(summary.rows_read, self.total)
+
+
+def _committed(summary: Summary, valid_only: bool, apply: Callable[[], None]) -> Summary:
+    """Run ``apply`` in one transaction, rolled back if any row was rejected (unless ``valid_only``)."""
+    try:
+        with transaction.atomic():
+            apply()
+            if summary.rejected and not valid_only:
+                raise ImportAborted(summary)
+    except ImportAborted:
+        summary.written = Written()
+    return summary
+
+
 def run_import(
     *,
     table: Table,
@@ -155,10 +228,13 @@ def run_import(
     remembered: dict[str, str] | None = None,
     commit: bool = False,
     valid_only: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
     max_errors: int | None = MAX_STORED_ERRORS,
+    stage=None,
 ) -> tuple[Summary, HeaderMatch]:
-    """Check (and with ``commit``, write) every row of ``table`` for ``ledger``; see the module docstring."""
+    """Check (and with ``commit``, write) every row of ``table`` for ``ledger``; see the module docstring.
+
+    ``stage`` (a dry run only): a ``staging.StageWriter`` that receives the prepared rows."""
     summary = Summary(max_errors=max_errors)
     match = find_header(table.rows(), ledger.columns, remembered)
     problem = header_problem(match, ledger)
@@ -166,10 +242,15 @@ def run_import(
         summary.file_error = problem
         return summary, match
     ledger.start(ctx)
+    labels = column_labels(table, ledger, match)
+    chunks = _Chunks(ledger, ctx, summary, labels, write=commit, valid_only=valid_only, progress=progress, stage=stage)
+
+    # What the file itself gets wrong (cells, rules, duplicates), apart from what the stored records
+    # reject: the stage keeps these, and the commit classifies the rest again.
+    in_file = Summary(max_errors=max_errors)
 
     def process() -> None:
         seen: dict[Hashable, int] = {}
-        chunk: list[tuple[int, Any, Hashable]] = []
         for row_number, values, errors in iterate_rows(table, ledger, match):
             summary.rows_read += 1
             prepared = None
@@ -177,7 +258,7 @@ def run_import(
                 try:
                     prepared = ledger.prepare(values, ctx)
                 except RowRejected as exc:
-                    errors = [_row_error(table, ledger, match, row_number, exc, values)]
+                    errors = [_row_error(labels, ledger, row_number, exc, values)]
             if prepared is not None:
                 key = ledger.natural_key(prepared)
                 first = seen.get(key)
@@ -188,73 +269,74 @@ def run_import(
                     seen[key] = row_number
             if prepared is None:
                 summary.rejected += 1
+                in_file.rejected += 1
                 for error in errors:
                     summary.add_error(error)
+                    in_file.add_error(error)
                 continue
-            chunk.append((row_number, prepared, key))
-            if len(chunk) >= CHUNK_ROWS:
-                _flush(chunk)
-                chunk.clear()
-        if chunk:
-            _flush(chunk)
-
-    def _flush(chunk: list[tuple[int, Any, Hashable]]) -> None:
-        existing = ledger.existing([prepared for _row, prepared, _key in chunk], ctx)
-        creates, updates = [], []
-        for row_number, prepared, key in chunk:
-            current = existing.get(key)
-            try:
-                action = ledger.classify(prepared, current, ctx)
-            except RowRejected as exc:
-                summary.rejected += 1
-                summary.add_error(_row_error(table, ledger, match, row_number, exc, {}))
-                continue
-            if action == "create":
-                creates.append(prepared)
-            elif action == "update":
-                updates.append((prepared, current))
-            else:
-                summary.unchanged += 1
-        summary.to_create += len(creates)
-        summary.to_update += len(updates)
-        if commit and (valid_only or summary.rejected == 0) and (creates or updates):
-            summary.written.extend(ledger.write(creates, updates, ctx))
-        if progress is not None:
-            progress(summary.rows_read)
+            chunks.add(row_number, prepared, key)
+        chunks.finish()
 
     if not commit:
         process()
+        if stage is not None:
+            stage.save(
+                {
+                    "labels": labels,
+                    "rows_read": summary.rows_read,
+                    "rejected": in_file.rejected,
+                    "errors": in_file.errors,
+                    "error_count": in_file.error_count,
+                }
+            )
         return summary, match
-    try:
-        with transaction.atomic():
-            process()
-            if summary.rejected and not valid_only:
-                raise ImportAborted(summary)
-    except ImportAborted:
-        summary.written = Written()
-    return summary, match
+    return _committed(summary, valid_only, process), match
 
 
-def _row_error(
-    table: Table, ledger: Ledger, match: HeaderMatch, row_number: int, exc: RowRejected, values: dict
-) -> RowError:
+def run_staged(
+    *,
+    stage,
+    ledger: Ledger,
+    ctx: Context,
+    valid_only: bool = False,
+    progress: Callable[[int, int | None], None] | None = None,
+    max_errors: int | None = MAX_STORED_ERRORS,
+) -> Summary:
+    """Commit the rows a dry run staged (``staging.StageReader``), classifying them again against the
+    stored records; the stage's header carries the dry run's rows read and the rows the file's own
+    content got rejected. Raises ``staging.StageBroken`` (inside the transaction, so nothing stays
+    written) if a record of the stage cannot be read back."""
+    header = stage.header
+    summary = Summary(rows_read=header["rows_read"], rejected=header["rejected"], max_errors=max_errors)
+    summary.errors, summary.error_count = list(header["errors"]), header["error_count"]
+    ledger.start(ctx)
+    chunks = _Chunks(ledger, ctx, summary, stage.header["labels"], write=True, valid_only=valid_only)
+
+    def apply() -> None:
+        done = 0
+        for chunk in stage.chunks():
+            chunks.flush(chunk)
+            done += len(chunk)
+            if progress is not None:
+                progress(min(done, summary.rows_read), summary.rows_read)
+        summary.errors.sort(key=lambda error: error.row)
+
+    return _committed(summary, valid_only, apply)
+
+
+def _row_error(labels: ColumnLabels, ledger: Ledger, row_number: int, exc: RowRejected, values: dict) -> RowError:
     if exc.column is None:
         return RowError(row_number, "", "", "", exc.message)
-    index = match.index_of(exc.column)
     column = ledger.column(exc.column)
-    return RowError(
-        row_number,
-        table.column_label(index) if index is not None else "",
-        match.labels.get(index, column.label) if index is not None else column.label,
-        _shown(column.kind, values.get(exc.column)),
-        exc.message,
-    )
+    letters, header = labels.get(exc.column, ("", column.label))
+    return RowError(row_number, letters, header, _shown(column.kind, values.get(exc.column)), exc.message)
 
 
-def cache_progress(batch_id: int) -> Callable[[int], None]:
-    """Progress for the polling page goes through the cache: the commit's transaction hides DB writes."""
+def cache_progress(batch_id: int) -> Callable[[int, int | None], None]:
+    """Progress for the polling page goes through the cache: the commit's transaction hides DB writes.
+    ``total`` is the rows expected (the sheet's height, or the rows a dry run read), None if unknown."""
 
-    def report(rows: int) -> None:
-        cache.set(progress_key(batch_id), rows, timeout=3600)
+    def report(rows: int, total: int | None) -> None:
+        cache.set(progress_key(batch_id), {"rows": rows, "total": total}, timeout=3600)
 
     return report

@@ -55,6 +55,9 @@ class Ledger(ABC):
     columns: ClassVar[tuple[Column, ...]]
     permission: ClassVar[str]  # the permission an importer needs, e.g. "people.add_person"
     sample: ClassVar[dict[str, Any]] = {}  # one example row for the template, by column key
+    # The models (app_label.Model) whose rows ``prepare`` looks up: a change to them between the dry run
+    # and the commit makes the commit prepare the file again instead of using the staged rows.
+    reads: ClassVar[tuple[str, ...]] = ("regions.Region",)
 
     @abstractmethod
     def start(self, ctx: Context) -> None:

@@ -51,6 +51,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
+from .xlsx_stream import XlsxStream
+
 __all__ = ["FileRejected", "OversizedCell", "Table", "open_table"]
 
 MB = 1024 * 1024
@@ -70,6 +72,10 @@ RATIO_FLOOR = 20 * MB
 _CHUNK = 4 * MB
 _MAX_ZIP_MEMBERS = 10_000
 _MAX_META_PART = 20 * MB  # workbook.xml, rels, [Content_Types].xml, mimetype
+
+# Above this many cells (rows × columns from A) an .xlsx sheet is streamed instead of loaded by
+# calamine, whose grid and strings take about 1 GB for 1,000,000 rows × 12 columns.
+DEFAULT_STREAM_CELLS = 2_500_000
 
 FORMATS = ("xlsx", "xls", "ods", "csv")
 
@@ -162,6 +168,7 @@ class Table:
         max_columns: int,
         max_cell_chars: int,
         sheet: Any = None,
+        stream: XlsxStream | None = None,
         workbook: Any = None,
         handle: Any = None,
         csv_path: Path | None = None,
@@ -169,6 +176,7 @@ class Table:
         csv_delimiter: str = ",",
         first_column: int = 0,
         width: int | None = None,
+        height: int | None = None,
     ) -> None:
         self.format = format
         self.sheet_name = sheet_name
@@ -178,9 +186,11 @@ class Table:
         self.max_cell_chars = max_cell_chars
         self.first_column = first_column
         self.width = width
+        self.height = height  # rows in the sheet as far as known before reading (None for CSV): for progress
         self.csv_encoding = csv_encoding
         self.csv_delimiter = csv_delimiter
         self._sheet = sheet
+        self._stream = stream
         self._workbook = workbook
         self._handle = handle
         self._csv_path = csv_path
@@ -196,7 +206,7 @@ class Table:
 
     def close(self) -> None:
         """Free calamine's in-memory sheet; rows() cannot be called afterwards."""
-        self._sheet = None
+        self._sheet = self._stream = None
         if self._workbook is not None:
             try:
                 self._workbook.close()
@@ -214,16 +224,17 @@ class Table:
     def rows(self) -> Iterator[tuple[int, list]]:
         if self.format == "csv":
             return self._csv_rows()
-        if self._sheet is None:
+        if self._sheet is None and self._stream is None:
             raise ValueError("table is closed")
         return self._sheet_rows()
 
     def _sheet_rows(self) -> Iterator[tuple[int, list]]:
         limit = self.max_cell_chars
         number = 0
-        # calamine yields every row from row 1 (empty lists for the rows above the data) but starts
-        # columns at the first used one; so the row number is the position.
-        for cells in self._sheet.iter_rows():
+        # calamine (and the stream, which starts columns at A) yields every row from row 1 (empty
+        # rows above the data) but starts columns at the first used one; so the row number is the position.
+        rows = self._stream.rows() if self._stream is not None else self._sheet.iter_rows()
+        for cells in rows:
             number += 1
             for value in cells:
                 if type(value) is str and len(value) > limit:
@@ -312,12 +323,15 @@ def open_table(
     max_cells: int = DEFAULT_MAX_CELLS,
     max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED,
     max_ratio: int = DEFAULT_MAX_RATIO,
+    stream_cells: int | None = None,
 ) -> Table:
     """Open ``path`` (an upload saved to disk; ``original_name`` is only carried along) and return
     a Table over ``sheet`` (by name) or the first visible worksheet. Raises FileRejected.
 
     xlsx/xls/ods are loaded into calamine's Rust-side grid here (a 100k-row sheet takes a couple of
-    seconds); CSV is only checked (encoding, delimiter) and then streamed by ``rows()``.
+    seconds), except an .xlsx sheet of more than ``stream_cells`` cells, which ``rows()`` reads from
+    its XML as it goes (``xlsx_stream.py``: constant memory, a few times slower than calamine); CSV is
+    only checked (encoding, delimiter) and then streamed by ``rows()``.
     """
     path = Path(path)
     try:
@@ -328,7 +342,9 @@ def open_table(
         raise _corrupt() from exc
     if size == 0:
         raise FileRejected(_("文件是空的"))
-    limits = _Limits(max_columns, max_cell_chars, max_cells, max_uncompressed, max_ratio)
+    if stream_cells is None:
+        stream_cells = DEFAULT_STREAM_CELLS
+    limits = _Limits(max_columns, max_cell_chars, max_cells, max_uncompressed, max_ratio, stream_cells)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         with _open_zip(path) as archive:
             fmt, prescan = _inspect_zip(archive, limits)
@@ -357,9 +373,10 @@ def _refuse_markup(head: bytes) -> None:
 
 
 class _Limits:
-    __slots__ = ("max_columns", "max_cell_chars", "max_cells", "max_uncompressed", "max_ratio")
+    __slots__ = ("max_columns", "max_cell_chars", "max_cells", "max_uncompressed", "max_ratio", "stream_cells")
 
-    def __init__(self, max_columns, max_cell_chars, max_cells, max_uncompressed, max_ratio) -> None:
+    def __init__(self, max_columns, max_cell_chars, max_cells, max_uncompressed, max_ratio, stream_cells) -> None:
+        self.stream_cells = stream_cells
         self.max_columns = max_columns
         self.max_cell_chars = max_cell_chars
         self.max_cells = max_cells
@@ -399,8 +416,21 @@ def _open_calamine(path: Path, fmt: str, prescan, original_name: str, sheet: str
             name = sheet
         else:
             raise FileRejected(_("文件中没有名为“%(name)s”的工作表") % {"name": sheet})
-        if prescan is not None:
-            prescan(name)
+        bounds = prescan(name) if prescan is not None else None
+        if fmt == "xlsx" and bounds is not None and bounds[1] * bounds[2] > limits.stream_cells:
+            # Too big to hold as calamine's grid: read the sheet's XML as it streams by.
+            _close_workbook(workbook, handle)
+            return Table(
+                format=fmt,
+                sheet_name=name,
+                sheet_names=names,
+                original_name=original_name,
+                max_columns=limits.max_columns,
+                max_cell_chars=limits.max_cell_chars,
+                stream=XlsxStream(path, bounds[0], bounds[2]),
+                width=bounds[2],
+                height=bounds[1],
+            )
         try:
             calamine_sheet = workbook.get_sheet_by_name(name)
         except PasswordError as exc:
@@ -426,15 +456,20 @@ def _open_calamine(path: Path, fmt: str, prescan, original_name: str, sheet: str
             handle=handle,
             first_column=start[1] if start else 0,
             width=width,
+            height=(start[0] if start else 0) + calamine_sheet.height,
         )
     except BaseException:
-        try:
-            workbook.close()
-        except CalamineError:
-            pass
-        if handle is not None:
-            handle.close()
+        _close_workbook(workbook, handle)
         raise
+
+
+def _close_workbook(workbook: CalamineWorkbook, handle: Any) -> None:
+    try:
+        workbook.close()
+    except CalamineError:
+        pass
+    if handle is not None:
+        handle.close()
 
 
 def _calamine_workbook(path: Path, fmt: str) -> tuple[CalamineWorkbook, Any]:
@@ -626,14 +661,17 @@ class _XlsxPrescan:
             if int(count) > info.file_size // 5 + 16:
                 raise _corrupt()
 
-    def __call__(self, sheet_name: str) -> None:
+    def __call__(self, sheet_name: str) -> tuple[str, int, int] | None:
+        """(sheet part, rows, last column + 1 counted from A) once the sheet is proved within limits."""
         part = self._sheet_part(sheet_name)
         if part is None:
-            return  # calamine will fail to find it and say so
+            return None  # calamine will fail to find it and say so
         rows, cols = self._fast_bounds(part)
+        width = cols
         if rows is None:
-            rows, cols = self._exact_bounds(part)
+            rows, cols, width = self._exact_bounds(part)
         self.limits.check_grid(rows, cols, target=True)
+        return part, rows, width
 
     def _sheet_part(self, sheet_name: str) -> str | None:
         # Mirror calamine: sheets listed in xl/workbook.xml, targets from xl/_rels/workbook.xml.rels,
@@ -687,7 +725,7 @@ class _XlsxPrescan:
                 return None, 0
         return row_bound, max_col
 
-    def _exact_bounds(self, part: str) -> tuple[int, int]:
+    def _exact_bounds(self, part: str) -> tuple[int, int, int]:
         """Follow calamine's placement rules over every <row> and <c> tag."""
         row = -1
         next_col = 0
@@ -718,8 +756,8 @@ class _XlsxPrescan:
                 if c > max_col:
                     max_col = c
         if max_row < 0:
-            return 0, 0
-        return max_row - min_row + 1, max_col - min_col + 1
+            return 0, 0, 0
+        return max_row - min_row + 1, max_col - min_col + 1, max_col + 1
 
 
 def _max_int(refs: list[tuple[bytes, bytes]]) -> int | None:

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.core.cache import cache
 from django.db.models import QuerySet
 
@@ -17,6 +19,20 @@ def batch_get(*, user, pk: int) -> ImportBatch:
     return get_scoped_or_404(ImportBatch.objects.select_related("user"), user, pk=pk)
 
 
-def batch_progress(*, batch: ImportBatch) -> int:
-    """Rows processed so far by a running check or commit (kept in the cache by the worker)."""
-    return int(cache.get(progress_key(batch.pk)) or 0)
+@dataclass(frozen=True)
+class Progress:
+    rows: int
+    total: int | None
+
+    @property
+    def percent(self) -> int | None:
+        """Whole percent done, at most 99 while running; None when the total is not known."""
+        if not self.total:
+            return None
+        return min(99, self.rows * 100 // self.total)
+
+
+def batch_progress(*, batch: ImportBatch) -> Progress:
+    """How far a running check or commit is (kept in the cache by the worker)."""
+    value = cache.get(progress_key(batch.pk)) or {}
+    return Progress(rows=int(value.get("rows", 0)), total=value.get("total"))

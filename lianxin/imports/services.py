@@ -5,7 +5,7 @@ import itertools
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -21,7 +21,8 @@ from lianxin.accounts.services import security_event_record
 from lianxin.core.audit import acting_as
 from lianxin.core.errors import DomainError
 
-from .engine import Summary, cache_progress, progress_key, run_import
+from . import staging
+from .engine import Summary, cache_progress, progress_key, run_import, run_staged
 from .headers import HeaderMatch, normalise_header
 from .ledger import Context, ledger_get
 from .models import HeaderMapping, ImportBatch, ImportRecord
@@ -72,17 +73,19 @@ def remembered_headers(ledger: str) -> dict[str, str]:
     return dict(HeaderMapping.objects.filter(ledger=ledger).values_list("header", "column"))
 
 
-def _store(batch: ImportBatch, summary: Summary, match, **fields) -> None:
+def _store(batch: ImportBatch, summary: Summary, match: HeaderMatch | None, **fields) -> None:
+    """Counts and errors on the batch; the header as recognised (kept from the dry run when ``match`` is None)."""
     batch.rows_read, batch.rejected = summary.rows_read, summary.rejected
     batch.to_create, batch.to_update, batch.unchanged = summary.to_create, summary.to_update, summary.unchanged
     batch.errors = [e.as_dict() for e in summary.errors]
     batch.message = summary.file_error
-    batch.header = {
-        "rows": list(match.header_rows),
-        "columns": {str(i): k for i, k in match.columns.items()},
-        "labels": {str(i): t for i, t in match.labels.items()},
-        "unmatched": [{"index": u.index, "text": u.text, "key": u.key} for u in match.unmatched],
-    }
+    if match is not None:
+        batch.header = {
+            "rows": list(match.header_rows),
+            "columns": {str(i): k for i, k in match.columns.items()},
+            "labels": {str(i): t for i, t in match.labels.items()},
+            "unmatched": [{"index": u.index, "text": u.text, "key": u.key} for u in match.unmatched],
+        }
     for name, value in fields.items():
         setattr(batch, name, value)
     batch.save()
@@ -107,21 +110,43 @@ def batch_file(batch: ImportBatch) -> Iterator[Path]:
 
 
 def _run(batch: ImportBatch, *, commit: bool) -> Summary:
+    """One pass over the file. A dry run stages the rows it prepared; a commit applies that stage when it
+    is still valid (``staging.py``), else reads the file again."""
     spec = ledger_get(batch.ledger)
     ctx = Context(user=batch.user, batch=batch)
+    remembered = remembered_headers(batch.ledger)
+    valid_only = batch.mode == ImportBatch.Mode.VALID_ONLY
+    fingerprint = staging.fingerprint(spec, ctx, remembered)
+    if commit and (stage := staging.stage_open(batch.pk, fingerprint)) is not None:
+        try:
+            with closing(stage):
+                summary = run_staged(
+                    stage=stage, ledger=spec, ctx=ctx, valid_only=valid_only, progress=cache_progress(batch.pk)
+                )
+            _store(batch, summary, None)
+            return summary
+        except staging.StageBroken:
+            ctx = Context(user=batch.user, batch=batch)  # the stage's partial pass left nothing behind
+        finally:
+            staging.stage_discard(batch.pk)
+    writer = None if commit else staging.StageWriter(batch.pk, fingerprint)
     try:
         with batch_file(batch) as path, open_table(path, original_name=batch.file_name) as table:
             summary, match = run_import(
                 table=table,
                 ledger=spec,
                 ctx=ctx,
-                remembered=remembered_headers(batch.ledger),
+                remembered=remembered,
                 commit=commit,
-                valid_only=batch.mode == ImportBatch.Mode.VALID_ONLY,
+                valid_only=valid_only,
                 progress=cache_progress(batch.pk),
+                stage=writer,
             )
     except FileRejected as exc:
         summary, match = Summary(file_error=exc.message), HeaderMatch()
+    finally:
+        if writer is not None:
+            writer.discard()
     _store(batch, summary, match)
     return summary
 

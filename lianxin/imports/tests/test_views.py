@@ -144,3 +144,26 @@ def test_the_original_file_is_kept_and_its_download_recorded(client, group_a1, v
 
     assert b"".join(response.streaming_content) == content
     assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT, detail__import_batch=batch.pk).exists()
+
+
+def test_a_running_check_shows_how_far_it_is_in_percent(login_as, working_group_member):
+    from django.core.cache import cache
+
+    from lianxin.imports.engine import progress_key
+    from lianxin.imports.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        ledger="persons",
+        user=working_group_member,
+        region=working_group_member.scope_region,
+        file_name="台账.xlsx",
+        checksum="0" * 64,
+        status=ImportBatch.Status.CHECKING,
+    )
+    cache.set(progress_key(batch.pk), {"rows": 25_000, "total": 100_000})
+    client = login_as(working_group_member)
+
+    page = client.get(f"/imports/{batch.pk}/?poll=1", headers={"HX-Request": "true"}).content.decode()
+
+    assert "已处理 25,000 行,共约 100,000 行(25%)" in page
+    assert '<progress class="w-100" max="100" value="25"' in page
