@@ -72,7 +72,11 @@ class ImportBatch(models.Model):
 
 
 class ImportRecord(models.Model):
-    """A row an import created or overwrote, so the whole batch can be undone."""
+    """What an import created or overwrote, so the whole batch can be undone: one record per row it
+    overwrote (with the values before), and one per model and up to ``CREATED_PER_RECORD`` rows it created
+    (their ids in ``object_ids``), so a 100,000-row import does not write 100,000 more rows for undo."""
+
+    CREATED_PER_RECORD = 10_000
 
     class Action(models.TextChoices):
         CREATED = "created", _("新增")
@@ -80,7 +84,8 @@ class ImportRecord(models.Model):
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records")
     model = models.CharField(max_length=60)  # "people.person"
-    object_id = models.BigIntegerField()
+    object_id = models.BigIntegerField(null=True)  # the row overwritten
+    object_ids = models.JSONField(null=True, blank=True)  # the rows created
     action = models.CharField(max_length=10, choices=Action.choices)
     before = models.JSONField(null=True, blank=True)
 
@@ -88,7 +93,7 @@ class ImportRecord(models.Model):
         indexes = [models.Index(fields=["batch", "action"])]
 
     def __str__(self) -> str:
-        return f"{self.batch_id}:{self.action}:{self.object_id}"
+        return f"{self.batch_id}:{self.action}:{self.object_id or len(self.object_ids or [])}"
 
 
 class HeaderMapping(models.Model):

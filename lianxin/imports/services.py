@@ -152,30 +152,36 @@ def _run(batch: ImportBatch, *, commit: bool) -> Summary:
 
 
 def _records_write(batch: ImportBatch, written) -> None:
-    """The undo records of a commit as plain rows in one executemany: no model instance per row."""
+    """The undo records of a commit as plain rows in one statement (COPY on PostgreSQL): the ids of
+    created rows in lists of up to ``ImportRecord.CREATED_PER_RECORD``, one record per updated row."""
     connection = connections[router.db_for_write(ImportRecord)]
     meta, quote = ImportRecord._meta, connection.ops.quote_name
-    fields = [meta.get_field(name) for name in ("batch", "model", "object_id", "action", "before")]
-    before_field = fields[-1]
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
+    fields = [meta.get_field(name) for name in ("batch", "model", "object_id", "object_ids", "action", "before")]
+    ids_field, before_field = fields[3], fields[5]
+    created: dict[str, list[int]] = {}
+    for model, pk in written.created:
+        created.setdefault(model, []).append(pk)
+    step = ImportRecord.CREATED_PER_RECORD
     rows = itertools.chain(
-        ((batch.pk, model, pk, ImportRecord.Action.CREATED.value, None) for model, pk in written.created),
         (
-            (batch.pk, model, pk, ImportRecord.Action.UPDATED.value, before_field.get_db_prep_save(before, connection))
+            (batch.pk, model, None, ids_field.get_db_prep_save(pks[i : i + step], connection), "created", None)
+            for model, pks in created.items()
+            for i in range(0, len(pks), step)
+        ),
+        (
+            (batch.pk, model, pk, None, "updated", before_field.get_db_prep_save(before, connection))
             for model, pk, before in written.updated
         ),
     )
+    columns = ", ".join(quote(f.column) for f in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # executemany there parses and plans one INSERT per row
-            columns = ", ".join(quote(f.column) for f in fields)
             with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
-            cursor.executemany(sql, rows)
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})", rows)
 
 
 def batch_check(*, batch: ImportBatch) -> ImportBatch:
@@ -230,7 +236,7 @@ def batch_undo(*, batch: ImportBatch, actor) -> ImportBatch:
         raise DomainError(_("只有已导入的批次可以撤销"))
     spec = ledger_get(batch.ledger)
     records = batch.records.all()
-    created = [(r.model, r.object_id) for r in records if r.action == ImportRecord.Action.CREATED]
+    created = [(r.model, pk) for r in records if r.action == ImportRecord.Action.CREATED for pk in r.object_ids]
     updated = [(r.model, r.object_id, r.before) for r in records if r.action == ImportRecord.Action.UPDATED]
     with transaction.atomic(), acting_as(actor):
         spec.undo(created, updated, Context(user=actor, batch=batch))

@@ -21,6 +21,7 @@ from lianxin.accounts.services import audit_batch
 from lianxin.core import crypto
 from lianxin.core.errors import DomainError
 from lianxin.core.permissions import scope_to_user
+from lianxin.core.sql import any_of
 from lianxin.imports.headers import Column
 from lianxin.imports.ledger import Context, Ledger, RowRejected, Written, register
 from lianxin.regions.models import Region
@@ -230,7 +231,7 @@ class PersonLedger(Ledger):
 
     # --- comparing with what is stored ---------------------------------------------------------
     def existing(self, chunk: list[PersonRow], ctx: Context) -> dict[str, dict]:
-        rows = Person.objects.filter(resident_id_digest__in=[p.digest for p in chunk]).values(
+        rows = Person.objects.filter(resident_id_digest__in=any_of([p.digest for p in chunk])).values(
             "pk",
             "resident_id_digest",
             "name",
@@ -251,9 +252,9 @@ class PersonLedger(Ledger):
         stored_heads = ctx.cache.setdefault("stored_heads", {})
         if households:
             key_of = {pk: key for key, pk in households.items()}
-            heads = Person.objects.filter(relation=Person.Relation.HEAD, household_id__in=key_of).values_list(
-                "household_id", "resident_id_digest"
-            )
+            heads = Person.objects.filter(
+                relation=Person.Relation.HEAD, household_id__in=any_of(list(key_of), integers=True)
+            ).values_list("household_id", "resident_id_digest")
             for household_id, digest in heads:
                 stored_heads[key_of[household_id]] = digest
         return current
