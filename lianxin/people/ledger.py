@@ -80,7 +80,10 @@ class PersonRow:
     address: str
     name: str
     digest: str
-    number: str
+    # Sealed when the row is prepared: the dry run pays for the encryption, and neither its stage nor
+    # the commit's transaction holds the number in clear.
+    id_ciphertext: bytes
+    id_masked: str
     birth_date: date
     gender: str
     relation: str
@@ -218,7 +221,8 @@ class PersonLedger(Ledger):
             address=values.get("address") or "",
             name=values["name"],
             digest=resident_id_digest(parsed.number),
-            number=parsed.number,
+            id_ciphertext=crypto.encrypt(parsed.number, purpose=RESIDENT_ID_PURPOSE),
+            id_masked=parsed.masked,
             birth_date=parsed.birth_date,
             gender=parsed.gender,
             relation=values.get("relation") or Person.Relation.OTHER,
@@ -324,9 +328,9 @@ class PersonLedger(Ledger):
                 households[(p.group.pk, p.household_number)],
                 p.name,
                 p.relation,
-                encrypt(p.number, purpose=RESIDENT_ID_PURPOSE),
+                p.id_ciphertext,
                 p.digest,
-                f"{p.number[:6]}{'*' * 8}{p.number[-4:]}",
+                p.id_masked,
                 p.gender,
                 adapt_date(p.birth_date),
                 p.ethnicity,
