@@ -1,15 +1,74 @@
-"""The annotated workbook (错误标注): the uploaded sheet as read, bad cells highlighted with the reason
-as a comment, and a 错误说明 column, so the clerk fixes the same file and uploads it again."""
+"""The annotated workbook (错误标注): the uploaded sheet with bad cells highlighted, the reason as a
+comment, and a 错误说明 column, so the clerk fixes the same file and uploads it again.
+
+An .xlsx of ordinary size is annotated in place with openpyxl: the clerk's own workbook comes back —
+other sheets, merged titles, column widths, number formats, fonts, formulas and drop-downs kept.
+Anything else (.xls, .ods, .csv, or a sheet above ``IN_PLACE_MAX_CELLS``, which openpyxl would
+hold in memory several times over) is rebuilt from the values as read, streaming, in constant memory.
+"""
 
 from collections import defaultdict
 from pathlib import Path
 
+import openpyxl
 import xlsxwriter
 from django.utils.translation import gettext as _
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
 
 from .engine import RowError, run_import
 from .ledger import Context, Ledger
-from .reading import Table, column_letters
+from .reading import Table, column_letters, open_table
+
+IN_PLACE_MAX_CELLS = 500_000
+BAD_FILL, BAD_FONT = "FFC7CE", "9C0006"
+
+
+def annotate(path: Path, *, original_name: str, ledger: Ledger, ctx: Context, remembered: dict[str, str], out: Path):
+    """Check the upload at ``path`` and write its annotated copy to ``out``. Raises FileRejected."""
+    with open_table(path, original_name=original_name) as table:
+        errors = errors_by_row(table, ledger, ctx, remembered)
+        in_place = table.format == "xlsx" and (table.height or 0) * (table.width or 0) <= IN_PLACE_MAX_CELLS
+        sheet_name = table.sheet_name
+    if in_place and _annotate_in_place(path, sheet_name, errors, out):
+        return
+    with open_table(path, original_name=original_name) as table:
+        write_annotated(table, errors, out)
+
+
+def _explanation(row_number: int, row_errors: list[RowError]) -> str:
+    return ";".join((f"{e.column}{row_number} {e.header}:" if e.column else "") + e.message for e in row_errors)
+
+
+def _annotate_in_place(path: Path, sheet_name: str, errors: dict[int, list[RowError]], out: Path) -> bool:
+    """Mark the errors in the clerk's own workbook; False if openpyxl cannot load or save it."""
+    try:
+        workbook = openpyxl.load_workbook(path, rich_text=True)
+        sheet = workbook[sheet_name]
+    except Exception:  # noqa: BLE001 - anything openpyxl cannot take is annotated from the values instead
+        return False
+    explain_col = sheet.max_column + 1
+    header = sheet.cell(row=1, column=explain_col, value=_("错误说明"))
+    header.font = Font(bold=True)
+    header.fill = PatternFill(fill_type="solid", fgColor="FCE4D6")
+    sheet.column_dimensions[column_letters(explain_col - 1)].width = 60
+    fill, font = PatternFill(fill_type="solid", fgColor=BAD_FILL), Font(color=BAD_FONT)
+    for row_number, row_errors in errors.items():
+        for error in row_errors:
+            if not error.column:
+                continue
+            cell = sheet[f"{error.column}{row_number}"]
+            cell.fill, cell.font = fill, font
+            comment = Comment(error.message, "连心桥")
+            comment.width, comment.height = 300, 120
+            cell.comment = comment
+        note = sheet.cell(row=row_number, column=explain_col, value=_explanation(row_number, row_errors))
+        note.font = Font(color=BAD_FONT)
+    try:
+        workbook.save(out)
+    except Exception:  # noqa: BLE001
+        return False
+    return True
 
 
 def _cell_value(value):
@@ -31,8 +90,8 @@ def errors_by_row(table: Table, ledger: Ledger, ctx: Context, remembered: dict[s
 def write_annotated(table: Table, errors: dict[int, list[RowError]], out: Path) -> None:
     workbook = xlsxwriter.Workbook(str(out), {"constant_memory": True, "strings_to_numbers": False})
     sheet = workbook.add_worksheet(table.sheet_name[:31] or "Sheet1")
-    bad = workbook.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
-    note = workbook.add_format({"font_color": "#9C0006", "text_wrap": True})
+    bad = workbook.add_format({"bg_color": f"#{BAD_FILL}", "font_color": f"#{BAD_FONT}"})
+    note = workbook.add_format({"font_color": f"#{BAD_FONT}", "text_wrap": True})
     head = workbook.add_format({"bold": True, "bg_color": "#FCE4D6"})
     dates = workbook.add_format({"num_format": "yyyy-mm-dd"})
     width = 0
@@ -55,7 +114,6 @@ def write_annotated(table: Table, errors: dict[int, list[RowError]], out: Path) 
             if letter in marked:
                 sheet.write_comment(r, c, marked[letter].message, {"x_scale": 2, "y_scale": 1.5})
         if row_errors:
-            text = ";".join((f"{e.column}{row_number} {e.header}:" if e.column else "") + e.message for e in row_errors)
-            sheet.write(r, explain_col, text, note)
+            sheet.write(r, explain_col, _explanation(row_number, row_errors), note)
     sheet.set_column(explain_col or 0, explain_col or 0, 60)
     workbook.close()

@@ -15,10 +15,10 @@ from lianxin.core.errors import DomainError
 from lianxin.core.web import add_service_errors, page_from_request
 
 from . import selectors, services
-from .annotate import errors_by_row, write_annotated
+from .annotate import annotate
 from .forms import HeaderMappingForm, UploadForm
 from .ledger import Context, ledger_choices, ledger_get
-from .reading import FileRejected, open_table
+from .reading import FileRejected
 
 
 def _ledgers_for(user) -> list[tuple[str, str]]:
@@ -150,10 +150,14 @@ def batch_annotated(request, pk: int):
     spec = ledger_get(batch.ledger)
     try:
         with services.batch_file(batch) as path:
-            with open_table(path, original_name=batch.file_name) as table:
-                errors = errors_by_row(table, spec, Context(user=batch.user), services.remembered_headers(batch.ledger))
-            with open_table(path, original_name=batch.file_name) as table:
-                write_annotated(table, errors, out)
+            annotate(
+                path,
+                original_name=batch.file_name,
+                ledger=spec,
+                ctx=Context(user=batch.user),
+                remembered=services.remembered_headers(batch.ledger),
+                out=out,
+            )
     except FileRejected as exc:
         out.unlink(missing_ok=True)
         messages.error(request, exc.message)

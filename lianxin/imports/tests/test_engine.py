@@ -303,3 +303,43 @@ def test_upload_through_the_service_accepts_django_uploaded_files(working_group_
     batch = batch_upload(user=working_group_member, ledger="persons", file=upload, file_name=upload.name)
     assert batch.size > 0
     assert len(batch.checksum) == 64
+
+
+def test_annotated_xlsx_is_the_clerks_own_workbook_with_the_errors_marked(tmp_path, group_a1, village_a_clerk):
+    from lianxin.imports.annotate import annotate
+
+    path = tmp_path / "formatted.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("户籍")
+    bold = book.add_format({"bold": True, "bg_color": "#DDEBF7"})
+    sheet.merge_range(0, 0, 0, 4, "甲马石村户籍人口台账", bold)
+    sheet.write_row(1, 0, ["村民小组", "户编号", "姓名", "身份证号", "与户主关系"], bold)
+    sheet.set_column(3, 3, 25)
+    sheet.write_row(2, 0, ["甲马石一组", "A-1", "王大", HEAD_ID, "户主"])
+    sheet.write_row(3, 0, ["甲马石一组", "A-2", "张三", 5.32622198005170e17, "户主"])
+    sheet.data_validation(2, 4, 100, 4, {"validate": "list", "source": ["户主", "配偶", "子女"]})
+    book.add_worksheet("填表说明").write(0, 0, "身份证号请设为文本格式")
+    book.close()
+    out = tmp_path / "annotated.xlsx"
+
+    annotate(
+        path,
+        original_name=path.name,
+        ledger=ledger_get("persons"),
+        ctx=Context(user=village_a_clerk),
+        remembered={},
+        out=out,
+    )
+
+    result = openpyxl.load_workbook(out)
+    assert result.sheetnames == ["户籍", "填表说明"]
+    ws = result["户籍"]
+    assert "A1:E1" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws["A2"].font.bold
+    assert 25 <= ws.column_dimensions["D"].width < 27  # as set (Excel adds its padding)
+    assert ws.data_validations.dataValidation  # the drop-down is still there
+    assert ws["D3"].comment is None  # a good row is left alone
+    assert ws["D4"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert "Excel" in ws["D4"].comment.text
+    assert ws["F1"].value == "错误说明"
+    assert ws["F4"].value.startswith("D4 身份证号:")

@@ -5,10 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lianxin.accounts.models import User
 from lianxin.core.errors import DomainError
-from lianxin.imports.annotate import errors_by_row, write_annotated
+from lianxin.imports.annotate import annotate
 from lianxin.imports.ledger import Context, ledger_choices, ledger_get
 from lianxin.imports.models import ImportBatch
-from lianxin.imports.reading import FileRejected, open_table
+from lianxin.imports.reading import FileRejected
 from lianxin.imports.services import batch_check, batch_commit, batch_file, batch_upload, remembered_headers
 
 
@@ -69,10 +69,14 @@ class Command(BaseCommand):
         spec, remembered = ledger_get(batch.ledger), remembered_headers(batch.ledger)
         try:
             with batch_file(batch) as path:
-                with open_table(path, original_name=batch.file_name) as table:
-                    errors = errors_by_row(table, spec, Context(user=account), remembered)
-                with open_table(path, original_name=batch.file_name) as table:
-                    write_annotated(table, errors, out)
+                annotate(
+                    path,
+                    original_name=batch.file_name,
+                    ledger=spec,
+                    ctx=Context(user=account),
+                    remembered=remembered,
+                    out=out,
+                )
         except FileRejected as exc:
             self.stderr.write(f"cannot annotate: {exc.message}")
             return
