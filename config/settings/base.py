@@ -124,9 +124,10 @@ else:
     }
 
 # Background jobs (imports, later report generation): a database-backed queue needs no extra server
-# (`manage.py db_worker`); LIANXIN_TASK_BACKEND=rq runs them on RQ workers over Redis (`manage.py rqworker`).
+# (`manage.py db_worker`); LIANXIN_TASK_BACKEND=rq runs them on RQ workers over Redis
+# (`manage.py rqworker --job-class django_tasks_rq.Job`: RQ's own job class cannot run django-tasks' tasks).
 if os.environ.get("LIANXIN_TASK_BACKEND") == "rq":
-    INSTALLED_APPS.append("django_rq")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
