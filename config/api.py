@@ -7,10 +7,12 @@ from ninja import NinjaAPI
 from lianxin.accounts.api import router as accounts_router
 from lianxin.accounts.auth import ActiveSessionAuth, ApiTokenAuth
 from lianxin.cases.api import router as cases_router
+from lianxin.cases.api_statistics import router as cases_statistics_router
 from lianxin.core.errors import DomainError
 from lianxin.enterprises.api import router as enterprises_router
 from lianxin.imports.api import router as imports_router
 from lianxin.land.api import router as land_router
+from lianxin.land.api_gis import router as land_gis_router
 from lianxin.people.api import router as people_router
 from lianxin.regions.api import router as regions_router
 
@@ -27,7 +29,9 @@ api.add_router("/people/", people_router)
 api.add_router("/enterprises/", enterprises_router)
 api.add_router("/imports/", imports_router)
 api.add_router("/land/", land_router)
+api.add_router("/land/gis/", land_gis_router)
 api.add_router("/cases/", cases_router)
+api.add_router("/cases/statistics/", cases_statistics_router)
 
 
 @api.exception_handler(DomainError)

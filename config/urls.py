@@ -5,6 +5,7 @@ from .api import api
 
 urlpatterns = [
     path("", include("lianxin.reports.urls")),
+    path("", include("lianxin.core.urls")),
     path("accounts/", include("lianxin.accounts.urls")),
     path("regions/", include("lianxin.regions.urls")),
     path("people/", include("lianxin.people.urls")),

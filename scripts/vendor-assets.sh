@@ -27,9 +27,10 @@ declare -A FILES=(
   [bootstrap]="dist/css/bootstrap.min.css dist/js/bootstrap.bundle.min.js"
   [htmx.org]="dist/htmx.min.js"
   [echarts]="dist/echarts.min.js"
+  [leaflet]="dist/leaflet.js dist/leaflet.css"
 )
 # package -> directory name under static/vendor/
-declare -A TARGET=([bootstrap]=bootstrap [htmx.org]=htmx [echarts]=echarts)
+declare -A TARGET=([bootstrap]=bootstrap [htmx.org]=htmx [echarts]=echarts [leaflet]=leaflet)
 
 pkg_version() {
   node -e 'process.stdout.write(require(process.argv[1]).version)' "$NM/$1/package.json"
@@ -50,7 +51,7 @@ strip_source_maps() {
 
 mkdir -p "$DEST"
 declare -A VERSIONS=()
-for pkg in bootstrap htmx.org echarts; do
+for pkg in bootstrap htmx.org echarts leaflet; do
   src="$NM/$pkg"
   out="$DEST/${TARGET[$pkg]}"
   VERSIONS[$pkg]="$(pkg_version "$pkg")"
@@ -73,6 +74,11 @@ for pkg in bootstrap htmx.org echarts; do
   fi
 done
 
+# leaflet.css refers to its control and marker images under images/ (collectstatic's manifest
+# storage fails on a missing url() target), so they travel with it.
+mkdir -p "$DEST/leaflet/images"
+install -m 0644 "$NM/leaflet/dist/images/"*.png "$DEST/leaflet/images/"
+
 # Bootstrap's stylesheet must not pull fonts or anything else from another host.
 if grep -Eo '(@import|url\()[^)]*' "$DEST/bootstrap/bootstrap.min.css" | grep -Ev 'data:' | grep -E 'https?:|//'; then
   echo "vendor-assets: bootstrap.min.css references an external resource" >&2
@@ -90,6 +96,7 @@ No page loads anything from a CDN: the product runs on intranets without Interne
 | bootstrap | ${VERSIONS[bootstrap]} | bootstrap/bootstrap.min.css, bootstrap/bootstrap.bundle.min.js | MIT (bootstrap/LICENSE) |
 | htmx.org | ${VERSIONS[htmx.org]} | htmx/htmx.min.js | 0BSD (htmx/LICENSE) |
 | echarts | ${VERSIONS[echarts]} | echarts/echarts.min.js | Apache-2.0 (echarts/LICENSE, echarts/NOTICE) |
+| leaflet | ${VERSIONS[leaflet]} | leaflet/leaflet.js, leaflet/leaflet.css, leaflet/images/*.png | BSD-2-Clause (leaflet/LICENSE) |
 
 \`sourceMappingURL\` comments are removed from the copied files (the .map files are not
 vendored, and collectstatic's manifest storage rejects references to missing files).
@@ -105,4 +112,4 @@ vendored, and collectstatic's manifest storage rejects references to missing fil
    \`package.json\`, \`package-lock.json\` and \`static/vendor/\`.
 EOF
 
-echo "vendor-assets: bootstrap ${VERSIONS[bootstrap]}, htmx.org ${VERSIONS[htmx.org]}, echarts ${VERSIONS[echarts]} -> static/vendor/"
+echo "vendor-assets: bootstrap ${VERSIONS[bootstrap]}, htmx.org ${VERSIONS[htmx.org]}, echarts ${VERSIONS[echarts]}, leaflet ${VERSIONS[leaflet]} -> static/vendor/"

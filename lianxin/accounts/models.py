@@ -78,6 +78,8 @@ class SecurityEvent(models.Model):
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
+    append_only = {"what": "security events"}  # database triggers: migration 0002, core.append_only
+
     class Meta:
         verbose_name = _("安全事件")
         verbose_name_plural = _("安全事件")

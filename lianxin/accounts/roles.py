@@ -85,3 +85,94 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 
 # Roles whose scope is one enterprise rather than a region subtree.
 ENTERPRISE_SCOPED_ROLES = {Role.ENTERPRISE_LIAISON}
+
+# Cases (服务台, issue 5). A role sees the kinds it has a view_<kind> permission for, within its scope;
+# integrity reports only with cases.view_integrity_report (discipline), never by the reported cadre.
+CASES_VIEW_COMMON = ["cases.view_case", "cases.view_serviceitem"]
+CASES_VIEW_PUBLIC_KINDS = ["cases.view_dispute", "cases.view_enterprise_request", "cases.view_security_incident"]
+CASES_HANDLE = ["cases.add_case", "cases.handle_case"]
+CASES_CATALOGUE_EDIT = ["cases.add_serviceitem", "cases.change_serviceitem"]
+PATROL = ["cases.view_patrollog", "cases.add_patrollog"]
+for _role, _perms in {
+    Role.TOWNSHIP_LEADER: [*CASES_VIEW_COMMON, *CASES_VIEW_PUBLIC_KINDS, "cases.view_patrollog", "cases.export_case"],
+    Role.WORKING_GROUP: [
+        *CASES_VIEW_COMMON,
+        *CASES_VIEW_PUBLIC_KINDS,
+        *CASES_HANDLE,
+        *CASES_CATALOGUE_EDIT,
+        *PATROL,
+        "cases.export_case",
+    ],
+    Role.VILLAGE_CADRE: [*CASES_VIEW_COMMON, *CASES_VIEW_PUBLIC_KINDS, *CASES_HANDLE, *PATROL, "cases.export_case"],
+    Role.POLICE_LIAISON: [*CASES_VIEW_COMMON, "cases.view_security_incident", *CASES_HANDLE, *PATROL],
+    Role.ENTERPRISE_LIAISON: [
+        *CASES_VIEW_COMMON,
+        "cases.view_enterprise_request",
+        "cases.submit_enterprise_request",
+        "cases.rate_case",
+    ],
+    Role.DISCIPLINE_INSPECTOR: [*CASES_VIEW_COMMON, "cases.view_integrity_report", *CASES_HANDLE],
+    Role.SYSTEM_ADMIN: ["cases.view_serviceitem", *CASES_CATALOGUE_EDIT],
+}.items():
+    ROLE_PERMISSIONS[_role].extend(_perms)
+
+# Working-day calendar (issue 5, C2): the holiday notice for years chinese_calendar does not know.
+HOLIDAYS_EDIT = ["core.view_holiday", "core.add_holiday", "core.delete_holiday"]
+for _role in (Role.WORKING_GROUP, Role.SYSTEM_ADMIN):
+    ROLE_PERMISSIONS[_role].extend(HOLIDAYS_EDIT)
+
+# Land acquisition (征地, issue 4). Payments only by the working group; village cadres keep the parcels,
+# holders and agreements of their own villages; county viewers see aggregates only (dashboard permission).
+LAND_READ = [
+    f"land.view_{name}"
+    for name in (
+        "landclass",
+        "parcel",
+        "contractright",
+        "contractholding",
+        "compensationstandard",
+        "agreement",
+        "agreementitem",
+        "supplementaryagreement",
+        "agreementattachment",
+        "payment",
+        "handover",
+        "siteimage",
+        "proceduremilestone",
+    )
+]
+LAND_VILLAGE_EDIT = [
+    "land.add_parcel",
+    "land.change_parcel",
+    "land.add_contractright",
+    "land.change_contractright",
+    "land.add_contractholding",
+    "land.change_contractholding",
+    "land.add_agreement",
+    "land.add_agreementattachment",
+]
+LAND_WORKING_GROUP_EDIT = [
+    *LAND_VILLAGE_EDIT,
+    "land.add_compensationstandard",
+    "land.change_compensationstandard",
+    "land.add_supplementaryagreement",
+    "land.add_payment",
+    "land.add_handover",
+    "land.override_handover",
+    "land.add_proceduremilestone",
+    "land.change_proceduremilestone",
+    "land.add_siteimage",
+]
+for _role, _perms in {
+    Role.TOWNSHIP_LEADER: LAND_READ,
+    Role.WORKING_GROUP: [*LAND_READ, *LAND_WORKING_GROUP_EDIT],
+    Role.VILLAGE_CADRE: [*LAND_READ, *LAND_VILLAGE_EDIT],
+    Role.SYSTEM_ADMIN: [
+        "land.view_landclass",
+        "land.add_landclass",
+        "land.change_landclass",
+        "land.view_siteimage",
+        "land.add_siteimage",
+    ],
+}.items():
+    ROLE_PERMISSIONS[_role].extend(_perms)

@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
     name = "lianxin.core"
     label = "core"
     verbose_name = _("基础")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        auditlog.register(models.Holiday)

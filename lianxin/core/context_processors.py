@@ -2,28 +2,66 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# (label, url name, permission needed to see the entry)
+# The menu: (label, url name, permission needed to see it), or (group label, [such entries]) for a
+# drop-down. A group shows when the user may see any of its entries; with only one, as that link.
 NAVIGATION = [
     (_("园区概况"), "reports:home", None),
-    (_("区划"), "regions:region-list", "regions.view_region"),
-    (_("户籍"), "people:household-list", "people.view_household"),
-    (_("人口"), "people:person-list", "people.view_person"),
-    (_("企业"), "enterprises:enterprise-list", "enterprises.view_enterprise"),
-    (_("项目"), "enterprises:project-list", "enterprises.view_project"),
+    (_("待办"), "core:inbox", "cases.view_case"),
+    (
+        _("台账"),
+        [
+            (_("区划"), "regions:region-list", "regions.view_region"),
+            (_("户籍"), "people:household-list", "people.view_household"),
+            (_("人口"), "people:person-list", "people.view_person"),
+            (_("企业"), "enterprises:enterprise-list", "enterprises.view_enterprise"),
+            (_("项目"), "enterprises:project-list", "enterprises.view_project"),
+        ],
+    ),
+    (_("征地"), "land:home", "land.view_parcel"),
+    (
+        _("服务台"),
+        [
+            (_("案件"), "cases:case-list", "cases.view_case"),
+            (_("案件统计"), "cases:statistics", "accounts.view_dashboard"),
+        ],
+    ),
     (_("导入"), "imports:batch-list", "imports.view_importbatch"),
-    (_("审计日志"), "accounts:audit-list", "accounts.view_audit_trail"),
-    (_("安全事件"), "accounts:security-event-list", "accounts.view_securityevent"),
-    (_("账号"), "accounts:user-list", "accounts.view_user"),
+    (
+        _("管理"),
+        [
+            (_("账号"), "accounts:user-list", "accounts.view_user"),
+            (_("审计日志"), "accounts:audit-list", "accounts.view_audit_trail"),
+            (_("安全事件"), "accounts:security-event-list", "accounts.view_securityevent"),
+            (_("节假日"), "core:holiday-list", "core.view_holiday"),
+        ],
+    ),
 ]
+
+
+def _link(request, user, label, name, perm) -> dict | None:
+    if perm is not None and not user.has_perm(perm):
+        return None
+    url = reverse(name)
+    item = {"label": label, "url": url, "active": request.path == url}
+    if name == "core:inbox":
+        # The count is fetched by htmx after the page has loaded: no page pays a query for it.
+        item["badge_url"] = reverse("core:inbox-badge")
+    return item
 
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "township_name": settings.LIANXIN_TOWNSHIP_NAME}
-    items = [
-        {"label": label, "url": reverse(name), "active": request.path == reverse(name)}
-        for label, name, perm in NAVIGATION
-        if perm is None or user.has_perm(perm)
-    ]
+    items = []
+    for label, target, *perm in NAVIGATION:
+        if isinstance(target, list):
+            children = [link for entry in target if (link := _link(request, user, *entry))]
+            if len(children) > 1:
+                active = any(child["active"] for child in children)
+                items.append({"label": label, "children": children, "active": active})
+            elif children:
+                items.append(children[0])
+        elif link := _link(request, user, label, target, perm[0]):
+            items.append(link)
     return {"nav_items": items, "township_name": settings.LIANXIN_TOWNSHIP_NAME}

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -10,3 +11,42 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Holiday(BaseModel):
+    """One day of the State Council's holiday notice (节假日安排) for a year chinese_calendar does not know yet.
+
+    ``is_workday`` False: a holiday (放假) on a weekday; True: a make-up working day (调休上班) on a
+    weekend. Any row for a year makes that year's deadlines no longer provisional.
+    """
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("调休上班"), default=False)
+    name = models.CharField(_("名称"), max_length=50)
+
+    class Meta:
+        verbose_name = _("节假日")
+        verbose_name_plural = _("节假日")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class DeadlineReminder(models.Model):
+    """That one user's deadline reminder e-mail went out on one day: makes the daily command idempotent."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("收件人"), on_delete=models.CASCADE, related_name="+"
+    )
+    sent_on = models.DateField(_("发送日期"))
+    case_count = models.PositiveIntegerField(_("案件数"), default=0)
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("期限提醒")
+        verbose_name_plural = _("期限提醒")
+        constraints = [models.UniqueConstraint(fields=["recipient", "sent_on"], name="core_reminder_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.sent_on}"

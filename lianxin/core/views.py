@@ -1,6 +1,94 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from . import inbox as inbox_selectors
+from . import selectors, services
+from .errors import DomainError
+from .forms import HolidayForm
+from .models import Holiday
+from .permissions import get_scoped_or_404, require_perm
+from .web import add_service_errors
+from .workdays import KNOWN_FIRST_YEAR, KNOWN_LAST_YEAR
 
 
 def csrf_failure(request, reason: str = ""):
     """A Chinese page instead of Django's English CSRF notice (usually an expired form after idle logout)."""
     return render(request, "403_csrf.html", status=403)
+
+
+@login_required
+@permission_required("core.view_holiday", raise_exception=True)
+def holiday_list(request):
+    """The holiday notice entered for years chinese_calendar does not know; add one day or a run of days."""
+    form = HolidayForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        require_perm(request.user, "core.add_holiday")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                created = services.holiday_add(
+                    actor=request.user,
+                    date_from=data["date_from"],
+                    date_to=data["date_to"],
+                    is_workday=data["kind"] == HolidayForm.KIND_WORKDAY,
+                    name=data["name"],
+                )
+            except DomainError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("已录入%(count)s天") % {"count": len(created)})
+                return redirect("core:holiday-list")
+        status = 400
+    return render(
+        request,
+        "core/holiday_list.html",
+        {
+            "holidays": selectors.holiday_list(user=request.user),
+            "form": form,
+            "known_first": KNOWN_FIRST_YEAR,
+            "known_last": KNOWN_LAST_YEAR,
+        },
+        status=status,
+    )
+
+
+@login_required
+@permission_required("core.delete_holiday", raise_exception=True)
+@require_POST
+def holiday_delete(request, pk: int):
+    holiday = get_scoped_or_404(Holiday.objects.all(), request.user, pk=pk)
+    services.holiday_remove(actor=request.user, holiday=holiday)
+    messages.success(request, _("已删除%(date)s") % {"date": holiday.date.isoformat()})
+    return redirect("core:holiday-list")
+
+
+@login_required
+@permission_required("cases.view_case", raise_exception=True)
+def inbox(request):
+    """My deadline inbox (待办提醒): overdue cases first, then those due within two working days."""
+    today = timezone.localdate()
+    cases = inbox_selectors.inbox_cases(user=request.user, today=today)
+    return render(
+        request,
+        "core/inbox.html",
+        {
+            "overdue": [case for case in cases if case.due_on < today],
+            "due_soon": [case for case in cases if case.due_on >= today],
+            "today": today,
+            "due_soon_limit": inbox_selectors.due_soon_limit(today),
+            "is_leader": inbox_selectors.is_leader(request.user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def inbox_badge(request):
+    """The navbar badge (htmx, after the page loaded): how many cases are due soon or overdue."""
+    count = inbox_selectors.inbox_badge(request.user) if request.user.has_perm("cases.view_case") else ""
+    return render(request, "core/_inbox_badge.html", {"count": count})

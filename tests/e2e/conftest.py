@@ -19,7 +19,6 @@ Two things differ from ordinary tests:
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -29,6 +28,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from lianxin.core.append_only import append_only_models, set_guard
 from lianxin.enterprises.models import Project
 from lianxin.enterprises.services import indicator_record, project_create
 from lianxin.enterprises.tests import factories as enterprise_factories
@@ -49,8 +49,6 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SKIP_REASON = f"{CHROMIUM} is missing; as root run: apt-get install -y chromium fonts-noto-cjk"
 
-# The migration that makes security events append-only; its SQL is reused to lift and restore the guard.
-_APPEND_ONLY = importlib.import_module("lianxin.accounts.migrations.0002_security_event_append_only")
 _guard_lifted = False
 
 
@@ -64,18 +62,15 @@ def pytest_collection_modifyitems(config, items) -> None:
 
 
 def _append_only_guard(*, on: bool) -> None:
-    """Drop or (re)create the triggers that refuse UPDATE/DELETE/TRUNCATE on accounts_securityevent.
+    """Drop or (re)create the triggers of every append-only table (security events, case history,
+    payments: ``core.append_only``).
 
     ``transactional_db`` empties every table after each test (DELETE on SQLite, TRUNCATE on
     PostgreSQL); the guard would refuse that, so it is lifted just for the flush.
     """
     global _guard_lifted
-    vendor = connection.vendor
-    drop = {"sqlite": _APPEND_ONLY.SQLITE_BACKWARD, "postgresql": _APPEND_ONLY.POSTGRES_BACKWARD}.get(vendor, [])
-    create = {"sqlite": _APPEND_ONLY.SQLITE_FORWARD, "postgresql": _APPEND_ONLY.POSTGRES_FORWARD}.get(vendor, [])
-    with connection.cursor() as cursor:
-        for statement in drop + (create if on else []):
-            cursor.execute(statement)
+    for model in append_only_models():
+        set_guard(connection, model, on=on)
     _guard_lifted = not on
 
 

@@ -51,6 +51,15 @@ class BasePage:
     def nav_link(self, label: str) -> Locator:
         return self.nav_menu.get_by_role("link", name=label, exact=True)
 
+    def nav_group(self, label: str) -> Locator:
+        return self.nav_menu.get_by_role("button", name=label, exact=True)
+
+    def open_group(self, label: str) -> None:
+        """Open a drop-down of the menu (台账, 服务台, 管理) and wait for its entries to show."""
+        group = self.nav_group(label)
+        group.click()
+        expect(group).to_have_attribute("aria-expanded", "true")
+
     def html(self) -> str:
         return self.page.content()
 

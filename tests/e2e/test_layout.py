@@ -32,9 +32,11 @@ def test_phone_menu_collapses_into_the_toggler_and_opens_when_tapped(e2e_db, new
     # when: the menu button is tapped
     home.open_menu()
 
-    # then: the menu opens and leads to the pages
-    expect(home.nav_link("人口")).to_be_visible()
+    # then: the menu opens, its groups open, and they lead to the pages
+    expect(home.nav_group("台账")).to_be_visible()
     expect(home.nav_toggler).to_have_attribute("aria-expanded", "true")
+    home.open_group("台账")
+    expect(home.nav_link("人口")).to_be_visible()
     home.screenshot(artifacts / "phone-menu-open.png")
     home.nav_link("人口").tap()
     expect(page).to_have_url(re.compile(r"/people/persons/$"))
@@ -45,9 +47,13 @@ def test_desktop_menu_is_shown_without_the_toggler(e2e_db, page, town_admin):
     # when
     home = LoginPage(page).login_expecting_success(town_admin.username, PASSWORD)
 
-    # then
+    # then: the menu is one line of links and drop-downs
     expect(home.nav_toggler).to_be_hidden()
+    expect(home.nav_link("企业")).to_be_hidden()
+    home.open_group("台账")
     expect(home.nav_link("企业")).to_be_visible()
+    home.nav_link("企业").click()
+    expect(page).to_have_url(re.compile(r"/enterprises/$"))
 
 
 def test_main_pages_raise_no_csp_violations_and_draw_the_charts(e2e_db, page, park_data, town_admin):

@@ -1,6 +1,5 @@
 """Security events (安全事件) are append-only and hash-chained: the database refuses edits, the verifier finds them."""
 
-import importlib
 from contextlib import contextmanager
 from io import StringIO
 
@@ -10,9 +9,9 @@ from django.db import DatabaseError, connection, transaction
 
 from lianxin.accounts.models import SecurityChainHead, SecurityEvent
 from lianxin.accounts.services import security_event_record, security_events_verify
+from lianxin.core.append_only import set_guard
 
 TABLE = "accounts_securityevent"
-append_only_migration = importlib.import_module("lianxin.accounts.migrations.0002_security_event_append_only")
 
 
 @pytest.fixture
@@ -38,11 +37,10 @@ def append_only_lifted():
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                for statement in append_only_migration.SQLITE_FORWARD:
-                    cursor.execute(statement)
-            else:
+        if connection.vendor == "sqlite":
+            set_guard(connection, SecurityEvent, on=True)
+        else:
+            with connection.cursor() as cursor:
                 cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER {TABLE}_append_only")
 
 

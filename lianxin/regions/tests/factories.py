@@ -6,11 +6,12 @@ from lianxin.regions.models import Region
 from lianxin.regions.services import region_create
 
 _codes = itertools.count(1)
+_county_codes = (n for n in itertools.cycle(range(100, 10_000)) if n != 2622)  # 532622 is the demo's county
 
 
 def county(name: str = "示例县") -> Region:
     return region_create(
-        name=name, level=Region.Level.COUNTY, parent=None, stat_code=f"5326{next(_codes) % 100:02d}000000"
+        name=name, level=Region.Level.COUNTY, parent=None, stat_code=f"53{next(_county_codes):04d}000000"
     )
 
 
