@@ -6,3 +6,28 @@ class LandConfig(AppConfig):
     name = "lianxin.land"
     label = "land"
     verbose_name = _("征地")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        for model in (
+            models.LandClass,
+            models.Parcel,
+            models.ContractRight,
+            models.ContractHolding,
+            models.CompensationStandard,
+            models.Agreement,
+            models.AgreementItem,
+            models.SupplementaryAgreement,
+            models.AgreementAttachment,
+            models.Handover,
+            models.SiteImage,
+            models.ProcedureMilestone,
+        ):
+            auditlog.register(model)
+        # The ciphertext never enters the audit trail; the masked account does.
+        auditlog.register(models.Payment, exclude_fields=["bank_account_ciphertext"])
+        # Imported for its side effect: the land ledgers register with the import engine.
+        from . import ledger  # noqa: F401

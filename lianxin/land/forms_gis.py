@@ -1,0 +1,49 @@
+"""Forms of the map pages: geometry import and site image upload."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.core.forms import StyledForm
+
+LONLAT = {"max_digits": 10, "decimal_places": 7}
+
+
+class GeometryImportForm(StyledForm):
+    project = forms.ModelChoiceField(label=_("项目"), queryset=None)
+    file = forms.FileField(
+        label=_("图形文件"),
+        help_text=_("GeoJSON(.geojson/.json),或把 .shp/.shx/.dbf/.prj(.cpg)压缩成的 .zip"),
+    )
+    epsg = forms.IntegerField(
+        label=_("坐标系 EPSG 编号(可选)"),
+        required=False,
+        min_value=1,
+        help_text=_("文件没有 .prj 时填写,如 4490(CGCS2000 经纬度)、4526(3度带第38带)、4547(3度带中央经线114°)"),
+    )
+    code_field = forms.CharField(
+        label=_("地块编码字段(可选)"),
+        required=False,
+        max_length=40,
+        help_text=_("不填时依次查找 地块编码、地块编号、宗地代码、编码、code"),
+    )
+    dry_run = forms.BooleanField(label=_("只检查,不写入"), required=False, initial=True)
+
+    def __init__(self, *args, projects=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+
+
+class SiteImageForm(StyledForm):
+    project = forms.ModelChoiceField(label=_("项目"), queryset=None)
+    title = forms.CharField(label=_("名称"), max_length=100, required=False)
+    image = forms.FileField(label=_("影像文件"), help_text=_("PNG 或 JPEG,不超过 20 MB"))
+    south = forms.DecimalField(label=_("南边界纬度"), min_value=Decimal("-90"), max_value=Decimal("90"), **LONLAT)
+    west = forms.DecimalField(label=_("西边界经度"), min_value=Decimal("-180"), max_value=Decimal("180"), **LONLAT)
+    north = forms.DecimalField(label=_("北边界纬度"), min_value=Decimal("-90"), max_value=Decimal("90"), **LONLAT)
+    east = forms.DecimalField(label=_("东边界经度"), min_value=Decimal("-180"), max_value=Decimal("180"), **LONLAT)
+
+    def __init__(self, *args, projects=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
