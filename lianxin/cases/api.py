@@ -1,3 +1,301 @@
-from ninja import Router
+"""Cases API (/api/cases/): the same services, selectors and visibility as the pages."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from lianxin.core.api import PageOut, page_out
+from lianxin.core.errors import DomainError
+from lianxin.core.pagination import keyset_page
+from lianxin.core.permissions import get_scoped_or_404, scope_to_user
+from lianxin.enterprises.models import Enterprise, Project
+from lianxin.people.models import Household, Person
+from lianxin.regions.models import Region
+from lianxin.regions.selectors import region_get
+
+from . import selectors, services
+from .models import Case, CaseEvent, CaseParty
 
 router = Router(tags=["cases"])
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    kind: Case.Kind
+    state: Case.State
+    title: str
+    description: str
+    region_id: int
+    enterprise_id: int | None
+    service_item_id: int | None
+    assignee_id: int | None
+    registered_at: datetime
+    accepted_on: date | None
+    due_on: date | None
+    due_provisional: bool
+    suspended_on: date | None
+    suspended_workdays: int
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    result: str
+    satisfaction: int | None
+    satisfaction_comment: str
+    dispute_category: str
+    dispute_outcome: str
+    incident_type: str
+    site: str
+    loss_value: Decimal | None
+    solved: bool
+    suspects_caught: int
+
+
+class EventOut(Schema):
+    id: int
+    type: CaseEvent.Type
+    from_state: str
+    to_state: str
+    actor_id: int | None
+    at: datetime
+    reason: str
+
+
+class PartyIn(Schema):
+    role: CaseParty.Role = CaseParty.Role.APPLICANT
+    person_id: int | None = None
+    household_id: int | None = None
+    enterprise_id: int | None = None
+
+
+class CaseIn(Schema):
+    kind: Case.Kind
+    title: str
+    description: str
+    region_id: int | None = None
+    parties: list[PartyIn] = []
+    parcel_ids: list[int] = []
+    project_id: int | None = None
+    dispute_category: str = ""
+    enterprise_id: int | None = None
+    service_item_id: int | None = None
+    incident_type: str = ""
+    site: str = ""
+    occurred_on: date | None = None
+    loss_value: Decimal | None = None
+
+
+class TransitionIn(Schema):
+    to_state: Case.State
+    reason: str = ""
+    outcome: str = ""
+    solved: bool | None = None
+    suspects_caught: int | None = None
+    satisfaction: int | None = None
+    assignee_id: int | None = None
+
+
+class CommentIn(Schema):
+    text: str
+
+
+class RatingIn(Schema):
+    satisfaction: int
+    comment: str = ""
+
+
+class ReportIn(Schema):
+    title: str
+    description: str
+    region_id: int
+    anonymous: bool = True
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    reported_cadre_name: str = ""
+
+
+class ReportOut(Schema):
+    number: str
+    tracking_code: str
+    passphrase: str
+
+
+class TrackIn(Schema):
+    code: str
+    passphrase: str
+
+
+class TrackOut(Schema):
+    number: str
+    state: Case.State
+    due_on: date | None
+    result: str
+    events: list[dict]
+
+
+class ServiceItemOut(Schema):
+    id: int
+    name: str
+    department: str
+    time_limit_workdays: int
+    active: bool
+
+
+def _case(request, case_id: int) -> Case:
+    return selectors.case_get(user=request.user, pk=case_id)
+
+
+def _party(request, item: PartyIn):
+    user = request.user
+    if item.person_id:
+        return item.role, get_scoped_or_404(Person.objects.all(), user, pk=item.person_id)
+    if item.household_id:
+        return item.role, get_scoped_or_404(Household.objects.all(), user, pk=item.household_id)
+    if item.enterprise_id:
+        return item.role, get_scoped_or_404(Enterprise.objects.all(), user, pk=item.enterprise_id)
+    raise DomainError(_("当事人须指定人员、户或企业之一"), field="parties")
+
+
+@router.get("/cases", response=PageOut[CaseOut])
+def case_list(
+    request,
+    kind: str = "",
+    state: str = "",
+    region: int | None = None,
+    assignee: int | None = None,
+    overdue: bool = False,
+    q: str = "",
+    after: str | None = None,
+):
+    qs = selectors.case_list(
+        user=request.user, kind=kind, state=state, region=region, assignee=assignee, overdue=overdue, q=q
+    )
+    return page_out(keyset_page(qs, after=after))
+
+
+@router.get("/cases/{case_id}", response=CaseOut)
+def case_detail(request, case_id: int):
+    return _case(request, case_id)
+
+
+@router.get("/cases/{case_id}/events", response=list[EventOut])
+def case_events(request, case_id: int):
+    return list(_case(request, case_id).events.all())
+
+
+@router.post("/cases", response={201: CaseOut})
+def case_create(request, payload: CaseIn):
+    """Register a case of any kind except integrity reports (POST /reports, open to anyone)."""
+    user = request.user
+    parties = [_party(request, item) for item in payload.parties]
+    if payload.kind == Case.Kind.ENTERPRISE_REQUEST:
+        enterprise_id = payload.enterprise_id or user.scope_enterprise_id
+        enterprise = get_scoped_or_404(Enterprise.objects.all(), user, pk=enterprise_id)
+        item = selectors.service_item_list(user=user, active_only=False).filter(pk=payload.service_item_id).first()
+        if item is None:
+            raise DomainError(_("请选择服务事项"), field="service_item_id")
+        case = services.enterprise_request_submit(
+            actor=user, enterprise=enterprise, service_item=item, title=payload.title, description=payload.description
+        )
+        return Status(201, case)
+    if payload.kind == Case.Kind.INTEGRITY_REPORT:
+        raise DomainError(_("廉政举报请通过举报接口提交"), field="kind")
+    if payload.region_id is None:
+        raise DomainError(_("请选择所属区域"), field="region_id")
+    region = region_get(user=user, pk=payload.region_id)
+    if payload.kind == Case.Kind.DISPUTE:
+        from lianxin.land.models import Parcel
+
+        parcels = list(scope_to_user(Parcel.objects.filter(pk__in=payload.parcel_ids), user))
+        if len(parcels) != len(set(payload.parcel_ids)):
+            raise Http404
+        project = get_scoped_or_404(Project.objects.all(), user, pk=payload.project_id) if payload.project_id else None
+        case = services.dispute_register(
+            actor=user,
+            title=payload.title,
+            description=payload.description,
+            region=region,
+            category=payload.dispute_category,
+            parties=parties,
+            parcels=parcels,
+            project=project,
+        )
+    else:
+        case = services.security_incident_register(
+            actor=user,
+            title=payload.title,
+            description=payload.description,
+            region=region,
+            incident_type=payload.incident_type,
+            site=payload.site,
+            occurred_on=payload.occurred_on,
+            loss_value=payload.loss_value,
+            parties=parties,
+        )
+    return Status(201, case)
+
+
+@router.post("/cases/{case_id}/transitions", response=CaseOut)
+def case_transition(request, case_id: int, payload: TransitionIn):
+    case = _case(request, case_id)
+    extra = payload.dict(exclude={"to_state", "reason", "assignee_id"}, exclude_none=True)
+    assignee = None
+    if payload.assignee_id:
+        from django.contrib.auth import get_user_model
+
+        assignee = get_user_model().objects.filter(pk=payload.assignee_id, is_active=True).first()
+        if assignee is None:
+            raise DomainError(_("承办人不存在"), field="assignee_id")
+    return services.case_transition(
+        case=case, to_state=payload.to_state, actor=request.user, reason=payload.reason, assignee=assignee, **extra
+    )
+
+
+@router.post("/cases/{case_id}/comments", response={201: EventOut})
+def case_comment(request, case_id: int, payload: CommentIn):
+    return Status(201, services.case_comment(case=_case(request, case_id), actor=request.user, text=payload.text))
+
+
+@router.post("/cases/{case_id}/rating", response=CaseOut)
+def case_rate(request, case_id: int, payload: RatingIn):
+    return services.case_rate(
+        case=_case(request, case_id), actor=request.user, satisfaction=payload.satisfaction, comment=payload.comment
+    )
+
+
+@router.get("/service-items", response=list[ServiceItemOut])
+def service_item_list(request):
+    return list(selectors.service_item_list(user=request.user, active_only=True))
+
+
+@router.post("/reports", response={201: ReportOut}, auth=None)
+def report_submit(request, payload: ReportIn):
+    """An integrity report, with or without an account; the tracking code and passphrase are returned once."""
+    region = Region.objects.filter(
+        pk=payload.region_id, level__in=[Region.Level.TOWNSHIP, Region.Level.VILLAGE]
+    ).first()
+    if region is None:
+        raise DomainError(_("请选择发生地(镇或村)"), field="region_id")
+    user = request.user if request.user.is_authenticated else None
+    case, code, passphrase = services.integrity_report_submit(
+        actor=user, region=region, **payload.dict(exclude={"region_id"})
+    )
+    return Status(201, {"number": case.number, "tracking_code": code, "passphrase": passphrase})
+
+
+@router.post("/reports/track", response={200: TrackOut, 404: dict, 429: dict}, auth=None)
+def report_track(request, payload: TrackIn):
+    from .tracking import attempt_allowed
+
+    if not attempt_allowed(request):
+        return Status(429, {"message": _("查询过于频繁,请15分钟后再试"), "code": "rate_limited"})
+    case = services.integrity_report_track(code=payload.code, passphrase=payload.passphrase)
+    if case is None:
+        return Status(404, {"message": _("查询码或查询密码不正确"), "code": "not_found"})
+    events = [
+        {"at": e.at.isoformat(), "state": e.to_state}
+        for e in case.events.filter(type=CaseEvent.Type.TRANSITION).order_by("at", "id")
+    ]
+    return {"number": case.number, "state": case.state, "due_on": case.due_on, "result": case.result, "events": events}

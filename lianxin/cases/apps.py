@@ -6,3 +6,21 @@ class CasesConfig(AppConfig):
     name = "lianxin.cases"
     label = "cases"
     verbose_name = _("服务台")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import ledger as _ledger  # noqa: F401  (registers the historical case ledger)
+        from . import models
+
+        auditlog.register(models.Case, exclude_fields=["tracking_digest", "tracking_passphrase"])
+        for model in (
+            models.ServiceItem,
+            models.CaseParty,
+            models.CaseEvent,
+            models.CaseSuspension,
+            models.MediationSession,
+            models.CaseAttachment,
+            models.PatrolLog,
+        ):
+            auditlog.register(model)

@@ -348,4 +348,12 @@ def load_demo(*, today: date | None = None) -> DemoReport:
     alumina = build_enterprises(report, township, today)
     build_projects(report, alumina, township, today)
     build_accounts(report, county, township, villages, alumina)
+    # Land after the accounts (payments name the working group's account), before cases (disputes link it).
+    from lianxin.land.demo import build_land
+
+    build_land(report, today=today, township=township)
+    # Cases last: its land-compensation disputes link the land demo's stalled households and parcels.
+    from lianxin.cases.demo import build_cases
+
+    build_cases(report, township, villages, today)
     return report

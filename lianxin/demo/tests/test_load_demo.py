@@ -63,6 +63,35 @@ def test_demo_states_the_report_figures_and_a_second_load_changes_nothing(client
     sample = Person.objects.order_by("?").first()
     resident_id_parse(person_resident_id_reveal(person=sample, actor=leader))
 
+    # and a year of cases: 14 thefts solved with 29 suspects caught, disputes of stalled households, rated requests
+    from lianxin.cases.models import Case, PatrolLog
+
+    solved = Case.objects.filter(kind=Case.Kind.SECURITY_INCIDENT, incident_type=Case.IncidentType.THEFT, solved=True)
+    assert solved.count() == 14
+    assert solved.aggregate(n=Sum("suspects_caught"))["n"] == 29
+    land_disputes = Case.objects.filter(kind=Case.Kind.DISPUTE, dispute_category=Case.DisputeCategory.LAND_COMPENSATION)
+    assert land_disputes.count() >= 10
+    assert all(d.parties.filter(household__isnull=False).exists() for d in land_disputes)
+    assert Case.objects.filter(kind=Case.Kind.ENTERPRISE_REQUEST, satisfaction__isnull=False).count() >= 10
+    assert Case.objects.filter(kind=Case.Kind.INTEGRITY_REPORT).exists()
+    assert PatrolLog.objects.count() >= 50
+    case_count = Case.objects.count()
+
+    # and the alumina project's land: 4,126.5 mu in parcels with polygons, mostly paid, some stalled, a few handed over
+    from lianxin.land.models import Agreement, Parcel, Payment
+    from lianxin.land.selectors import land_progress, stalled_households
+
+    parcels = Parcel.objects.filter(project=alumina)
+    assert Decimal(parcels.aggregate(a=Sum("area_mu"))["a"]).quantize(Decimal("0.01")) == alumina.land_demand_mu
+    assert not parcels.filter(geometry__isnull=True).exists()
+    progress = land_progress(user=leader, project=alumina)
+    by_status = {row["status"]: row for row in progress["statuses"]}
+    assert by_status[Parcel.Status.PAID]["area_mu"] > alumina.land_demand_mu / 2
+    assert 0 < by_status[Parcel.Status.HANDED_OVER]["parcels"] < by_status[Parcel.Status.PAID]["parcels"]
+    assert 0 < progress["money_paid"] < progress["money_agreed"]
+    assert stalled_households(user=leader, project=alumina).count() >= 10
+    land_rows = (parcels.count(), Agreement.objects.count(), Payment.objects.count())
+
     # when it is loaded again
     before = _counts()
     hashes = dict(User.objects.values_list("username", "password"))
@@ -72,6 +101,8 @@ def test_demo_states_the_report_figures_and_a_second_load_changes_nothing(client
     assert _counts() == before
     assert all(password is None for _name, _role, password in second.accounts)
     assert dict(User.objects.values_list("username", "password")) == hashes
+    assert Case.objects.count() == case_count
+    assert (parcels.count(), Agreement.objects.count(), Payment.objects.count()) == land_rows
 
     # and the home page computes the report's figures from the data
     leader.must_change_password = False

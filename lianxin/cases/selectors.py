@@ -1,0 +1,170 @@
+"""Reads of cases. ``case_visible_to`` is the one visibility rule every page, export and endpoint uses:
+the user's scope (region subtree or enterprise), the kinds their role may see, and never an integrity
+report about themselves."""
+
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from lianxin.core.permissions import scope_to_user
+
+from .models import CLOCK_STATES, Case, CaseEvent, CaseParty, PatrolLog, ServiceItem
+
+Kind, State = Case.Kind, Case.State
+
+KIND_VIEW_PERMISSIONS = {
+    Kind.DISPUTE: "cases.view_dispute",
+    Kind.ENTERPRISE_REQUEST: "cases.view_enterprise_request",
+    Kind.INTEGRITY_REPORT: "cases.view_integrity_report",
+    Kind.SECURITY_INCIDENT: "cases.view_security_incident",
+}
+
+
+def visible_kinds(user) -> list[str]:
+    if user is None or not user.is_authenticated:
+        return []
+    return [kind for kind, perm in KIND_VIEW_PERMISSIONS.items() if user.has_perm(perm)]
+
+
+def case_visible_to(user) -> QuerySet[Case]:
+    """Cases ``user`` may see (可见范围): scope, kinds by role, and integrity reports never by the reported cadre."""
+    qs = scope_to_user(Case.objects.all(), user)
+    kinds = visible_kinds(user)
+    if not kinds:
+        return qs.none()
+    if len(kinds) < len(KIND_VIEW_PERMISSIONS):
+        qs = qs.filter(kind__in=kinds)
+    if Kind.INTEGRITY_REPORT in kinds:
+        qs = qs.exclude(Q(kind=Kind.INTEGRITY_REPORT) & Q(reported_cadre=user))
+    return qs
+
+
+def _in_scope(user, case: Case) -> bool:
+    if user.is_superuser:
+        return True
+    if user.scope_enterprise_id:
+        return case.enterprise_id == user.scope_enterprise_id
+    if user.scope_region_id:
+        return case.region.path.startswith(user.scope_region.path)
+    return False
+
+
+def can_handle(user, case: Case) -> bool:
+    """May ``user`` work this case (办理): the handle permission, the kind, the scope, and not the reported cadre."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if not user.has_perm("cases.handle_case") or not user.has_perm(KIND_VIEW_PERMISSIONS[case.kind]):
+        return False
+    if case.reported_cadre_id and case.reported_cadre_id == user.pk:
+        return False
+    return _in_scope(user, case)
+
+
+def case_list(
+    *,
+    user,
+    kind: str = "",
+    state: str = "",
+    region: int | str | None = None,
+    assignee: int | str | None = None,
+    overdue: bool = False,
+    q: str = "",
+    today: date | None = None,
+) -> QuerySet[Case]:
+    """The filtered case list (newest first by id, paged by keyset); ``overdue`` = open and past the stored deadline."""
+    qs = case_visible_to(user).select_related("region", "assignee", "enterprise", "service_item")
+    if kind in Kind.values:
+        qs = qs.filter(kind=kind)
+    if state in State.values:
+        qs = qs.filter(state=state)
+    if region:
+        from lianxin.regions.models import Region
+
+        node = Region.objects.filter(pk=region).only("path").first() if str(region).isdigit() else None
+        qs = qs.filter(region__path__startswith=node.path) if node else qs.none()
+    if assignee:
+        qs = qs.filter(assignee_id=assignee) if str(assignee).isdigit() else qs.none()
+    if overdue:
+        qs = qs.filter(state__in=CLOCK_STATES, due_on__lt=today or timezone.localdate())
+    if q:
+        q = q.strip()
+        qs = qs.filter(Q(number__iexact=q) | Q(title__icontains=q))
+    return qs
+
+
+def case_overdue(*, user, today: date | None = None) -> QuerySet[Case]:
+    """Open cases past their stored deadline, earliest first: a range scan on (state, due_on)."""
+    return (
+        case_visible_to(user)
+        .filter(state__in=CLOCK_STATES, due_on__lt=today or timezone.localdate())
+        .select_related("region", "assignee")
+        .order_by("due_on", "id")
+    )
+
+
+def case_get(*, user, pk) -> Case:
+    """One visible case with everything the detail page shows, or 404."""
+    try:
+        return (
+            case_visible_to(user)
+            .select_related("region", "assignee", "enterprise", "service_item", "project", "registered_by")
+            .prefetch_related(
+                "co_handlers",
+                Prefetch(
+                    "parties",
+                    queryset=CaseParty.objects.select_related("person", "household__village_group", "enterprise"),
+                ),
+                Prefetch("events", queryset=CaseEvent.objects.select_related("actor").order_by("at", "id")),
+                "suspensions",
+                "mediations",
+                "attachments",
+            )
+            .get(pk=pk)
+        )
+    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def case_parcels(case: Case) -> list:
+    return list(case.parcels.select_related("village_group").all())
+
+
+def handler_candidates(*, case: Case) -> list:
+    """Active users who could be assigned this case (for the assignment form): two permission joins in one
+    query, then the scope and the reported-cadre rule in Python, so no permission query per user."""
+    from django.contrib.auth import get_user_model
+
+    def has(codename: str) -> Q:
+        return Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label="cases") | Q(
+            user_permissions__codename=codename, user_permissions__content_type__app_label="cases"
+        )
+
+    kind_codename = KIND_VIEW_PERMISSIONS[case.kind].split(".")[1]
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | has("handle_case"))
+        .filter(Q(is_superuser=True) | has(kind_codename))
+        .exclude(pk=case.reported_cadre_id or 0)
+        .select_related("scope_region", "scope_enterprise")
+        .distinct()
+        .order_by("username")
+    )
+    return [user for user in users[:500] if _in_scope(user, case)]
+
+
+def service_item_list(*, user, active_only: bool = False) -> QuerySet[ServiceItem]:
+    """The service catalogue (服务事项): reference data, readable with the permission whatever the scope."""
+    if not user.is_authenticated or not user.has_perm("cases.view_serviceitem"):
+        return ServiceItem.objects.none()
+    qs = ServiceItem.objects.all()
+    return qs.filter(active=True) if active_only else qs
+
+
+def patrol_log_list(*, user, region: int | str | None = None) -> QuerySet[PatrolLog]:
+    qs = scope_to_user(PatrolLog.objects.select_related("region", "recorded_by"), user)
+    if region:
+        qs = qs.filter(region_id=region)
+    return qs

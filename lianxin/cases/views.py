@@ -1,0 +1,609 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_GET, require_POST
+
+from lianxin.core.errors import DomainError
+from lianxin.core.permissions import scope_to_user
+from lianxin.core.web import add_service_errors, page_from_request, querystring_without
+from lianxin.enterprises.models import Enterprise, Project
+from lianxin.imports.xlsx import ExportColumn, export_response, title_prefix
+from lianxin.people.models import Household, Person
+from lianxin.regions.models import Region
+from lianxin.regions.selectors import region_list
+
+from . import selectors, services
+from .forms import (
+    AssignForm,
+    AttachmentForm,
+    CommentForm,
+    DisputeForm,
+    EnterpriseRequestForm,
+    IncidentResultForm,
+    IntegrityReportForm,
+    MediationForm,
+    PatrolLogForm,
+    RatingForm,
+    SecurityIncidentForm,
+    ServiceItemForm,
+    TransitionForm,
+)
+from .models import Case
+
+Kind, State = Case.Kind, Case.State
+
+
+def _filters(request) -> dict:
+    return {
+        "kind": request.GET.get("kind", ""),
+        "state": request.GET.get("state", ""),
+        "region": request.GET.get("region", "") or None,
+        "assignee": request.GET.get("assignee", "") or None,
+        "overdue": request.GET.get("overdue") == "1",
+        "q": request.GET.get("q", ""),
+    }
+
+
+@login_required
+@permission_required("cases.view_case", raise_exception=True)
+def case_list(request):
+    qs = selectors.case_list(user=request.user, **_filters(request))
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "page": page_from_request(request, qs),
+            "filters": querystring_without(request, "after", "before"),
+            "kinds": [(k, Kind(k).label) for k in selectors.visible_kinds(request.user)],
+            "states": State.choices,
+            "regions": region_list(user=request.user).exclude(level=Region.Level.VILLAGE_GROUP),
+            "today": timezone.localdate(),
+            "can_register": request.user.has_perm("cases.add_case"),
+        },
+    )
+
+
+@login_required
+@permission_required("cases.view_case", raise_exception=True)
+@require_GET
+def case_export(request):
+    """The case list as .xlsx under the same filters, newest first."""
+    filters = _filters(request)
+    qs = selectors.case_list(user=request.user, **filters).order_by("-pk")
+    columns = [
+        ExportColumn(_("编号")),
+        ExportColumn(_("类别"), "choice"),
+        ExportColumn(_("标题")),
+        ExportColumn(_("所属区域")),
+        ExportColumn(_("状态"), "choice"),
+        ExportColumn(_("登记日期"), "date"),
+        ExportColumn(_("受理日期"), "date"),
+        ExportColumn(_("办理期限"), "date"),
+        ExportColumn(_("承办人")),
+        ExportColumn(_("满意度"), "int"),
+    ]
+    rows = (
+        (
+            c.number,
+            c.get_kind_display(),
+            c.title,
+            c.region.name,
+            c.get_state_display(),
+            timezone.localtime(c.registered_at).date(),
+            c.accepted_on,
+            c.due_on,
+            (c.assignee.get_full_name() or c.assignee.username) if c.assignee_id else "",
+            c.satisfaction,
+        )
+        for c in qs.iterator(chunk_size=2000)
+    )
+    return export_response(
+        request,
+        list_key="cases",
+        title=title_prefix(request.user) + _("案件台账"),
+        columns=columns,
+        rows=rows,
+        filters={k: v for k, v in filters.items() if k != "q"} | {"search": bool(filters["q"].strip())},
+        back=f"{reverse('cases:case-list')}?{request.GET.urlencode()}",
+        count_unit=pgettext("count unit", "件"),
+    )
+
+
+def _detail_context(request, case: Case) -> dict:
+    user = request.user
+    targets = services.allowed_targets(case, user)
+    can_handle = selectors.can_handle(user, case)
+    today = timezone.localdate()
+    return {
+        "case": case,
+        "parties": list(case.parties.all()),
+        "events": list(case.events.all()),
+        "parcels": selectors.case_parcels(case),
+        "targets": [(t, State(t).label, services.TRANSITIONS[(case.state, t)]) for t in targets],
+        "can_handle": can_handle,
+        "can_rate": case.state in (State.RESOLVED, State.REVISITED)
+        and case.satisfaction is None
+        and user.has_perm("cases.rate_case"),  # handlers record the revisit with the 回访 action instead
+        "can_comment": can_handle
+        or (case.kind == Kind.ENTERPRISE_REQUEST and user.has_perm("cases.submit_enterprise_request")),
+        "overdue": case.is_open and case.due_on is not None and case.due_on < today,
+        "outcomes": Case.DisputeOutcome.choices,
+        "rating_form": RatingForm(),
+        "comment_form": CommentForm(),
+        "mediation_form": MediationForm(initial={"held_on": today}),
+        "attachment_form": AttachmentForm(),
+        "incident_form": IncidentResultForm(
+            initial={"solved": case.solved, "suspects_caught": case.suspects_caught, "loss_value": case.loss_value}
+        ),
+        "assign_form": AssignForm(
+            candidates=selectors.handler_candidates(case=case) if can_handle else [],
+            initial={"assignee": case.assignee_id, "co_handlers": [u.pk for u in case.co_handlers.all()]},
+        )
+        if can_handle and case.is_open
+        else None,
+    }
+
+
+@login_required
+@permission_required("cases.view_case", raise_exception=True)
+def case_detail(request, pk: int):
+    case = selectors.case_get(user=request.user, pk=pk)
+    return render(request, "cases/case_detail.html", _detail_context(request, case))
+
+
+def _service_call(request, case: Case, call) -> None:
+    try:
+        call()
+    except (DomainError, ValidationError) as exc:
+        message = exc.message if isinstance(exc, DomainError) else "; ".join(exc.messages)
+        messages.error(request, message)
+
+
+@login_required
+@require_POST
+def case_transition(request, pk: int):
+    case = selectors.case_get(user=request.user, pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("提交的内容有误,请检查后重试"))
+        return redirect("cases:case-detail", pk=case.pk)
+    data = form.cleaned_data
+    outcome = {}
+    if case.kind == Kind.DISPUTE:
+        outcome["outcome"] = data["outcome"]
+    if case.kind == Kind.SECURITY_INCIDENT and data["to_state"] == State.RESOLVED:
+        outcome["solved"] = data["solved"]
+        outcome["suspects_caught"] = data["suspects_caught"]
+    if data["to_state"] == State.REVISITED and data["satisfaction"]:
+        outcome["satisfaction"] = data["satisfaction"]
+        outcome["comment"] = data["reason"]
+
+    def call():
+        services.case_transition(
+            case=case, to_state=data["to_state"], actor=request.user, reason=data["reason"], **outcome
+        )
+        messages.success(request, _("案件已变更为“%(state)s”") % {"state": State(data["to_state"]).label})
+
+    _service_call(request, case, call)
+    return redirect("cases:case-detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_rate(request, pk: int):
+    case = selectors.case_get(user=request.user, pk=pk)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择满意度"))
+        return redirect("cases:case-detail", pk=case.pk)
+
+    def call():
+        services.case_rate(
+            case=case,
+            actor=request.user,
+            satisfaction=form.cleaned_data["satisfaction"],
+            comment=form.cleaned_data["comment"],
+        )
+        messages.success(request, _("感谢您的评价"))
+
+    _service_call(request, case, call)
+    return redirect("cases:case-detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_comment(request, pk: int):
+    case = selectors.case_get(user=request.user, pk=pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        _service_call(
+            request, case, lambda: services.case_comment(case=case, actor=request.user, text=form.cleaned_data["text"])
+        )
+    else:
+        messages.error(request, _("请填写办理意见"))
+    return redirect("cases:case-detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_assign(request, pk: int):
+    case = selectors.case_get(user=request.user, pk=pk)
+    if not selectors.can_handle(request.user, case):
+        raise PermissionDenied
+    form = AssignForm(request.POST, candidates=selectors.handler_candidates(case=case))
+    if form.is_valid():
+        _service_call(
+            request,
+            case,
+            lambda: services.case_assign(
+                case=case,
+                actor=request.user,
+                assignee=form.cleaned_data["assignee"],
+                co_handlers=form.cleaned_data["co_handlers"],
+            ),
+        )
+    else:
+        messages.error(request, _("请选择有权办理此案件的承办人"))
+    return redirect("cases:case-detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def mediation_add(request, pk: int):
+    case = selectors.case_get(user=request.user, pk=pk)
+    form = MediationForm(request.POST)
+    if form.is_valid():
+        _service_call(
+            request, case, lambda: services.mediation_record(case=case, actor=request.user, **form.cleaned_data)
+        )
+    else:
+        messages.error(request, _("调解记录填写不完整:请填写日期、地点、参加人员和调解情况"))
+    return redirect("cases:case-detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def attachment_add(request, pk: int):
+    case = selectors.case_get(user=request.user, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        _service_call(
+            request,
+            case,
+            lambda: services.attachment_add(case=case, actor=request.user, upload=form.cleaned_data["file"]),
+        )
+    else:
+        messages.error(request, _("请选择要上传的文件"))
+    return redirect("cases:case-detail", pk=case.pk)
+
+
+@login_required
+def attachment_download(request, pk: int, attachment_pk: int):
+    from django.http import FileResponse
+
+    case = selectors.case_get(user=request.user, pk=pk)
+    attachment = case.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"), filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def incident_result(request, pk: int):
+    case = selectors.case_get(user=request.user, pk=pk)
+    form = IncidentResultForm(request.POST)
+    if form.is_valid():
+        _service_call(
+            request, case, lambda: services.security_incident_update(case=case, actor=request.user, **form.cleaned_data)
+        )
+    else:
+        messages.error(request, _("抓获人数须为不小于0的整数"))
+    return redirect("cases:case-detail", pk=case.pk)
+
+
+@login_required
+@permission_required("cases.view_dispute", raise_exception=True)
+def mediation_agreement(request, pk: int):
+    """The printable mediation agreement (人民调解协议书, .docx) of a dispute that reached agreement."""
+    from lianxin.core.documents import OfficialDocument, chinese_date
+
+    case = selectors.case_get(user=request.user, pk=pk)
+    if case.kind != Kind.DISPUTE:
+        raise Http404
+    doc = OfficialDocument(_("人民调解协议书"), subtitle=case.number)
+    doc.heading(_("一、当事人"))
+    parties = list(case.parties.all())
+    rows = []
+    for party in parties:
+        if party.person_id:
+            rows.append([party.get_role_display(), party.person.name, party.person.household.village_group.name])
+        elif party.household_id:
+            head = party.household.members.filter(relation="head").first()
+            name = head.name if head else str(party.household)
+            rows.append([party.get_role_display(), name, party.household.village_group.name])
+        else:
+            rows.append([party.get_role_display(), party.enterprise.name, party.enterprise.region.name])
+    if rows:
+        doc.table([_("身份"), _("姓名/名称"), _("住所地")], rows)
+    else:
+        doc.paragraph(_("(未登记当事人)"))
+    doc.heading(_("二、纠纷简要情况"))
+    doc.paragraph(case.description)
+    for session in case.mediations.all():
+        doc.paragraph(
+            _("%(date)s在%(place)s调解,参加人员:%(who)s。%(summary)s")
+            % {
+                "date": chinese_date(session.held_on),
+                "place": session.place,
+                "who": session.participants,
+                "summary": session.summary,
+            }
+        )
+    doc.heading(_("三、经调解,自愿达成如下协议"))
+    doc.paragraph(case.result or _("(协议内容待填写)"))
+    doc.paragraph(_("本协议一式三份,当事人各执一份,人民调解委员会留存一份,自各方签字之日起生效。"))
+    signatures = [(_("当事人(签名)"), "") for _party in parties or [None, None]]
+    signatures.append((_("人民调解员(签名)"), (case.assignee.get_full_name() if case.assignee_id else "")))
+    signatures.append((_("日期"), chinese_date(timezone.localdate())))
+    doc.signatures(signatures)
+    return doc.response(_("人民调解协议书_%(number)s.docx") % {"number": case.number})
+
+
+# --- registration ------------------------------------------------------------------------------------------
+
+
+def _households(user):
+    head = Person.objects.filter(household=OuterRef("pk"), relation=Person.Relation.HEAD).values("name")[:1]
+    return scope_to_user(Household.objects.select_related("village_group"), user).annotate(head_name=Subquery(head))
+
+
+def _parcels(user):
+    from lianxin.land.models import Parcel
+
+    return scope_to_user(Parcel.objects.all(), user)
+
+
+@login_required
+def case_create(request):
+    """Register a case of one kind; ``?kind=dispute&household=<id>&parcel=<id>`` pre-fills a dispute."""
+    kind = request.GET.get("kind") or Kind.DISPUTE
+    user = request.user
+    if kind == Kind.ENTERPRISE_REQUEST:
+        return enterprise_request_create(request)
+    if kind == Kind.INTEGRITY_REPORT:
+        return redirect("cases:report")
+    if kind not in Kind.values or not (
+        user.has_perm("cases.add_case") and user.has_perm(selectors.KIND_VIEW_PERMISSIONS[kind])
+    ):
+        raise PermissionDenied(_("您的角色无权登记此类案件"))
+    regions = region_list(user=user)
+    if kind == Kind.DISPUTE:
+        parcels = _parcels(user)
+        initial = {
+            "households": request.GET.getlist("household"),
+            "persons": request.GET.getlist("person"),
+            "parcels": request.GET.getlist("parcel"),
+            "dispute_category": Case.DisputeCategory.LAND_COMPENSATION if request.GET.getlist("parcel") else "",
+        }
+        households = _households(user)
+        if initial["households"]:
+            first = households.filter(pk__in=[h for h in initial["households"] if h.isdigit()]).first()
+            if first:
+                initial["region"] = first.village_group_id
+                initial["title"] = _("%(group)s%(house)s户征地补偿纠纷") % {
+                    "group": first.village_group.name,
+                    "house": first.head_name or first.number,
+                }
+        form = DisputeForm(
+            request.POST or None,
+            initial=initial,
+            regions=regions,
+            households=households,
+            persons=scope_to_user(Person.objects.all(), user),
+            parcels=parcels,
+            projects=scope_to_user(Project.objects.all(), user),
+        )
+    else:
+        form = SecurityIncidentForm(
+            request.POST or None, regions=regions, initial={"occurred_on": timezone.localdate()}
+        )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            if kind == Kind.DISPUTE:
+                parties = [("applicant", h) for h in data.pop("households")] + [
+                    ("applicant", p) for p in data.pop("persons")
+                ]
+                case = services.dispute_register(
+                    actor=user,
+                    title=data["title"],
+                    description=data["description"],
+                    region=data["region"],
+                    category=data["dispute_category"],
+                    parties=parties,
+                    parcels=data["parcels"],
+                    project=data["project"],
+                )
+            else:
+                case = services.security_incident_register(actor=user, **data)
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已登记,编号%(number)s") % {"number": case.number})
+            return redirect("cases:case-detail", pk=case.pk)
+    selected_parcels = []
+    if kind == Kind.DISPUTE and form.fields["parcels"].queryset is not None:
+        ids = form["parcels"].value() or []
+        selected_parcels = list(form.fields["parcels"].queryset.filter(pk__in=[i for i in ids if str(i).isdigit()]))
+    return render(
+        request,
+        "cases/case_form.html",
+        {"form": form, "kind": kind, "kind_label": Kind(kind).label, "selected_parcels": selected_parcels},
+    )
+
+
+@login_required
+def enterprise_request_create(request):
+    """The enterprise liaison submits a request against the service catalogue (企业诉求)."""
+    user = request.user
+    if user.has_perm("cases.submit_enterprise_request") and user.scope_enterprise_id:
+        enterprises = Enterprise.objects.filter(pk=user.scope_enterprise_id)
+    elif user.has_perm("cases.add_case") and user.has_perm("cases.view_enterprise_request"):
+        enterprises = scope_to_user(Enterprise.objects.all(), user)
+    else:
+        raise PermissionDenied(_("您的角色无权提交企业诉求"))
+    items = selectors.service_item_list(user=user, active_only=True)
+    form = EnterpriseRequestForm(request.POST or None, items=items, enterprises=enterprises)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.enterprise_request_submit(actor=user, **form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("诉求已提交,编号%(number)s;受理后%(days)s个工作日内办结")
+                % {"number": case.number, "days": case.service_item.time_limit_workdays},
+            )
+            return redirect("cases:case-detail", pk=case.pk)
+    return render(
+        request,
+        "cases/case_form.html",
+        {"form": form, "kind": Kind.ENTERPRISE_REQUEST, "kind_label": Kind.ENTERPRISE_REQUEST.label, "items": items},
+    )
+
+
+# --- catalogue and patrols ---------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("cases.view_serviceitem", raise_exception=True)
+def service_item_list(request):
+    form = ServiceItemForm(request.POST or None) if request.user.has_perm("cases.add_serviceitem") else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.service_item_save(actor=request.user, **form.cleaned_data)
+            except (ValidationError, DomainError) as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("服务事项已保存"))
+                return redirect("cases:service-item-list")
+    return render(
+        request,
+        "cases/service_item_list.html",
+        {"items": selectors.service_item_list(user=request.user), "form": form},
+    )
+
+
+@login_required
+@permission_required("cases.change_serviceitem", raise_exception=True)
+def service_item_edit(request, pk: int):
+    item = selectors.service_item_list(user=request.user).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    form = ServiceItemForm(request.POST or None, initial=ServiceItemForm.initial_for(item))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_item_save(actor=request.user, item=item, **form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("服务事项已保存"))
+            return redirect("cases:service-item-list")
+    return render(request, "cases/service_item_form.html", {"form": form, "item": item})
+
+
+@login_required
+@permission_required("cases.view_patrollog", raise_exception=True)
+def patrol_log_list(request):
+    qs = selectors.patrol_log_list(user=request.user, region=request.GET.get("region") or None)
+    form = None
+    if request.user.has_perm("cases.add_patrollog"):
+        form = PatrolLogForm(
+            request.POST or None, regions=region_list(user=request.user), initial={"patrolled_on": timezone.localdate()}
+        )
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.patrol_log_record(actor=request.user, **form.cleaned_data)
+            except (ValidationError, DomainError) as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("巡逻记录已保存"))
+                return redirect("cases:patrol-list")
+    return render(
+        request,
+        "cases/patrol_list.html",
+        {
+            "page": page_from_request(request, qs),
+            "filters": querystring_without(request, "after", "before"),
+            "form": form,
+        },
+    )
+
+
+# --- integrity reports without an account ---------------------------------------------------------------
+
+
+def _public_regions():
+    return Region.objects.filter(level__in=[Region.Level.TOWNSHIP, Region.Level.VILLAGE]).order_by("path")
+
+
+def integrity_report_create(request):
+    """Anyone, signed in or not, may report a cadre asking for favours (廉政举报); anonymous by default."""
+    form = IntegrityReportForm(request.POST or None, regions=_public_regions())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        actor = request.user if request.user.is_authenticated else None
+        try:
+            case, code, passphrase = services.integrity_report_submit(actor=actor, **data)
+        except (ValidationError, DomainError) as exc:
+            add_service_errors(form, exc)
+        else:
+            response = render(
+                request, "cases/report_done.html", {"number": case.number, "code": code, "passphrase": passphrase}
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(request, "cases/report_form.html", {"form": form})
+
+
+def integrity_report_track(request):
+    """Follow a report with its tracking code and passphrase, no account needed; attempts are rate-limited."""
+    from .forms import TrackForm
+    from .tracking import attempt_allowed
+
+    form = TrackForm(request.POST or None)
+    case = None
+    if request.method == "POST" and form.is_valid():
+        if not attempt_allowed(request):
+            form.add_error(None, _("查询过于频繁,请15分钟后再试"))
+        else:
+            case = services.integrity_report_track(
+                code=form.cleaned_data["code"], passphrase=form.cleaned_data["passphrase"]
+            )
+            if case is None:
+                form.add_error(None, _("查询码或查询密码不正确"))
+    events = []
+    if case is not None:
+        events = [e for e in case.events.all() if e.type == e.Type.TRANSITION]
+    response = render(request, "cases/track.html", {"form": form, "case": case, "events": events})
+    response["Cache-Control"] = "no-store"
+    return response
