@@ -18,17 +18,17 @@ import datetime as dt
 import os
 import random
 import shutil
-import statistics as stats
 import sys
 import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.common import django_setup, emit, log, median_seconds, pg_drop  # noqa: E402
 
 VILLAGES = ["甲马石村", "白革龙村", "者黑村", "阿猛村", "新寨村", "老寨村", "大坪村", "小坪村", "龙树村", "河边村"]
 NUMERALS = "一二三四五六七八九十"
@@ -59,72 +59,8 @@ TITLES = (
 )
 
 
-def log(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def emit(name: str, value) -> None:
-    if isinstance(value, float):
-        value = f"{value:.4f}" if abs(value) < 10 else f"{value:.1f}"
-    print(f"{name}: {value}", flush=True)
-
-
-def median_seconds(fn, runs: int) -> float:
-    fn()  # warm-up: connection, caches, template loading
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return stats.median(times)
-
-
 # ---------------------------------------------------------------------------------------------
 # Django and the throwaway database
-
-
-def admin_dsn() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        parts = urlsplit(url)
-        auth = f"user={parts.username or 'postgres'}" + (f" password={parts.password}" if parts.password else "")
-        return f"host={parts.hostname or '127.0.0.1'} port={parts.port or 5432} {auth} dbname=postgres"
-    return "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-
-
-def django_setup(db: str, workdir: Path) -> str:
-    if db == "sqlite":
-        url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    else:
-        import psycopg
-
-        name = f"lianxin_cases_bench_{os.getpid()}"
-        dsn = admin_dsn()
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name}")
-            conn.execute(f"CREATE DATABASE {name}")
-        opts = dict(item.split("=", 1) for item in dsn.split())
-        auth = opts["user"] + (f":{opts['password']}" if "password" in opts else "")
-        url = f"postgres://{auth}@{opts['host']}:{opts['port']}/{name}"
-    os.environ["DATABASE_URL"] = url
-    os.environ["LIANXIN_VAR_DIR"] = str(workdir / "var")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-    return url
-
-
-def pg_drop(url: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(admin_dsn(), autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def township_setup():
@@ -421,7 +357,7 @@ def main() -> None:
             leftover.unlink()
     url = None
     try:
-        url = django_setup(db, workdir)
+        url = django_setup(db, workdir, "lianxin_cases_bench")
         from django.db import connection
         from django.test import Client
         from django.test.utils import setup_test_environment

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import resource
 import shutil
@@ -29,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-PG_ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+from bench.common import django_setup, emit, log, pg_drop  # noqa: E402
+
 TITLE = "示范镇户籍人口台账(基准测试数据)"
 HEADERS = [
     "序号",
@@ -78,16 +78,6 @@ def group_names() -> list[tuple[str, str]]:
 
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
-
-
-def log(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def emit(name: str, value) -> None:
-    if isinstance(value, float):
-        value = f"{value:.3f}" if abs(value) < 100 else f"{value:.0f}"
-    print(f"{name}: {value}", flush=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -260,39 +250,6 @@ def run_raw_in_subprocess(path: Path, db: str, target: str, repeat: int) -> dict
 
 # ---------------------------------------------------------------------------------------------
 # Django
-
-
-def django_setup(db: str, workdir: Path) -> str:
-    """Configure and migrate a throwaway database; returns its DATABASE_URL."""
-    if db == "sqlite":
-        url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    else:
-        import psycopg
-
-        name = f"lianxin_bench_{os.getpid()}"
-        with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name}")
-            conn.execute(f"CREATE DATABASE {name}")
-        url = f"postgres://postgres@127.0.0.1:5432/{name}"
-    os.environ["DATABASE_URL"] = url
-    os.environ["LIANXIN_VAR_DIR"] = str(workdir / "var")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-    return url
-
-
-def pg_drop(url: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def township_setup():
@@ -468,7 +425,7 @@ def main() -> None:
         emit("rows", args.rows)
         emit("file_mb", path.stat().st_size / 2**20)
 
-        url = django_setup(args.db, workdir)
+        url = django_setup(args.db, workdir, "lianxin_bench")
         user = township_setup()
 
         raw_rate = None
