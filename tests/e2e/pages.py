@@ -16,6 +16,29 @@ DESKTOP = {"width": 1366, "height": 900}  # the township office's laptops
 PHONE = {"width": 390, "height": 844}  # a cadre's phone in the village
 
 
+CSP_RECORDER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
+class ProblemRecorder:
+    """What a user never sees but a broken page leaves behind: console errors, uncaught script errors
+    and CSP violations, recorded from before the page's first load. ``all()`` lists them."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        page.on("console", lambda msg: self.errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+        page.add_init_script(CSP_RECORDER)
+
+    def all(self) -> list[str]:
+        return self.errors + [f"csp: {v}" for v in self.page.evaluate("window.__cspViolations || []")]
+
+
 class BasePage:
     path = "/"
 

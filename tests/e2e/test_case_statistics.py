@@ -12,16 +12,10 @@ from lianxin.cases.models import Case
 from lianxin.cases.tests.test_statistics import make_case
 from lianxin.core.workdays import KNOWN_LAST_YEAR
 
-from .pages import DESKTOP, PHONE, BasePage, HomePage, LoginPage
+from .pages import DESKTOP, PHONE, BasePage, HomePage, LoginPage, ProblemRecorder
 
 pytestmark = pytest.mark.e2e
 State, Kind = Case.State, Case.Kind
-CSP_RECORDER = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
-});
-"""
 
 
 class StatisticsPage(HomePage):
@@ -111,10 +105,7 @@ def test_leader_sees_the_inbox_badge_and_the_statistics(
     # given: a township leader's browser recording CSP violations and script errors
     mobile = {"is_mobile": True, "has_touch": True} if device == "phone" else {}
     page = new_page(viewport, **mobile)
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"pageerror: {error}"))
-    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-    page.add_init_script(CSP_RECORDER)
+    problems = ProblemRecorder(page)
     home = LoginPage(page).login_expecting_success(town_admin.username, PASSWORD)
 
     # then: the navbar counts the three cases due by now
@@ -145,8 +136,7 @@ def test_leader_sees_the_inbox_badge_and_the_statistics(
     expect(stats.figure("total")).to_have_text("2")  # the last two historical cases
     expect(stats.figure("thefts_solved")).to_have_text("0")
 
-    assert page.evaluate("window.__cspViolations") == []
-    assert problems == []
+    assert problems.all() == []
 
 
 def test_working_group_enters_a_holiday_for_a_year_not_yet_known(e2e_db, page, artifacts, working_group_member):

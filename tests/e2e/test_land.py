@@ -12,15 +12,9 @@ from conftest import PASSWORD
 from lianxin.land import services
 from lianxin.land.tests import factories
 
-from .pages import DESKTOP, PHONE, BasePage, LoginPage
+from .pages import DESKTOP, PHONE, BasePage, LoginPage, ProblemRecorder
 
 pytestmark = pytest.mark.e2e
-CSP_RECORDER = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
-});
-"""
 
 
 class AgreementPage(BasePage):
@@ -100,9 +94,7 @@ def test_working_group_member_records_a_payment_and_progress_counts_it(
 ):
     # given: a working-group member signed in, on the project's progress page (110,000 yuan paid so far)
     page = new_page(DESKTOP)
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"pageerror: {error}"))
-    page.add_init_script(CSP_RECORDER)
+    problems = ProblemRecorder(page)
     LoginPage(page).login_expecting_success(working_group_member.username, PASSWORD)
     progress = ProgressPage(page).goto(f"/land/projects/{land['project'].pk}/progress/")
     expect(progress.money_paid).to_have_text("110,000.00")
@@ -120,14 +112,13 @@ def test_working_group_member_records_a_payment_and_progress_counts_it(
     expect(progress.money_paid).to_have_text("660,000.00")
     expect(progress.statuses).to_contain_text("12 亩")  # paid: A-001 10 mu + A-002 2 mu
     page.screenshot(path=str(artifacts / "desktop-land-progress.png"), full_page=True)
-    assert page.evaluate("window.__cspViolations") == []
-    assert problems == []
+    assert problems.all() == []
 
 
 @pytest.mark.parametrize(("device", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
 def test_land_pages_fit_the_screen(e2e_db, new_page, artifacts, land, working_group_member, device, viewport):
     page = new_page(viewport)
-    page.add_init_script(CSP_RECORDER)
+    problems = ProblemRecorder(page)
     LoginPage(page).login_expecting_success(working_group_member.username, PASSWORD)
     project, agreement = land["project"], land["agreement"]
     pages = {
@@ -147,4 +138,4 @@ def test_land_pages_fit_the_screen(e2e_db, new_page, artifacts, land, working_gr
         page.screenshot(path=str(artifacts / f"{device}-land-{name}.png"), full_page=True)
         if device == "phone":
             assert view.horizontal_overflow_px() == 0, name
-    assert page.evaluate("window.__cspViolations") == []
+    assert problems.all() == []

@@ -13,15 +13,9 @@ from conftest import PASSWORD
 from lianxin.land import gis
 from lianxin.land.tests import factories
 
-from .pages import DESKTOP, PHONE, BasePage, LoginPage
+from .pages import DESKTOP, PHONE, BasePage, LoginPage, ProblemRecorder
 
 pytestmark = pytest.mark.e2e
-CSP_RECORDER = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
-});
-"""
 
 
 class ParcelMapPage(BasePage):
@@ -99,10 +93,7 @@ def test_map_draws_parcels_by_status_and_a_click_opens_the_card(
     # given: a working-group member's browser recording CSP violations and script errors
     mobile = {"is_mobile": True, "has_touch": True} if device == "phone" else {}
     page = new_page(viewport, **mobile)
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"pageerror: {error}"))
-    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-    page.add_init_script(CSP_RECORDER)
+    problems = ProblemRecorder(page)
     LoginPage(page).login_expecting_success(working_group_member.username, PASSWORD)
 
     # when: the member opens the map of the project
@@ -129,5 +120,4 @@ def test_map_draws_parcels_by_status_and_a_click_opens_the_card(
 
     parcel_map.screenshot(artifacts / f"{device}-land-map.png")
     assert parcel_map.horizontal_overflow_px() == 0
-    assert page.evaluate("window.__cspViolations") == []
-    assert problems == []
+    assert problems.all() == []

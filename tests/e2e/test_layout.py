@@ -8,18 +8,12 @@ from playwright.sync_api import expect
 
 from conftest import PASSWORD
 
-from .pages import DESKTOP, PHONE, AuditLogPage, EnterpriseListPage, HomePage, LoginPage, PersonListPage
+from .pages import CSP_RECORDER, DESKTOP, PHONE, AuditLogPage, EnterpriseListPage, HomePage, LoginPage, PersonListPage
 
 pytestmark = pytest.mark.e2e
 
 # Recorded in the page itself: Chrome reports blocked inline scripts/styles as console errors, but
 # the securitypolicyviolation event also catches reports Chrome does not print.
-CSP_RECORDER = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => {
-  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
-});
-"""
 
 
 def test_phone_menu_collapses_into_the_toggler_and_opens_when_tapped(e2e_db, new_page, artifacts, town_admin):
