@@ -54,7 +54,7 @@ def _filters(request) -> dict:
 @login_required
 @permission_required("cases.view_case", raise_exception=True)
 def case_list(request):
-    qs = selectors.case_list(user=request.user, **_filters(request))
+    qs = selectors.case_list_page_rows(selectors.case_list(user=request.user, **_filters(request)))
     return render(
         request,
         "cases/case_list.html",
