@@ -75,7 +75,7 @@ def _region_key(name: str) -> str:
 
 @dataclass
 class PersonRow:
-    group: Region
+    group_id: int  # the village group (an id: rows are pickled into the dry run's stage)
     household_number: str
     address: str
     name: str
@@ -216,7 +216,7 @@ class PersonLedger(Ledger):
         except ValidationError as exc:
             raise RowRejected(exc.messages[0], "resident_id") from exc
         return PersonRow(
-            group=group,
+            group_id=group.pk,
             household_number=values["household_number"],
             address=values.get("address") or "",
             name=values["name"],
@@ -251,7 +251,7 @@ class PersonLedger(Ledger):
         current = {row["resident_id_digest"]: row for row in rows}
         # Heads already stored for the households this chunk touches (one head per household).
         households = _household_ids(
-            {(p.group.pk, p.household_number) for p in chunk if p.relation == Person.Relation.HEAD}
+            {(p.group_id, p.household_number) for p in chunk if p.relation == Person.Relation.HEAD}
         )
         stored_heads = ctx.cache.setdefault("stored_heads", {})
         if households:
@@ -266,7 +266,7 @@ class PersonLedger(Ledger):
     def _check_head(self, prepared: PersonRow, ctx: Context) -> None:
         if prepared.relation != Person.Relation.HEAD:
             return
-        where = (prepared.group.pk, prepared.household_number)
+        where = (prepared.group_id, prepared.household_number)
         other = ctx.cache["heads"].get(where) or ctx.cache.get("stored_heads", {}).get(where)
         if other is not None and other != prepared.digest:
             raise RowRejected(
@@ -287,7 +287,7 @@ class PersonLedger(Ledger):
             current["name"] != prepared.name
             or current["relation"] != prepared.relation
             or current["ethnicity"] != prepared.ethnicity
-            or current["household__village_group_id"] != prepared.group.pk
+            or current["household__village_group_id"] != prepared.group_id
             or current["household__number"] != prepared.household_number
             or stored_phone != prepared.phone
         )
@@ -298,7 +298,7 @@ class PersonLedger(Ledger):
     # elsewhere), never as a model instance per row, which cost more than everything else in the
     # commit; their ids are read back by the unique key, for the undo records.
     def _households(self, rows: list[PersonRow], written: Written) -> dict[tuple[int, str], int]:
-        wanted = {(p.group.pk, p.household_number): p for p in rows}
+        wanted = {(p.group_id, p.household_number): p for p in rows}
         found = _household_ids(wanted)
         missing = [(key, p) for key, p in wanted.items() if key not in found]
         if missing:
@@ -325,7 +325,7 @@ class PersonLedger(Ledger):
             (
                 now,
                 now,
-                households[(p.group.pk, p.household_number)],
+                households[(p.group_id, p.household_number)],
                 p.name,
                 p.relation,
                 p.id_ciphertext,
@@ -374,7 +374,7 @@ class PersonLedger(Ledger):
                     name=prepared.name,
                     relation=prepared.relation,
                     ethnicity=prepared.ethnicity,
-                    household_id=households[(prepared.group.pk, prepared.household_number)],
+                    household_id=households[(prepared.group_id, prepared.household_number)],
                     phone_ciphertext=crypto.encrypt(prepared.phone, purpose=PHONE_PURPOSE) if prepared.phone else None,
                     phone_masked=mask_mobile(prepared.phone) if prepared.phone else "",
                     updated_at=now,
