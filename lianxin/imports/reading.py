@@ -666,12 +666,15 @@ class _XlsxPrescan:
         part = self._sheet_part(sheet_name)
         if part is None:
             return None  # calamine will fail to find it and say so
-        rows, cols = self._fast_bounds(part)
+        rows, cols, declared_rows = self._fast_bounds(part)
         width = cols
         if rows is None:
             rows, cols, width = self._exact_bounds(part)
+            declared_rows = rows
         self.limits.check_grid(rows, cols, target=True)
-        return part, rows, width
+        # For the choice between calamine and streaming, the rows the sheet declares (the fast path's
+        # bound is a round figure above them: 100,005 rows are proved to lie below row 1,000,000).
+        return part, declared_rows, width
 
     def _sheet_part(self, sheet_name: str) -> str | None:
         # Mirror calamine: sheets listed in xl/workbook.xml, targets from xl/_rels/workbook.xml.rels,
@@ -703,27 +706,28 @@ class _XlsxPrescan:
                     return target if target in self.archive.NameToInfo else None
         return None
 
-    def _fast_bounds(self, part: str) -> tuple[int | None, int]:
+    def _fast_bounds(self, part: str) -> tuple[int | None, int, int]:
         """Trust-but-verify the sheet's <dimension>: one regex search per chunk proves that no cell
-        lies outside it. Returns (None, 0) when the exact scan is needed."""
+        lies outside it. Returns (row bound, columns, rows declared), or (None, 0, 0) when the exact
+        scan is needed."""
         chunks = _stream_member(self.archive, part, self.limits)
         first = next(chunks, b"")
         match = _DIMENSION_RE.search(first[:65536])
         if match is None:
             chunks.close()
-            return None, 0
+            return None, 0, 0
         last_col_letters, last_row = (match.group(3), match.group(4)) if match.group(3) else match.group(1, 2)
         max_col = _letters_to_index(last_col_letters.decode().upper()) + 1
         max_row = int(last_row)
         if max_row < 1 or max_col > self.limits.max_columns or max_col * max_row > self.limits.max_cells:
             chunks.close()
-            return None, 0
+            return None, 0, 0
         outside, row_bound = _outside_pattern(max_col, max_row, self.limits.max_cells)
         for chunk in itertools.chain((first,), chunks):
             if outside.search(chunk) or _PREFIXED_CELL_RE.search(chunk):
                 chunks.close()
-                return None, 0
-        return row_bound, max_col
+                return None, 0, 0
+        return row_bound, max_col, max_row
 
     def _exact_bounds(self, part: str) -> tuple[int, int, int]:
         """Follow calamine's placement rules over every <row> and <c> tag."""

@@ -134,3 +134,13 @@ def test_the_engine_checks_a_streamed_sheet_as_it_checks_a_loaded_one(tmp_path, 
 
     assert len(loaded) >= 3  # the float-mangled ID, the bad check digit, the other village
     assert streamed == loaded
+
+
+def test_the_choice_to_stream_counts_the_rows_the_sheet_has(tmp_path):
+    # 3,000 rows × 4 columns = 12,000 cells; the prescan proves them below row 9,999 (40,000 cells)
+    path = wb.xlsx_from_rows(tmp_path / "mid.xlsx", [[f"r{i}", i, "x", "y"] for i in range(3000)])
+
+    with open_table(path, original_name=path.name, stream_cells=20_000) as table:
+        assert table._stream is None  # calamine: the sheet is small enough to hold
+    with open_table(path, original_name=path.name, stream_cells=10_000) as table:
+        assert table._stream is not None
