@@ -57,6 +57,11 @@ def _project_or_404(user, pk) -> Project:
     return project
 
 
+def _project_filter(request):
+    """The project chosen in the list filters (``?project=``), if the user has land in it; else None."""
+    return selectors.land_project_list(user=request.user).filter(pk=_int(request.GET.get("project"))).first()
+
+
 def _region_in_scope(user, pk) -> Region | None:
     """A village or village group the user may filter by (ignored when outside the scope)."""
     pk = _int(pk)
@@ -336,7 +341,7 @@ def standard_end(request, pk: int):
 @login_required
 @permission_required("land.view_agreement", raise_exception=True)
 def agreement_list(request):
-    project = selectors.land_project_list(user=request.user).filter(pk=_int(request.GET.get("project"))).first()
+    project = _project_filter(request)
     qs = selectors.agreement_list(
         user=request.user,
         project=project,
@@ -358,7 +363,7 @@ def agreement_list(request):
 @permission_required("land.view_agreement", raise_exception=True)
 @require_GET
 def agreement_export(request):
-    project = selectors.land_project_list(user=request.user).filter(pk=_int(request.GET.get("project"))).first()
+    project = _project_filter(request)
     group = _region_in_scope(request.user, request.GET.get("village_group"))
     qs = selectors.agreement_list(user=request.user, project=project, village_group=group).order_by("-pk")
     columns = [
@@ -583,7 +588,7 @@ def procedure_document(request, pk: int):
 @login_required
 @permission_required("land.view_payment", raise_exception=True)
 def payment_list(request):
-    project = selectors.land_project_list(user=request.user).filter(pk=_int(request.GET.get("project"))).first()
+    project = _project_filter(request)
     qs = selectors.payment_list(user=request.user, project=project).select_related("agreement__household")
     return render(
         request,
@@ -600,7 +605,7 @@ def payment_list(request):
 @permission_required("land.view_payment", raise_exception=True)
 @require_GET
 def payment_export(request):
-    project = selectors.land_project_list(user=request.user).filter(pk=_int(request.GET.get("project"))).first()
+    project = _project_filter(request)
     qs = (
         selectors.payment_list(user=request.user, project=project)
         .select_related("agreement__household")
