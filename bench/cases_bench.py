@@ -416,7 +416,7 @@ def main() -> None:
         from lianxin.core.pagination import keyset_page
 
         def list_selector(after=None):
-            qs = selectors.case_list(user=workgroup, kind=kind, state=state)
+            qs = selectors.case_list_page_rows(selectors.case_list(user=workgroup, kind=kind, state=state))
             return keyset_page(qs, after=after, size=PAGE).items
 
         t_selector = median_seconds(list_selector, args.runs)
