@@ -6,8 +6,10 @@ find and de-duplicate exact values (a full resident ID) without storing them in 
 
 import base64
 import functools
+import hashlib
 import hmac
 import os
+from collections.abc import Callable
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
@@ -44,8 +46,24 @@ def decrypt(token: bytes, *, purpose: str) -> str:
 
 def seal(data: bytes, *, purpose: str) -> bytes:
     """Encrypt and authenticate bytes; the purpose is bound to the ciphertext (it must match to open it)."""
-    nonce = os.urandom(12)
-    return _VERSION + nonce + _aead(_key("FIELD_ENCRYPTION_KEY")).encrypt(nonce, data, purpose.encode())
+    return _sealer(_aead(_key("FIELD_ENCRYPTION_KEY")), purpose.encode())(data)
+
+
+def _sealer(aead: AESGCM, associated: bytes) -> Callable[[bytes], bytes]:
+    urandom, encrypt = os.urandom, aead.encrypt
+
+    def sealed(data: bytes) -> bytes:
+        nonce = urandom(12)
+        return _VERSION + nonce + encrypt(nonce, data, associated)
+
+    return sealed
+
+
+def encrypter(purpose: str) -> Callable[[str], bytes]:
+    """``encrypt`` for many values of one purpose (an import's thousands of IDs): the key and purpose are
+    resolved once, here, instead of per value. Same ciphertexts as ``encrypt``."""
+    sealed = _sealer(_aead(_key("FIELD_ENCRYPTION_KEY")), purpose.encode())
+    return lambda plaintext: sealed(plaintext.encode())
 
 
 def unseal(token: bytes, *, purpose: str) -> bytes:
@@ -60,3 +78,16 @@ def unseal(token: bytes, *, purpose: str) -> bytes:
 def blind_index(value: str, *, purpose: str) -> str:
     """A keyed digest of the exact value; the purpose keeps indexes of different fields apart."""
     return hmac.digest(_key("BLIND_INDEX_KEY"), f"{purpose}:{value}".encode(), "sha256").hex()
+
+
+def blind_indexer(purpose: str) -> Callable[[str], str]:
+    """``blind_index`` for many values of one purpose: the keyed hash of the purpose prefix is computed
+    once and copied per value. Same digests as ``blind_index``."""
+    prefixed = hmac.new(_key("BLIND_INDEX_KEY"), f"{purpose}:".encode(), hashlib.sha256)
+
+    def digest(value: str) -> str:
+        h = prefixed.copy()
+        h.update(value.encode())
+        return h.hexdigest()
+
+    return digest

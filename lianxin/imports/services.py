@@ -20,6 +20,7 @@ from lianxin.accounts.models import SecurityEvent
 from lianxin.accounts.services import security_event_record
 from lianxin.core.audit import acting_as
 from lianxin.core.errors import DomainError
+from lianxin.core.sql import insert_rows
 
 from . import staging
 from .engine import Summary, cache_progress, progress_key, run_import, run_staged
@@ -155,7 +156,7 @@ def _records_write(batch: ImportBatch, written) -> None:
     """The undo records of a commit as plain rows in one statement (COPY on PostgreSQL): the ids of
     created rows in lists of up to ``ImportRecord.CREATED_PER_RECORD``, one record per updated row."""
     connection = connections[router.db_for_write(ImportRecord)]
-    meta, quote = ImportRecord._meta, connection.ops.quote_name
+    meta = ImportRecord._meta
     fields = [meta.get_field(name) for name in ("batch", "model", "object_id", "object_ids", "action", "before")]
     ids_field, before_field = fields[3], fields[5]
     created: dict[str, list[int]] = {}
@@ -173,15 +174,7 @@ def _records_write(batch: ImportBatch, written) -> None:
             for model, pk, before in written.updated
         ),
     )
-    columns = ", ".join(quote(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # executemany there parses and plans one INSERT per row
-            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})", rows)
+    insert_rows(ImportRecord, tuple(f.name for f in fields), rows)
 
 
 def batch_check(*, batch: ImportBatch) -> ImportBatch:

@@ -7,8 +7,8 @@ place; we add what it lacks: no future birth date, and lowercase x normalised to
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -23,8 +23,7 @@ RESIDENT_ID_PURPOSE = "people.person.resident_id"
 PHONE_PURPOSE = "people.person.phone"
 
 
-@dataclass(frozen=True)
-class ResidentId:
+class ResidentId(NamedTuple):  # a tuple: an import builds one per row
     number: str
     birth_date: date
     gender: str  # "male" / "female": the 17th digit's parity
@@ -42,6 +41,8 @@ def _clean(value: str) -> str:
     value = str(value)
     if not value.isascii():  # ASCII is already NFKC
         value = unicodedata.normalize("NFKC", value)
+    if value.isalnum():  # as typed nearly always: nothing to remove
+        return value.upper()
     return _NOISE_RE.sub("", value).upper()
 
 
@@ -99,7 +100,7 @@ def resident_id_parse(value: str, *, today: date | None = None) -> ResidentId:
     if birth_date > (today or timezone.localdate()):
         raise ValidationError(_("身份证号码中的出生日期晚于今天"), code="future_birth_date")
     gender = "male" if int(number[16]) % 2 == 1 else "female"
-    return ResidentId(number=number, birth_date=birth_date, gender=gender)
+    return ResidentId(number, birth_date, gender)
 
 
 def mask_resident_id(number: str) -> str:

@@ -6,9 +6,8 @@ or leaves an identical person alone, so re-importing the same file changes nothi
 """
 
 import base64
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
@@ -21,13 +20,13 @@ from lianxin.accounts.services import audit_batch
 from lianxin.core import crypto
 from lianxin.core.errors import DomainError
 from lianxin.core.permissions import scope_to_user
-from lianxin.core.sql import any_of
+from lianxin.core.sql import any_of, insert_rows
 from lianxin.imports.headers import Column
 from lianxin.imports.ledger import Context, Ledger, RowRejected, Written, register
 from lianxin.regions.models import Region
 
 from .ethnicity import Ethnicity
-from .identity import PHONE_PURPOSE, RESIDENT_ID_PURPOSE, mask_mobile, resident_id_digest, resident_id_parse
+from .identity import PHONE_PURPOSE, RESIDENT_ID_PURPOSE, mask_mobile, resident_id_parse
 from .models import Household, Person
 
 RELATIONS = {
@@ -73,8 +72,10 @@ def _region_key(name: str) -> str:
     return name
 
 
-@dataclass
-class PersonRow:
+class PersonRow(NamedTuple):
+    """A row ready to write. A tuple, not a model instance or a dataclass: the dry run's stage pickles
+    and the commit unpickles one per row (a tuple costs a fifth of a dataclass to unpickle)."""
+
     group_id: int  # the village group (an id: rows are pickled into the dry run's stage)
     household_number: str
     address: str
@@ -88,7 +89,9 @@ class PersonRow:
     gender: str
     relation: str
     ethnicity: str
-    phone: str | None
+    phone: str | None  # in clear for comparison with the stored number; written as the two below
+    phone_ciphertext: bytes | None
+    phone_masked: str
 
 
 @register
@@ -174,6 +177,10 @@ class PersonLedger(Ledger):
         ctx.cache["scope_path"] = ctx.user.scope_region.path if getattr(ctx.user, "scope_region_id", None) else ""
         # The "no future birth date" rule compares with the import's day (localdate() is slow per row).
         ctx.cache["today"] = timezone.localdate()
+        # The keys are resolved once for the import, not per row.
+        ctx.cache["id_digest"] = crypto.blind_indexer(RESIDENT_ID_PURPOSE)
+        ctx.cache["id_encrypt"] = crypto.encrypter(RESIDENT_ID_PURPOSE)
+        ctx.cache["phone_encrypt"] = crypto.encrypter(PHONE_PURPOSE)
 
     def _group(self, values: dict, ctx: Context) -> Region:
         # A sheet names the same few groups over and over: the outcome is remembered per pair of cells.
@@ -211,23 +218,27 @@ class PersonLedger(Ledger):
 
     def prepare(self, values: dict[str, Any], ctx: Context) -> PersonRow:
         group = self._group(values, ctx)
+        cache = ctx.cache
         try:
-            parsed = resident_id_parse(values["resident_id"], today=ctx.cache.get("today"))
+            parsed = resident_id_parse(values["resident_id"], today=cache["today"])
         except ValidationError as exc:
             raise RowRejected(exc.messages[0], "resident_id") from exc
+        phone = values.get("phone")
         return PersonRow(
             group_id=group.pk,
             household_number=values["household_number"],
             address=values.get("address") or "",
             name=values["name"],
-            digest=resident_id_digest(parsed.number),
-            id_ciphertext=crypto.encrypt(parsed.number, purpose=RESIDENT_ID_PURPOSE),
+            digest=cache["id_digest"](parsed.number),
+            id_ciphertext=cache["id_encrypt"](parsed.number),
             id_masked=parsed.masked,
             birth_date=parsed.birth_date,
             gender=parsed.gender,
             relation=values.get("relation") or Person.Relation.OTHER,
             ethnicity=values.get("ethnicity") or Ethnicity.HAN,
-            phone=values.get("phone"),
+            phone=phone,
+            phone_ciphertext=cache["phone_encrypt"](phone) if phone else None,
+            phone_masked=mask_mobile(phone) if phone else "",
         )
 
     def natural_key(self, prepared: PersonRow) -> str:
@@ -235,19 +246,32 @@ class PersonLedger(Ledger):
 
     # --- comparing with what is stored ---------------------------------------------------------
     def existing(self, chunk: list[PersonRow], ctx: Context) -> dict[str, dict]:
-        rows = Person.objects.filter(resident_id_digest__in=any_of([p.digest for p in chunk])).values(
-            "pk",
-            "resident_id_digest",
-            "name",
-            "relation",
-            "ethnicity",
-            "phone_ciphertext",
-            "phone_masked",
-            "household_id",
-            "household__number",
-            "household__village_group_id",
-            "household__village_group__path",
+        # The people by their digests alone (index probes), then the households of those found: joined
+        # in one query, PostgreSQL hashes the whole household table for every chunk.
+        rows = list(
+            Person.objects.filter(resident_id_digest__in=any_of([p.digest for p in chunk])).values(
+                "pk",
+                "resident_id_digest",
+                "name",
+                "relation",
+                "ethnicity",
+                "phone_ciphertext",
+                "phone_masked",
+                "household_id",
+            )
         )
+        if rows:
+            households = {
+                household["pk"]: household
+                for household in Household.objects.filter(
+                    pk__in=any_of(list({row["household_id"] for row in rows}), integers=True)
+                ).values("pk", "number", "village_group_id", "village_group__path")
+            }
+            for row in rows:
+                household = households[row["household_id"]]
+                row["household__number"] = household["number"]
+                row["household__village_group_id"] = household["village_group_id"]
+                row["household__village_group__path"] = household["village_group__path"]
         current = {row["resident_id_digest"]: row for row in rows}
         # Heads already stored for the households this chunk touches (one head per household).
         households = _household_ids(
@@ -296,31 +320,27 @@ class PersonLedger(Ledger):
     # --- writing -------------------------------------------------------------------------------
     # New rows go in as plain tuples in one statement per chunk (COPY on PostgreSQL, executemany
     # elsewhere), never as a model instance per row, which cost more than everything else in the
-    # commit; their ids are read back by the unique key, for the undo records.
+    # commit; ``insert_rows`` hands back their ids, for the undo records.
     def _households(self, rows: list[PersonRow], written: Written) -> dict[tuple[int, str], int]:
         wanted = {(p.group_id, p.household_number): p for p in rows}
         found = _household_ids(wanted)
         missing = [(key, p) for key, p in wanted.items() if key not in found]
         if missing:
-            connection = _connection(Household)
-            now = connection.ops.adapt_datetimefield_value(timezone.now())
-            _insert_rows(
-                connection,
+            now = _db_now(Household)
+            ids = insert_rows(
                 Household,
                 HOUSEHOLD_INSERT,
                 [(now, now, group_id, number, p.address) for (group_id, number), p in missing],
+                new_ids=True,
             )
-            created = _household_ids([key for key, _p in missing])
-            for key, _p in missing:
-                found[key] = created[key]
-                written.created.append(("people.household", created[key]))
+            for (key, _p), pk in zip(missing, ids, strict=True):
+                found[key] = pk
+            written.created.extend(("people.household", pk) for pk in ids)
         return found
 
     def _insert_people(self, creates: list[PersonRow], households: dict, written: Written) -> None:
-        connection = _connection(Person)
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        adapt_date = connection.ops.adapt_datefield_value
-        encrypt = crypto.encrypt
+        now = _db_now(Person)
+        adapt_date = _connection(Person).ops.adapt_datefield_value
         rows = [
             (
                 now,
@@ -334,22 +354,12 @@ class PersonLedger(Ledger):
                 p.gender,
                 adapt_date(p.birth_date),
                 p.ethnicity,
-                encrypt(p.phone, purpose=PHONE_PURPOSE) if p.phone else None,
-                mask_mobile(p.phone) if p.phone else "",
+                p.phone_ciphertext,
+                p.phone_masked,
             )
             for p in creates
         ]
-        _insert_rows(connection, Person, PERSON_INSERT, rows)
-        del rows
-        quote = connection.ops.quote_name
-        meta = Person._meta
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {quote(meta.pk.column)} FROM {quote(meta.db_table)} "
-                f"WHERE {quote(meta.get_field('resident_id_digest').column)} IN ({', '.join(['%s'] * len(creates))})",
-                [p.digest for p in creates],
-            )
-            written.created.extend(("people.person", pk) for (pk,) in cursor.fetchall())
+        written.created.extend(("people.person", pk) for pk in insert_rows(Person, PERSON_INSERT, rows, new_ids=True))
 
     def write(self, creates: list[PersonRow], updates: list[tuple[PersonRow, dict]], ctx: Context) -> Written:
         written = Written()
@@ -375,8 +385,8 @@ class PersonLedger(Ledger):
                     relation=prepared.relation,
                     ethnicity=prepared.ethnicity,
                     household_id=households[(prepared.group_id, prepared.household_number)],
-                    phone_ciphertext=crypto.encrypt(prepared.phone, purpose=PHONE_PURPOSE) if prepared.phone else None,
-                    phone_masked=mask_mobile(prepared.phone) if prepared.phone else "",
+                    phone_ciphertext=prepared.phone_ciphertext,
+                    phone_masked=prepared.phone_masked,
                     updated_at=now,
                 )
             )
@@ -486,20 +496,9 @@ def _household_ids(keys) -> dict[tuple[int, str], int]:
     return found
 
 
-def _insert_rows(connection, model, fields: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert ``rows`` (tuples of ``fields`` of ``model``, values ready for the database) in one go:
-    COPY on PostgreSQL (executemany there sends, parses and plans one INSERT per row), executemany of
-    one prepared INSERT elsewhere."""
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", rows)
+def _db_now(model):
+    """The current time as the model's database stores it (the rows written skip the model)."""
+    return _connection(model).ops.adapt_datetimefield_value(timezone.now())
 
 
 def _b64(value: bytes | memoryview | None) -> str | None:

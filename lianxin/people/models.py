@@ -54,10 +54,10 @@ class Person(BaseModel):
         FEMALE = "female", _("女")
 
     household = models.ForeignKey(Household, verbose_name=_("所在户"), on_delete=models.PROTECT, related_name="members")
-    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    name = models.CharField(_("姓名"), max_length=50)  # searched by icontains, which no B-tree index serves
     relation = models.CharField(_("与户主关系"), max_length=20, choices=Relation.choices, default=Relation.OTHER)
     resident_id_ciphertext = models.BinaryField(editable=False)
-    resident_id_digest = models.CharField(max_length=64, unique=True, editable=False)
+    resident_id_digest = models.CharField(max_length=64, editable=False)  # unique: see Meta
     resident_id_masked = models.CharField(_("身份证号码"), max_length=18, editable=False)
     gender = models.CharField(_("性别"), max_length=10, choices=Gender.choices, editable=False)
     birth_date = models.DateField(_("出生日期"), editable=False)
@@ -75,6 +75,9 @@ class Person(BaseModel):
             models.UniqueConstraint(
                 fields=["household"], condition=models.Q(relation="head"), name="person_one_head_per_household"
             ),
+            # A constraint rather than unique=True: on PostgreSQL that adds a second, pattern-ops index
+            # (for LIKE, which no one runs on a digest) that every insert has to maintain.
+            models.UniqueConstraint(fields=["resident_id_digest"], name="person_unique_resident_id"),
         ]
 
     def __str__(self) -> str:
