@@ -273,13 +273,13 @@ class PersonLedger(Ledger):
                 row["household__village_group_id"] = household["village_group_id"]
                 row["household__village_group__path"] = household["village_group__path"]
         current = {row["resident_id_digest"]: row for row in rows}
-        # Heads already stored for the households this chunk touches (one head per household).
-        households = _household_ids(
-            {(p.group_id, p.household_number) for p in chunk if p.relation == Person.Relation.HEAD}
-        )
+        # The stored households this chunk names, kept for ``write`` (which runs next, on this chunk),
+        # and the heads already stored for those its rows make head of (one head per household).
+        households = ctx.cache["chunk_households"] = _household_ids({(p.group_id, p.household_number) for p in chunk})
         stored_heads = ctx.cache.setdefault("stored_heads", {})
-        if households:
-            key_of = {pk: key for key, pk in households.items()}
+        headed = {(p.group_id, p.household_number) for p in chunk if p.relation == Person.Relation.HEAD}
+        key_of = {pk: key for key, pk in households.items() if key in headed}
+        if key_of:
             heads = Person.objects.filter(
                 relation=Person.Relation.HEAD, household_id__in=any_of(list(key_of), integers=True)
             ).values_list("household_id", "resident_id_digest")
@@ -321,9 +321,10 @@ class PersonLedger(Ledger):
     # New rows go in as plain tuples in one statement per chunk (COPY on PostgreSQL, executemany
     # elsewhere), never as a model instance per row, which cost more than everything else in the
     # commit; ``insert_rows`` hands back their ids, for the undo records.
-    def _households(self, rows: list[PersonRow], written: Written) -> dict[tuple[int, str], int]:
+    def _households(self, rows: list[PersonRow], written: Written, ctx: Context) -> dict[tuple[int, str], int]:
         wanted = {(p.group_id, p.household_number): p for p in rows}
-        found = _household_ids(wanted)
+        known = ctx.cache.pop("chunk_households", None)  # what ``existing`` found for this chunk
+        found = _household_ids(wanted) if known is None else {key: known[key] for key in wanted if key in known}
         missing = [(key, p) for key, p in wanted.items() if key not in found]
         if missing:
             now = _db_now(Household)
@@ -363,7 +364,7 @@ class PersonLedger(Ledger):
 
     def write(self, creates: list[PersonRow], updates: list[tuple[PersonRow, dict]], ctx: Context) -> Written:
         written = Written()
-        households = self._households([*creates, *(p for p, _c in updates)], written)
+        households = self._households([*creates, *(p for p, _c in updates)], written, ctx)
         if creates:
             self._insert_people(creates, households, written)
         changed = []
