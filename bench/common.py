@@ -62,15 +62,21 @@ def django_setup(db: str, workdir: Path, name: str) -> str:
         opts = dict(item.split("=", 1) for item in dsn.split())
         auth = opts["user"] + (f":{opts['password']}" if "password" in opts else "")
         url = f"postgres://{auth}@{opts['host']}:{opts['port']}/{name}"
+    django_configure(url, workdir)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return url
+
+
+def django_configure(url: str, workdir: Path) -> None:
+    """Point Django at the database ``url`` (already migrated, or about to be) and set it up."""
     os.environ["DATABASE_URL"] = url
     os.environ["LIANXIN_VAR_DIR"] = str(workdir / "var")
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     import django
-    from django.core.management import call_command
 
     django.setup()
-    call_command("migrate", verbosity=0)
-    return url
 
 
 def pg_drop(url: str) -> None:

@@ -35,6 +35,14 @@ _SI_END_RE = re.compile(rb"</" + _P + rb"si>")
 _SHEET_DATA_RE = re.compile(rb"<(" + _P + rb")sheetData\b")
 _ESCAPED_RE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _COL_RE = re.compile(rb"[A-Z]+")
+# A cell as Excel, LibreOffice and XlsxWriter write it — no namespace prefix, attributes r, s, t in that
+# order — read in one match: column letters, style, type, content. A row whose cells are not all like
+# this goes through the general _CELL_RE and _attrs.
+_CANONICAL_CELL_RE = re.compile(
+    rb'<c r="([A-Z]{1,3})[0-9]+"(?: s="([0-9]+)")?(?: t="([a-zA-Z]+)")?'
+    rb"(?:/>|><v>([^<]*)</v></c>|><is><t>([^<]*)</t></is></c>|>(.*?)</c>)",  # value, inline text, other
+    re.S,
+)
 
 # Built-in number formats that Excel shows as dates or times (ECMA-376 18.8.30, plus the CJK ones).
 _DATE_FORMAT_IDS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59), *range(71, 82)}
@@ -157,7 +165,7 @@ class XlsxStream:
             number = 0  # the last row yielded (1-based)
             with archive.open(self.part) as member:
                 tail = b""
-                row_end = None
+                row_end = prefix = None
                 while chunk := member.read(_CHUNK):
                     data = tail + chunk
                     if row_end is None:
@@ -165,20 +173,21 @@ class XlsxStream:
                         if found is None:
                             tail = data
                             continue
-                        row_end = b"</" + found.group(1) + b"row>"
+                        prefix = found.group(1)
+                        row_end = b"</" + prefix + b"row>"
                     cut = data.rfind(row_end)
                     if cut < 0:
                         tail = data
                         continue
                     cut += len(row_end)
-                    for row_number, cells in self._parse(data[:cut], number, strings, kinds, width):
+                    for row_number, cells in self._parse(data[:cut], number, strings, kinds, width, prefix):
                         while number + 1 < row_number:
                             number += 1
                             yield [""] * width
                         number = row_number
                         yield cells
                     tail = data[cut:]
-                for row_number, cells in self._parse(tail, number, strings, kinds, width):
+                for row_number, cells in self._parse(tail, number, strings, kinds, width, prefix or b""):
                     while number + 1 < row_number:
                         number += 1
                         yield [""] * width
@@ -186,9 +195,60 @@ class XlsxStream:
                     yield cells
 
     @staticmethod
-    def _parse(data: bytes, number: int, strings: list[str], kinds: list[int], width: int):
+    def _canonical_cells(found: list[tuple], cells: list, columns: dict, strings, kinds, width: int) -> bool:
+        """Fill ``cells`` from _CANONICAL_CELL_RE's matches: shared strings, plain numbers and one-run inline
+        strings read here, anything else (dates, formulas, rich text…) by ``_value``."""
+        empty = True
+        for letters, style, kind, number, inline, other in found:
+            column = columns.get(letters)
+            if column is None:
+                column = columns[letters] = _column_index(letters)
+            if column >= width:
+                continue
+            if number:
+                if kind == b"s":
+                    index = int(number)
+                    value = strings[index] if 0 <= index < len(strings) else ""
+                elif (not kind or kind == b"n") and (not style or _shows_number(kinds, style)):
+                    try:
+                        value = float(number)
+                    except ValueError:
+                        value = ""
+                else:
+                    value = _value(b"<v>" + number + b"</v>", _given(style, kind), strings, kinds)
+            elif inline:
+                value = _text(inline)
+            elif other:
+                value = _value(other, _given(style, kind), strings, kinds)
+            else:
+                continue
+            if value is not None:
+                cells[column] = value
+                empty = False
+        return empty
+
+    @staticmethod
+    def _general_cells(data: bytes, start: int, end: int, cells: list, strings, kinds, width: int) -> bool:
+        empty = True
+        column = -1
+        for cell in _CELL_RE.finditer(data, start, end):
+            cell_attrs = _attrs(cell.group(1))
+            ref = cell_attrs.get(b"r")
+            column = _column_index(ref) if ref else column + 1
+            inner = cell.group(2)
+            if inner is None or column >= width:
+                continue
+            value = _value(inner, cell_attrs, strings, kinds)
+            if value is not None:
+                cells[column] = value
+                empty = False
+        return empty
+
+    @staticmethod
+    def _parse(data: bytes, number: int, strings: list[str], kinds: list[int], width: int, prefix: bytes):
         """(row number, cells) for every <row> in ``data``; rows without cells are left to the caller's padding."""
         rows = list(_ROW_RE.finditer(data))
+        columns: dict[bytes, int] = {}
         for i, row in enumerate(rows):
             attrs = _attrs(row.group(1))
             number = int(attrs[b"r"]) if b"r" in attrs else number + 1
@@ -196,21 +256,32 @@ class XlsxStream:
                 continue
             end = rows[i + 1].start() if i + 1 < len(rows) else len(data)
             cells: list = [""] * width
-            column = -1
-            empty = True
-            for cell in _CELL_RE.finditer(data, row.end(), end):
-                cell_attrs = _attrs(cell.group(1))
-                ref = cell_attrs.get(b"r")
-                column = _column_index(ref) if ref else column + 1
-                inner = cell.group(2)
-                if inner is None or column >= width:
-                    continue
-                value = _value(inner, cell_attrs, strings, kinds)
-                if value is not None:
-                    cells[column] = value
-                    empty = False
+            start = row.end()
+            canonical = prefix == b"" and _CANONICAL_CELL_RE.findall(data, start, end)
+            if canonical and len(canonical) == (
+                data.count(b"<c ", start, end) + data.count(b"<c>", start, end) + data.count(b"<c/>", start, end)
+            ):
+                empty = XlsxStream._canonical_cells(canonical, cells, columns, strings, kinds, width)
+            else:
+                empty = XlsxStream._general_cells(data, start, end, cells, strings, kinds, width)
             if not empty:
                 yield number, cells
+
+
+def _shows_number(kinds: list[int], style: bytes) -> bool:
+    """Whether cells of ``style`` show plain numbers (not dates or durations)."""
+    index = int(style)
+    return index >= len(kinds) or kinds[index] == _Kind.NUMBER
+
+
+def _given(style: bytes, kind: bytes) -> dict[bytes, bytes]:
+    """The attributes _CANONICAL_CELL_RE matched, as ``_attrs`` would give them."""
+    attrs = {}
+    if style:
+        attrs[b"s"] = style
+    if kind:
+        attrs[b"t"] = kind
+    return attrs
 
 
 def _value(inner: bytes, attrs: dict, strings: list[str], kinds: list[int]):

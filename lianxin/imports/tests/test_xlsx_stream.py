@@ -144,3 +144,29 @@ def test_the_choice_to_stream_counts_the_rows_the_sheet_has(tmp_path):
         assert table._stream is None  # calamine: the sheet is small enough to hold
     with open_table(path, original_name=path.name, stream_cells=10_000) as table:
         assert table._stream is not None
+
+
+def test_rows_mixing_the_common_cell_form_with_others_read_the_same_streamed(tmp_path):
+    # Nearly every cell is written <c r=".." s=".." t=".."><v>..</v></c> and is read by one pattern; the
+    # rest (attributes in another order, spaces kept, escapes, booleans, formula strings, empty values)
+    # must read as calamine reads them, whether a row is all common cells or not.
+    cells = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t xml:space="preserve"> 空格 </t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>a &amp; b_x0009_c</t></is></c><c r="C1" t="s"><v>1</v></c>'
+        '<c r="D1"><v></v></c><c r="E1" t="str"><v>文本</v></c><c r="F1" t="b"><v>1</v></c>'
+        '<c r="G1" t="e"><v>#N/A</v></c><c r="H1" t="n"><v>-2.5E3</v></c></row>'
+        '<row r="2"><c r="A2"><v>1.5</v></c><c t="s" r="B2"><v>0</v></c><c r="C2"><v>2</v></c></row>'
+        '<row r="3"><c r="A3" t="s"><v>0</v></c><c r="AA3"><v>27</v></c></row>'
+    )
+    strings = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" uniqueCount="2">'
+        "<si><t>甲</t></si><si><t>乙</t></si></sst>"
+    )
+    path = wb.craft_xlsx(tmp_path / "mixed.xlsx", cells, dimension="A1:AA3", shared_strings=strings)
+
+    rows = _same_both_ways(path)
+
+    assert rows[0][1][:3] == [" 空格 ", "a & b\tc", "乙"]
+    assert rows[1][1] == [1.5, "甲", 2.0]
+    assert rows[2][1][0] == "甲"
+    assert rows[2][1][26] == 27.0
