@@ -7,9 +7,10 @@ stored records and classifies every row again (the database may have changed mea
 writes, but does not read or normalise the file a second time.
 
 A stage is used only when it still describes what a fresh pass would prepare: the same batch,
-file checksum, importer, role and scope, the same remembered header mappings, and no change to the
-tables the ledger's ``prepare`` looks rows up in (``Ledger.reads``: their row count and latest
-``updated_at``/id). It expires after ``LIANXIN_IMPORT_STAGE_MAX_AGE`` seconds. Otherwise — or if it
+file checksum, importer, role and scope, the same remembered header mappings, the same code (the
+ledger's module and this one: a deployment between the dry run and the commit may change what a
+prepared row holds), and no change to the tables the ledger's ``prepare`` looks rows up in
+(``Ledger.reads``: their row count and latest ``updated_at``/id). It expires after ``LIANXIN_IMPORT_STAGE_MAX_AGE`` seconds. Otherwise — or if it
 is missing, truncated or tampered with — the commit falls back to a full pass over the file.
 
 Prepared rows hold personal data (resident IDs in clear, before encryption), so every record of the
@@ -19,11 +20,14 @@ record cannot be altered, moved or taken from another stage. The stage is remove
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import io
 import pickle
 import shutil
 import struct
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -53,6 +57,12 @@ def _purpose(batch_pk: int, index: int) -> str:
     return f"import-stage:{batch_pk}:{index}"
 
 
+@functools.cache
+def code_version(module_name: str) -> str:
+    """A digest of a module's source, read once per process."""
+    return hashlib.sha256(inspect.getsource(sys.modules[module_name]).encode()).hexdigest()
+
+
 def fingerprint(ledger: Ledger, ctx: Context, remembered: dict[str, str]) -> str:
     """What the prepared rows depend on besides the file; a stage with another fingerprint is stale."""
     user = ctx.user
@@ -64,6 +74,8 @@ def fingerprint(ledger: Ledger, ctx: Context, remembered: dict[str, str]) -> str
         getattr(user, "scope_region_id", None),
         getattr(user, "scope_enterprise_id", None),
         sorted(remembered.items()),
+        code_version(type(ledger).__module__),
+        code_version(__name__),
     ]
     for label in ledger.reads:
         model = apps.get_model(label)

@@ -132,3 +132,20 @@ def test_valid_rows_only_commit_from_the_stage_keeps_the_dry_runs_rejections(tmp
     assert batch.errors[0]["row"] == 3
     assert batch.errors[0]["column"] == "D"
     assert list(Person.objects.values_list("name", flat=True)) == ["王大"]
+
+
+def test_a_stage_from_other_code_is_not_used(two_people, working_group_member, monkeypatch):
+    # A deployment between the dry run and the commit may change what a prepared row holds.
+    batch = _checked(working_group_member, two_people)
+    with default_storage.open(batch.file.name, "wb") as fh:  # only the stage could import it now
+        fh.write(b"not a spreadsheet any more")
+    staging.code_version.cache_clear()
+    monkeypatch.setattr(staging.inspect, "getsource", lambda module: f"# changed\n{module.__name__}")
+
+    batch = batch_commit(batch=batch, actor=working_group_member)
+
+    staging.code_version.cache_clear()
+    # The commit went back to the file (which is no longer readable), not to the stale stage.
+    assert batch.status == ImportBatch.Status.FAILED
+    assert not Person.objects.exists()
+    assert not default_storage.exists(staging.stage_name(batch.pk))
