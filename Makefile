@@ -14,5 +14,5 @@ vendor:  ## refresh static/vendor/ from the npm registry (needs npm)
 
 messages:  ## update the English catalogue for the Chinese source strings, then compile
 	scripts/bootstrap.sh dev
-	.venv/bin/python manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=static --ignore=staticfiles --ignore=var --ignore=test-artifacts --ignore=bench
+	.venv/bin/python manage.py makemessages -l en --no-location --ignore=.venv --ignore=node_modules --ignore=static --ignore=staticfiles --ignore=var --ignore=test-artifacts --ignore=bench
 	.venv/bin/python manage.py compilemessages --ignore=.venv --ignore=node_modules
