@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Outside the password-change and login redirects, so that htmx requests never get a redirect.
+    "lianxin.core.middleware.HtmxRedirectMiddleware",
     "lianxin.core.audit.AuditlogMiddleware",
     "lianxin.accounts.middleware.PasswordChangeRequiredMiddleware",
     # AxesMiddleware must be last: it turns lockouts into a response.

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from lianxin.core.forms import StyledForm
+from lianxin.core.forms import FilterForm, IsoDateInput, SearchField, StyledForm
 
 from .roles import Role
 
@@ -47,13 +47,13 @@ class ApiTokenForm(StyledForm):
     name = forms.CharField(label=_("用途"), max_length=100)
 
 
-class AuditFilterForm(StyledForm):
+class AuditFilterForm(FilterForm):
     model = forms.ChoiceField(label=_("对象类型"), required=False)
-    actor = forms.CharField(label=_("操作人"), required=False)
-    action = forms.ChoiceField(label=_("操作"), required=False)
-    object_id = forms.CharField(label=_("对象编号"), required=False)
-    date_from = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    actor = SearchField(label=_("操作人"))
+    action = forms.TypedChoiceField(label=_("操作"), required=False, coerce=int, empty_value=None)
+    object_id = SearchField(label=_("对象编号"), max_length=64)
+    date_from = forms.DateField(label=_("起始日期"), required=False, widget=IsoDateInput)
+    date_to = forms.DateField(label=_("截止日期"), required=False, widget=IsoDateInput)
 
     def __init__(self, *args, models, actions, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -61,10 +61,15 @@ class AuditFilterForm(StyledForm):
         self.fields["action"].choices = [("", _("全部"))] + actions
 
 
-class SecurityEventFilterForm(StyledForm):
+class SecurityEventFilterForm(FilterForm):
     kind = forms.ChoiceField(label=_("类型"), required=False)
-    username = forms.CharField(label=_("账号"), required=False)
+    username = SearchField(label=_("账号"), widget=forms.TextInput(attrs={"placeholder": _("账号")}))
 
     def __init__(self, *args, kinds, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("全部"))] + kinds
+        self.fields["kind"].choices = [("", _("全部类型"))] + kinds
+
+
+class UserFilterForm(FilterForm):
+    q = SearchField(label=_("账号或姓名"), widget=forms.TextInput(attrs={"placeholder": _("账号或姓名")}))
+    role = forms.ChoiceField(label=_("角色"), choices=[("", _("全部角色")), *Role.choices], required=False)

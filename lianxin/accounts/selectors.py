@@ -2,10 +2,11 @@ from datetime import date, datetime, time
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from lianxin.core.permissions import get_scoped_or_404, scope_to_user
+from lianxin.regions.models import Region
 
 from .models import ApiToken, SecurityEvent, User
 
@@ -53,8 +54,13 @@ def security_event_list(*, kind: str = "", username: str = "") -> QuerySet[Secur
     return qs
 
 
-def user_list(*, user) -> QuerySet[User]:
-    return scope_to_user(User.objects.select_related("scope_region", "scope_enterprise"), user)
+def user_list(*, user, q: str = "", role: str = "") -> QuerySet[User]:
+    qs = scope_to_user(User.objects.select_related("scope_region", "scope_enterprise"), user)
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(first_name__icontains=q))
+    if role:
+        qs = qs.filter(role=role)
+    return qs.order_by("username")
 
 
 def user_get(*, user, pk: int) -> User:
@@ -63,3 +69,21 @@ def user_get(*, user, pk: int) -> User:
 
 def api_token_list(*, user) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def scope_region_choices(*, user, current: Region | None = None) -> QuerySet[Region]:
+    """The regions an administrator may give an account as its scope (管辖区域): every level of the
+    administrator's own branch of the tree — the regions above their scope (the county above a township)
+    and every region below it — plus the account's current region, so editing never drops a scope."""
+    qs = Region.objects.all()
+    if not user.is_superuser:
+        if user.scope_region_id is None:
+            qs = qs.none() if current is None else qs.filter(pk=current.pk)
+        else:
+            scope = user.scope_region
+            above = [int(pk) for pk in scope.path.strip("/").split("/") if pk]
+            branch = Q(pk__in=above) | Q(path__startswith=scope.path)
+            if current is not None:
+                branch |= Q(pk=current.pk)
+            qs = qs.filter(branch)
+    return qs.order_by("path")

@@ -14,6 +14,8 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user-create"),
     path("users/<int:pk>/", views.user_edit, name="user-edit"),
     path("users/<int:pk>/unlock/", views.user_unlock, name="user-unlock"),
+    path("users/<int:pk>/password-reset/", views.user_password_reset, name="user-password-reset"),
     path("audit/", views.audit_list, name="audit-list"),
+    path("audit/export/", views.audit_export, name="audit-export"),
     path("security-events/", views.security_event_list, name="security-event-list"),
 ]

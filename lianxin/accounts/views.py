@@ -1,20 +1,33 @@
-from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_GET, require_POST
 
 from lianxin.core.errors import DomainError
-from lianxin.core.web import add_service_errors, page_from_request, querystring_without
+from lianxin.core.web import add_service_errors, page_from_request
 from lianxin.enterprises.models import Enterprise
-from lianxin.regions.selectors import region_list
+from lianxin.imports.xlsx import ExportColumn, export_response
 
 from . import selectors, services
-from .forms import ApiTokenForm, AuditFilterForm, LoginForm, OwnPasswordChangeForm, SecurityEventFilterForm, UserForm
+from .audit_display import action_choices, changes_text, describe_entries
+from .event_details import describe_events
+from .forms import (
+    ApiTokenForm,
+    AuditFilterForm,
+    LoginForm,
+    OwnPasswordChangeForm,
+    SecurityEventFilterForm,
+    UserFilterForm,
+    UserForm,
+)
 from .models import SecurityEvent
 
 
@@ -65,14 +78,16 @@ def api_token_revoke(request, pk: int):
 @login_required
 @permission_required("accounts.view_user", raise_exception=True)
 def user_list(request):
-    qs = selectors.user_list(user=request.user)
-    return render(request, "accounts/user_list.html", {"users": qs})
+    form = UserFilterForm(request.GET)
+    qs = selectors.user_list(user=request.user, **form.values)
+    return render(request, "accounts/user_list.html", {"users": qs, "filter_form": form})
 
 
-def _user_form(request, **kwargs) -> UserForm:
+def _user_form(request, account=None, **kwargs) -> UserForm:
+    current = account.scope_region if account is not None else None
     return UserForm(
         request.POST or None,
-        regions=region_list(user=request.user),
+        regions=selectors.scope_region_choices(user=request.user, current=current),
         enterprises=Enterprise.objects.order_by("name"),
         **kwargs,
     )
@@ -103,7 +118,7 @@ def user_edit(request, pk: int):
         "scope_region": account.scope_region,
         "scope_enterprise": account.scope_enterprise,
     }
-    form = _user_form(request, initial=initial, editing=True)
+    form = _user_form(request, account, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -124,49 +139,121 @@ def user_edit(request, pk: int):
     return render(request, "accounts/user_form.html", {"form": form, "account": account})
 
 
+def _audit_filters(request) -> AuditFilterForm:
+    return AuditFilterForm(request.GET, models=selectors.audited_model_choices(), actions=action_choices())
+
+
+def _audit_entries(form: AuditFilterForm):
+    filters = form.values
+    return selectors.audit_entry_list(
+        content_type_id=int(filters["model"]) if filters["model"] else None,
+        actor=filters["actor"],
+        action=filters["action"],
+        object_id=filters["object_id"],
+        date_from=filters["date_from"],
+        date_to=filters["date_to"],
+    )
+
+
 @login_required
 @permission_required("accounts.view_audit_trail", raise_exception=True)
 def audit_list(request):
-    form = AuditFilterForm(
-        request.GET or None,
-        models=selectors.audited_model_choices(),
-        actions=[(str(value), label) for value, label in LogEntry.Action.choices],
-    )
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.audit_entry_list(
-        content_type_id=int(filters["model"]) if filters.get("model") else None,
-        actor=filters.get("actor", ""),
-        action=int(filters["action"]) if filters.get("action") else None,
-        object_id=filters.get("object_id", ""),
-        date_from=filters.get("date_from"),
-        date_to=filters.get("date_to"),
-    )
-    return render(
+    form = _audit_filters(request)
+    page = page_from_request(request, _audit_entries(form))
+    page.items = describe_entries(page.items)
+    return render(request, "accounts/audit_list.html", {"form": form, "page": page, "filters": form.querystring()})
+
+
+@login_required
+@permission_required("accounts.view_audit_trail", raise_exception=True)
+@require_GET
+def audit_export(request):
+    """The audit trail as .xlsx under the page's filters, newest first, changes written out as on the page."""
+    form = _audit_filters(request)
+    qs = _audit_entries(form).order_by("-timestamp", "-pk")
+    columns = [
+        ExportColumn(_("时间")),
+        ExportColumn(_("操作人")),
+        ExportColumn(_("IP地址")),
+        ExportColumn(_("操作")),
+        ExportColumn(_("对象类型")),
+        ExportColumn(_("对象编号")),
+        ExportColumn(_("变更内容(原值 → 新值)"), width=80),
+    ]
+
+    def rows():
+        for chunk in _chunks(qs.iterator(chunk_size=2000), 2000):
+            for entry in describe_entries(chunk):
+                yield (
+                    timezone.localtime(entry.timestamp).strftime("%Y-%m-%d %H:%M:%S"),
+                    entry.actor.username if entry.actor_id else _("系统"),
+                    entry.remote_addr or "",
+                    entry.action_label,
+                    str(entry.content_type.name),
+                    entry.object_pk,
+                    changes_text(entry.rows),
+                )
+
+    values = form.values
+    return export_response(
         request,
-        "accounts/audit_list.html",
-        {
-            "form": form,
-            "page": page_from_request(request, qs),
-            "filters": querystring_without(request, "after", "before"),
+        list_key="accounts.audit",
+        title=_("审计日志"),
+        columns=columns,
+        rows=rows(),
+        filters={
+            "model": values["model"],
+            "actor": values["actor"],
+            "action": values["action"],
+            "object_id": values["object_id"],
+            "date_from": values["date_from"] and values["date_from"].isoformat(),
+            "date_to": values["date_to"] and values["date_to"].isoformat(),
         },
+        back=f"{reverse('accounts:audit-list')}?{form.querystring()}",
+        count_unit=pgettext("count unit", "条"),
     )
+
+
+def _chunks(iterable, size: int):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 @login_required
 @permission_required("accounts.view_securityevent", raise_exception=True)
 def security_event_list(request):
-    form = SecurityEventFilterForm(request.GET or None, kinds=list(SecurityEvent.Kind.choices))
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.security_event_list(kind=filters.get("kind", ""), username=filters.get("username", ""))
+    form = SecurityEventFilterForm(request.GET, kinds=list(SecurityEvent.Kind.choices))
+    filters = form.values
+    qs = selectors.security_event_list(kind=filters["kind"], username=filters["username"])
+    page = page_from_request(request, qs)
+    page.items = describe_events(page.items)
     return render(
         request,
         "accounts/security_event_list.html",
-        {
-            "form": form,
-            "page": page_from_request(request, qs),
-            "filters": querystring_without(request, "after", "before"),
-        },
+        {"form": form, "page": page, "filters": form.querystring()},
     )
+
+
+@login_required
+@permission_required("accounts.change_user", raise_exception=True)
+@require_POST
+def user_password_reset(request, pk: int):
+    """重置密码: a new one-time password, shown on this page once and never again."""
+    account = selectors.user_get(user=request.user, pk=pk)
+    try:
+        account, password = services.user_password_reset(user=account, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("accounts:user-edit", pk=account.pk)
+    response = render(request, "accounts/user_password_reset.html", {"account": account, "password": password})
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 @login_required

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lianxin.core.forms import StyledForm
+from lianxin.core.forms import IsoDateInput, StyledForm
 
 from .models import Case, CaseParty, ServiceItem
 
@@ -66,7 +66,7 @@ class EnterpriseRequestForm(StyledForm):
 class SecurityIncidentForm(CaseBaseForm):
     incident_type = forms.ChoiceField(label=_("案件类型"), choices=Case.IncidentType.choices)
     site = forms.CharField(label=_("发案地点/工地"), max_length=120)
-    occurred_on = forms.DateField(label=_("发案日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(label=_("发案日期"), widget=IsoDateInput)
     loss_value = forms.DecimalField(
         label=_("损失价值(元)"), max_digits=14, decimal_places=2, min_value=0, required=False
     )
@@ -138,7 +138,7 @@ class AssignForm(StyledForm):
 
 
 class MediationForm(StyledForm):
-    held_on = forms.DateField(label=_("调解日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("调解日期"), widget=IsoDateInput)
     place = forms.CharField(label=_("调解地点"), max_length=120)
     participants = forms.CharField(label=_("参加人员"), widget=forms.Textarea(attrs={"rows": 2}))
     summary = forms.CharField(label=_("调解情况"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -174,7 +174,7 @@ class ServiceItemForm(StyledForm):
 
 class PatrolLogForm(StyledForm):
     team = forms.CharField(label=_("巡逻队"), max_length=60)
-    patrolled_on = forms.DateField(label=_("巡逻日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    patrolled_on = forms.DateField(label=_("巡逻日期"), widget=IsoDateInput)
     route = forms.CharField(label=_("巡逻路线"), max_length=200)
     members = forms.CharField(label=_("参加人员"), max_length=200, required=False)
     findings = forms.CharField(label=_("发现情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -8,19 +8,15 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lianxin.core.forms import StyledForm
+from lianxin.core.forms import IsoDateInput, StyledForm
 from lianxin.core.permissions import DASHBOARD_PERMISSION
 
 from . import statistics
 
 
 class PeriodForm(StyledForm):
-    date_from = forms.DateField(
-        label=_("登记日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    date_to = forms.DateField(
-        label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date_from = forms.DateField(label=_("登记日期自"), required=False, widget=IsoDateInput)
+    date_to = forms.DateField(label=_("至"), required=False, widget=IsoDateInput)
 
     def clean(self):
         data = super().clean()

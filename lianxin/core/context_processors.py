@@ -38,11 +38,19 @@ NAVIGATION = [
 ]
 
 
+# Pages that keep a search in the session (names and IDs never go into URLs): their menu link carries
+# ``?menu=1``, and opening them from the menu starts afresh — paging and exporting keep the search.
+MENU_PARAM = "menu"
+FRESH_FROM_MENU = {"people:person-list"}
+
+
 def _link(request, user, label, name, perm) -> dict | None:
     if perm is not None and not user.has_perm(perm):
         return None
     url = reverse(name)
     item = {"label": label, "url": url, "active": request.path == url}
+    if name in FRESH_FROM_MENU:
+        item["url"] = f"{url}?{MENU_PARAM}=1"
     if name == "core:inbox":
         # The count is fetched by htmx after the page has loaded: no page pays a query for it.
         item["badge_url"] = reverse("core:inbox-badge")
@@ -51,7 +59,8 @@ def _link(request, user, label, name, perm) -> dict | None:
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or getattr(user, "must_change_password", False):
+        # On a one-time password every page but the password change is closed: no menu, no 待办 badge.
         return {"nav_items": [], "township_name": settings.LIANXIN_TOWNSHIP_NAME}
     items = []
     for label, target, *perm in NAVIGATION:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lianxin.core.forms import StyledForm
+from lianxin.core.forms import FilterForm, IsoDateInput, SearchField, StyledForm
 
 from .models import Enterprise, Project
 
@@ -38,7 +38,7 @@ class ProjectForm(StyledForm):
     land_demand_mu = forms.DecimalField(label=_("用地需求(亩)"), max_digits=12, decimal_places=2, min_value=0)
     investment = forms.DecimalField(label=_("计划投资(元)"), max_digits=16, decimal_places=2, min_value=0)
     status = forms.ChoiceField(label=_("状态"), choices=Project.Status.choices)
-    started_on = forms.DateField(label=_("开工日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    started_on = forms.DateField(label=_("开工日期"), required=False, widget=IsoDateInput)
 
     def __init__(self, *args, enterprises, regions, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -48,4 +48,19 @@ class ProjectForm(StyledForm):
 
 class MilestoneForm(StyledForm):
     name = forms.CharField(label=_("节点"), max_length=100)
-    planned_on = forms.DateField(label=_("计划日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    planned_on = forms.DateField(label=_("计划日期"), widget=IsoDateInput)
+
+
+class EnterpriseFilterForm(FilterForm):
+    q = SearchField(
+        label=_("企业名称或统一社会信用代码"),
+        widget=forms.TextInput(attrs={"placeholder": _("企业名称或统一社会信用代码")}),
+    )
+    industry = forms.ChoiceField(
+        label=_("行业"), choices=[("", _("全部行业")), *Enterprise.Industry.choices], required=False
+    )
+
+
+class ProjectFilterForm(FilterForm):
+    q = SearchField(label=_("项目名称"), widget=forms.TextInput(attrs={"placeholder": _("项目名称")}))
+    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部状态")), *Project.Status.choices], required=False)

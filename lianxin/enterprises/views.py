@@ -8,29 +8,24 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from lianxin.core.errors import DomainError
-from lianxin.core.web import add_service_errors, page_from_request, querystring_without
+from lianxin.core.web import add_service_errors, page_from_request
 from lianxin.imports.xlsx import ExportColumn, export_response, title_prefix
 from lianxin.regions.selectors import region_list
 
 from . import selectors, services
-from .forms import EnterpriseForm, IndicatorForm, MilestoneForm, ProjectForm
-from .models import Enterprise, Project
+from .forms import EnterpriseFilterForm, EnterpriseForm, IndicatorForm, MilestoneForm, ProjectFilterForm, ProjectForm
 
 
 @login_required
 @permission_required("enterprises.view_enterprise", raise_exception=True)
 def enterprise_list(request):
-    qs = selectors.enterprise_list(
-        user=request.user, q=request.GET.get("q", ""), industry=request.GET.get("industry", "")
-    )
+    form = EnterpriseFilterForm(request.GET)
+    values = form.values
+    qs = selectors.enterprise_list(user=request.user, q=values["q"], industry=values["industry"])
     return render(
         request,
         "enterprises/enterprise_list.html",
-        {
-            "page": page_from_request(request, qs),
-            "filters": querystring_without(request, "after", "before"),
-            "industries": Enterprise.Industry.choices,
-        },
+        {"page": page_from_request(request, qs), "filters": form.querystring(), "filter_form": form},
     )
 
 
@@ -39,7 +34,8 @@ def enterprise_list(request):
 @require_GET
 def enterprise_export(request):
     """The enterprise list as .xlsx under the same filters, newest first, with its latest year's figures."""
-    q, industry = request.GET.get("q", ""), request.GET.get("industry", "")
+    form = EnterpriseFilterForm(request.GET)
+    q, industry = form.values["q"], form.values["industry"]
     qs = selectors.enterprise_list(user=request.user, q=q, industry=industry).order_by("-pk")
     columns = [
         ExportColumn(_("企业名称")),
@@ -70,8 +66,8 @@ def enterprise_export(request):
         title=title_prefix(request.user) + _("企业台账"),
         columns=columns,
         rows=rows,
-        filters={"industry": industry, "search": bool(q.strip())},
-        back=f"{reverse('enterprises:enterprise-list')}?{request.GET.urlencode()}",
+        filters={"industry": industry, "search": bool(q)},
+        back=f"{reverse('enterprises:enterprise-list')}?{form.querystring()}",
         count_unit=pgettext("count unit", "家"),
     )
 
@@ -154,15 +150,13 @@ def indicator_record(request, pk: int):
 @login_required
 @permission_required("enterprises.view_project", raise_exception=True)
 def project_list(request):
-    qs = selectors.project_list(user=request.user, status=request.GET.get("status", ""), q=request.GET.get("q", ""))
+    form = ProjectFilterForm(request.GET)
+    values = form.values
+    qs = selectors.project_list(user=request.user, status=values["status"], q=values["q"])
     return render(
         request,
         "enterprises/project_list.html",
-        {
-            "page": page_from_request(request, qs),
-            "filters": querystring_without(request, "after", "before"),
-            "statuses": Project.Status.choices,
-        },
+        {"page": page_from_request(request, qs), "filters": form.querystring(), "filter_form": form},
     )
 
 

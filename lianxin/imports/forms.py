@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lianxin.core.forms import StyledForm
+from lianxin.core.forms import FilterForm, StyledForm
 
 from .ledger import ledger_get
 from .models import ImportBatch
@@ -25,10 +25,27 @@ class UploadForm(StyledForm):
 
 
 class HeaderMappingForm(StyledForm):
+    """Map a header the engine did not recognise. Nothing is guessed: the column starts on "ignore" (an unknown
+    header such as 性别 is not imported), and ignoring stays an option whatever was chosen before."""
+
+    IGNORE = ""
+
     header = forms.CharField(widget=forms.HiddenInput)
-    column = forms.ChoiceField(label=gettext_lazy("对应到"))
+    column = forms.ChoiceField(label=gettext_lazy("对应到"), required=False, initial=IGNORE)
 
     def __init__(self, *args, ledger: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         spec = ledger_get(ledger)
-        self.fields["column"].choices = [(c.key, _(c.label)) for c in spec.columns]
+        self.fields["column"].choices = [(self.IGNORE, _("忽略此列(不导入)"))] + [
+            (c.key, _(c.label)) for c in spec.columns
+        ]
+
+
+class BatchFilterForm(FilterForm):
+    """The import history's filter: one ledger the user may import."""
+
+    ledger = forms.ChoiceField(label=gettext_lazy("台账"), required=False)
+
+    def __init__(self, *args, ledgers: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ledger"].choices = [("", _("全部台账"))] + [(key, _(label)) for key, label in ledgers]

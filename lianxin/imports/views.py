@@ -16,7 +16,7 @@ from lianxin.core.web import add_service_errors, page_from_request
 
 from . import selectors, services
 from .annotate import annotate
-from .forms import HeaderMappingForm, UploadForm
+from .forms import BatchFilterForm, HeaderMappingForm, UploadForm
 from .ledger import Context, ledger_choices, ledger_get
 from .reading import FileRejected
 
@@ -28,11 +28,18 @@ def _ledgers_for(user) -> list[tuple[str, str]]:
 @login_required
 @permission_required("imports.view_importbatch", raise_exception=True)
 def batch_list(request):
-    qs = selectors.batch_list(user=request.user, ledger=request.GET.get("ledger", ""))
+    ledgers = _ledgers_for(request.user)
+    form = BatchFilterForm(request.GET, ledgers=ledgers)
+    qs = selectors.batch_list(user=request.user, ledger=form.values["ledger"])
     return render(
         request,
         "imports/batch_list.html",
-        {"page": page_from_request(request, qs), "filters": "", "ledgers": _ledgers_for(request.user)},
+        {
+            "page": page_from_request(request, qs),
+            "filters": form.querystring(),
+            "ledgers": ledgers,
+            "filter_form": form,
+        },
     )
 
 
@@ -130,7 +137,9 @@ def header_map(request, pk: int):
     batch = selectors.batch_get(user=request.user, pk=pk)
     prefix = request.POST.get("prefix", "")
     form = HeaderMappingForm(request.POST, ledger=batch.ledger, prefix=prefix)
-    if form.is_valid():
+    if form.is_valid() and form.cleaned_data["column"] == HeaderMappingForm.IGNORE:
+        messages.info(request, _("“%(header)s”列不导入") % {"header": form.cleaned_data["header"]})
+    elif form.is_valid():
         services.header_mapping_remember(
             ledger=batch.ledger,
             header=form.cleaned_data["header"],

@@ -3,12 +3,12 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lianxin.core.forms import StyledForm
+from lianxin.core.forms import IsoDateInput, StyledForm
 from lianxin.regions.models import Region
 
 from .models import Compensation, LandClass, Parcel, ProcedureMilestone, Unit
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = IsoDateInput()
 AREA = {"max_digits": 12, "decimal_places": 4, "min_value": Decimal("0.0001")}
 MONEY = {"max_digits": 16, "decimal_places": 2}
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lianxin.core.forms import StyledForm
+from lianxin.core.forms import FilterForm, SearchField, StyledForm
 
 from .ethnicity import Ethnicity
 from .models import Person
@@ -38,10 +38,25 @@ class PersonForm(StyledForm):
             self.fields["phone"].help_text = _("留空则保持原号码不变;填写“-”清除")
 
 
-class PersonSearchForm(StyledForm):
-    q = forms.CharField(
+class HouseholdFilterForm(FilterForm):
+    """The household list's filters (户籍台账): a village group of the user's scope, a search box."""
+
+    village_group = forms.ModelChoiceField(
+        label=_("村民小组"), queryset=None, required=False, empty_label=_("全部村民小组")
+    )
+    q = SearchField(label=_("户编号或住址"), widget=forms.TextInput(attrs={"placeholder": _("户编号或住址")}))
+
+    def __init__(self, *args, village_groups, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village_group"].queryset = village_groups
+        self.fields["village_group"].label_from_instance = lambda r: f"{r.parent.name} / {r.name}"
+
+
+class PersonSearchForm(FilterForm):
+    """The person search (人口): posted, kept in the session, never in the URL (names and IDs)."""
+
+    q = SearchField(
         label=_("姓名或完整身份证号"),
-        required=False,
         widget=forms.TextInput(attrs={"placeholder": _("姓名或完整身份证号"), "autocomplete": "off"}),
     )
     village_group = forms.TypedChoiceField(label=_("村民小组"), coerce=int, required=False, empty_value=None)

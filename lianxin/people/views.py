@@ -6,33 +6,36 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
+from lianxin.core.context_processors import MENU_PARAM
 from lianxin.core.errors import DomainError
-from lianxin.core.web import add_service_errors, page_from_request, querystring_without
+from lianxin.core.web import add_service_errors, page_from_request
 from lianxin.imports.xlsx import ExportColumn, export_response, title_prefix
 from lianxin.regions.selectors import village_group_choices
 
 from . import selectors, services
-from .forms import HouseholdForm, PersonForm, PersonSearchForm
+from .forms import HouseholdFilterForm, HouseholdForm, PersonForm, PersonSearchForm
 from .identity import resident_id_parse
 
 # Person searches (names, resident IDs) are kept in the session, not the URL, so they never reach access logs.
 SEARCH_SESSION_KEY = "people.person_search"
+IGNORED_SESSION_KEY = "people.person_search_ignored"  # what the last search dropped, shown once
+
+
+def _household_filters(request) -> HouseholdFilterForm:
+    return HouseholdFilterForm(request.GET, village_groups=village_group_choices(user=request.user))
 
 
 @login_required
 @permission_required("people.view_household", raise_exception=True)
 def household_list(request):
-    qs = selectors.household_list(
-        user=request.user, village_group_id=request.GET.get("village_group") or None, q=request.GET.get("q", "")
-    )
+    form = _household_filters(request)
+    values = form.values
+    group = values["village_group"]
+    qs = selectors.household_list(user=request.user, village_group_id=group.pk if group else None, q=values["q"])
     return render(
         request,
         "people/household_list.html",
-        {
-            "page": page_from_request(request, qs),
-            "filters": querystring_without(request, "after", "before"),
-            "village_groups": village_group_choices(user=request.user),
-        },
+        {"page": page_from_request(request, qs), "filters": form.querystring(), "filter_form": form},
     )
 
 
@@ -41,8 +44,10 @@ def household_list(request):
 @require_GET
 def household_export(request):
     """The household list as .xlsx: every row the list shows under the same filters, newest first."""
-    group, q = request.GET.get("village_group") or None, request.GET.get("q", "")
-    qs = selectors.household_list(user=request.user, village_group_id=group, q=q).order_by("-pk")
+    form = _household_filters(request)
+    values = form.values
+    group, q = values["village_group"], values["q"]
+    qs = selectors.household_list(user=request.user, village_group_id=group.pk if group else None, q=q).order_by("-pk")
     columns = [
         ExportColumn(_("户编号")),
         ExportColumn(_("村委会")),
@@ -60,8 +65,8 @@ def household_export(request):
         title=title_prefix(request.user) + _("户籍台账"),
         columns=columns,
         rows=rows,
-        filters={"village_group": group, "search": bool(q.strip())},  # never the search text
-        back=f"{reverse('people:household-list')}?{request.GET.urlencode()}",
+        filters={"village_group": group.pk if group else None, "search": bool(q)},  # never the search text
+        back=f"{reverse('people:household-list')}?{form.querystring()}",
         count_unit=pgettext("count unit", "户"),
     )
 
@@ -120,26 +125,38 @@ def _search_box_text(q: str) -> str:
         return q
 
 
+def _person_search(request) -> dict:
+    return request.session.get(SEARCH_SESSION_KEY, {})
+
+
 @login_required
 @permission_required("people.view_person", raise_exception=True)
 def person_list(request):
+    """人口: the search is posted and kept in this page's own session key, so paging and the export keep it;
+    opening the page from the menu (``?menu=1``) starts afresh with everyone."""
+    village_groups = village_group_choices(user=request.user)
     if request.method == "POST":
         if "clear" in request.POST:
             request.session.pop(SEARCH_SESSION_KEY, None)
         else:
-            form = PersonSearchForm(request.POST, village_groups=village_group_choices(user=request.user))
-            if form.is_valid():
-                search = form.cleaned_data
-                previous = request.session.get(SEARCH_SESSION_KEY, {}).get("q", "")
-                if previous and search["q"] == _search_box_text(previous):  # the masked ID sent back unchanged
-                    search["q"] = previous
-                request.session[SEARCH_SESSION_KEY] = search
+            form = PersonSearchForm(request.POST, village_groups=village_groups)
+            search = form.values
+            previous = _person_search(request).get("q", "")
+            if previous and search["q"] == _search_box_text(previous):  # the masked ID sent back unchanged
+                search["q"] = previous
+            request.session[SEARCH_SESSION_KEY] = search
+            if form.ignored_fields:
+                request.session[IGNORED_SESSION_KEY] = form.ignored_fields
         return redirect("people:person-list")
-    search = request.session.get(SEARCH_SESSION_KEY, {})
+    if request.GET.get(MENU_PARAM):
+        request.session.pop(SEARCH_SESSION_KEY, None)
+        return redirect("people:person-list")
+    search = _person_search(request)
     form = PersonSearchForm(
-        initial={**search, "q": _search_box_text(search.get("q", ""))},
-        village_groups=village_group_choices(user=request.user),
+        {key: value for key, value in {**search, "q": _search_box_text(search.get("q", ""))}.items() if value},
+        village_groups=village_groups,
     )
+    form.is_valid()
     qs = selectors.person_list(
         user=request.user,
         q=search.get("q", ""),
@@ -149,7 +166,13 @@ def person_list(request):
     return render(
         request,
         "people/person_list.html",
-        {"page": page_from_request(request, qs), "form": form, "searching": any(search.values()), "filters": ""},
+        {
+            "page": page_from_request(request, qs),
+            "form": form,
+            "searching": any(search.values()),
+            "filters": "",
+            "ignored_filters": request.session.pop(IGNORED_SESSION_KEY, []),
+        },
     )
 
 
@@ -158,7 +181,7 @@ def person_list(request):
 @require_GET
 def person_export(request):
     """The person list as .xlsx under the search kept in the session; IDs and phones stay masked."""
-    search = request.session.get(SEARCH_SESSION_KEY, {})
+    search = _person_search(request)
     qs = selectors.person_list(
         user=request.user,
         q=search.get("q", ""),

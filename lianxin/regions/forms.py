@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lianxin.core.forms import StyledForm
+from lianxin.core.forms import FilterForm, SearchField, StyledForm
 
 from .models import Region
 
@@ -25,3 +25,8 @@ class RegionForm(StyledForm):
         if editing:
             self.fields["parent"].disabled = True
             self.fields["level"].disabled = True
+
+
+class RegionFilterForm(FilterForm):
+    level = forms.ChoiceField(label=_("层级"), choices=[("", _("全部层级")), *Region.Level.choices], required=False)
+    q = SearchField(label=_("名称"), widget=forms.TextInput(attrs={"placeholder": _("名称")}))

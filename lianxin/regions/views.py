@@ -6,20 +6,24 @@ from lianxin.core.errors import DomainError
 from lianxin.core.web import add_service_errors
 
 from . import selectors, services
-from .forms import RegionForm
+from .forms import RegionFilterForm, RegionForm
 from .models import Region
 
 
 @login_required
 @permission_required("regions.view_region", raise_exception=True)
 def region_list(request):
-    qs = selectors.region_list(user=request.user, level=request.GET.get("level") or None, q=request.GET.get("q", ""))
+    form = RegionFilterForm(request.GET)
+    values = form.values
+    qs = selectors.region_list(user=request.user, level=values["level"] or None, q=values["q"])
+    regions = selectors.region_figures(qs[:500], user=request.user)
     return render(
         request,
         "regions/region_list.html",
         {
-            "regions": qs[:500],
-            "levels": Region.Level.choices,
+            "regions": regions,
+            "show_households": bool(regions) and regions[0].household_count is not None,
+            "filter_form": form,
             "parks": selectors.park_list(user=request.user),
         },
     )
@@ -28,10 +32,16 @@ def region_list(request):
 @login_required
 def region_detail(request, pk: int):
     region = selectors.region_get(user=request.user, pk=pk)
+    children = list(selectors.region_children(user=request.user, region=region))
+    selectors.region_figures([region, *children], user=request.user)
     return render(
         request,
         "regions/region_detail.html",
-        {"region": region, "children": selectors.region_children(user=request.user, region=region)},
+        {
+            "region": region,
+            "children": children,
+            "parent_viewable": selectors.region_viewable(user=request.user, region=region.parent),
+        },
     )
 
 

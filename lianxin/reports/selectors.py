@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from lianxin.core.permissions import scope_to_user
 from lianxin.enterprises.models import Enterprise, EnterpriseIndicator, Project
@@ -12,11 +12,16 @@ from lianxin.regions.models import Park, Region
 
 @dataclass
 class ParkOverview:
+    """The home page's figures. ``public`` says the park figures (villages, enterprises, output, tax,
+    jobs, projects, land) are the park-wide public figures, shown because the user's own scope does not
+    cover the park; the people figures (population, households) are then those of ``people_scope`` (the
+    user's area inside the park) — or None when that area holds no village of the park."""
+
     park: Park | None
     villages: int
     village_groups: int
-    households: int
-    population: int
+    households: int | None
+    population: int | None
     enterprises: int
     indicator_year: int | None
     output_value: Decimal
@@ -25,23 +30,92 @@ class ParkOverview:
     projects: int
     projects_under_construction: int
     land_demand_mu: Decimal
+    public: bool = False
+    people_scope: str = ""
 
 
-def park_overview(*, user) -> ParkOverview:
-    """The park at a glance (园区概况), every figure computed from the ledgers within the user's scope."""
-    park = scope_to_user(Park.objects.select_related("township"), user, aggregate=True).first()
-    villages = scope_to_user(Region.objects.filter(level=Region.Level.VILLAGE), user, aggregate=True)
-    if park is not None:
-        villages = villages.filter(touched_by_parks=park)
-    village_paths = list(villages.values_list("path", flat=True))
+def _park_around(user) -> Park | None:
+    """The park of the township the user's region lies in (a village cadre's park), if any."""
+    region = getattr(user, "scope_region", None)
+    if region is None:
+        return None
+    parks = Park.objects.select_related("township").order_by("pk")
+    return next((p for p in parks if region.path.startswith(p.township.path)), None)
+
+
+def _park_public_figures(park: Park) -> dict:
+    """Park-wide figures every role may read (全园区公开数据: what the township publishes in its reports):
+    counts and sums over the park's villages, enterprises and projects — never a person or a household."""
+    township = park.township.path
+    village_paths = list(park.villages.values_list("path", flat=True))
     group_filter = Q()
     for path in village_paths:
         group_filter |= Q(path__startswith=path)
+    groups = Region.objects.filter(group_filter, level=Region.Level.VILLAGE_GROUP).count() if village_paths else 0
+    indicators = EnterpriseIndicator.objects.filter(
+        enterprise__in_park=True, enterprise__region__path__startswith=township
+    )
+    year = indicators.aggregate(y=Max("year"))["y"]
+    totals = indicators.filter(year=year).aggregate(
+        output_value=Sum("output_value"), tax_paid=Sum("tax_paid"), employees=Sum("employees")
+    )
+    projects = Project.objects.filter(region__path__startswith=township).aggregate(
+        total=Count("*"),
+        under_construction=Count("pk", filter=Q(status=Project.Status.UNDER_CONSTRUCTION)),
+        land_demand_mu=Sum("land_demand_mu"),
+    )
+    return {
+        "villages": len(village_paths),
+        "village_groups": groups,
+        "enterprises": Enterprise.objects.filter(in_park=True, region__path__startswith=township).count(),
+        "indicator_year": year,
+        "output_value": totals["output_value"] or Decimal("0"),
+        "tax_paid": totals["tax_paid"] or Decimal("0"),
+        "employees": totals["employees"] or 0,
+        "projects": projects["total"],
+        "projects_under_construction": projects["under_construction"],
+        "land_demand_mu": projects["land_demand_mu"] or Decimal("0"),
+    }
+
+
+def _people_in(user, villages) -> tuple[int, int, int, int]:
+    """(villages, village groups, households, persons) of ``villages`` (the park's) within the user's scope;
+    a village-group cadre counts their group inside a village they do not cover."""
+    village_count = scope_to_user(villages, user, aggregate=True).count()
+    group_filter = Q()
+    for path in villages.values_list("path", flat=True):
+        group_filter |= Q(path__startswith=path)
     groups = scope_to_user(Region.objects.filter(level=Region.Level.VILLAGE_GROUP), user, aggregate=True)
-    groups = groups.filter(group_filter) if village_paths else groups.none()
-    group_ids = list(groups.values_list("pk", flat=True))
+    group_ids = list(groups.filter(group_filter).values_list("pk", flat=True)) if group_filter else []
+    if not group_ids:
+        return village_count, 0, 0, 0
     people = scope_to_user(Person.objects.filter(household__village_group__in=group_ids), user, aggregate=True)
     households = scope_to_user(Household.objects.filter(village_group__in=group_ids), user, aggregate=True)
+    return village_count, len(group_ids), households.count(), people.count()
+
+
+def park_overview(*, user) -> ParkOverview:
+    """The park at a glance (园区概况), every figure computed from the ledgers.
+
+    A user whose scope covers the park (township, county) sees every figure within that scope. A user
+    whose scope lies inside the park's township but does not cover it (a village cadre) sees the
+    park-wide public figures for the park as a whole, labelled so, and the people figures of their own
+    area — never a zero that only means "outside your scope"."""
+    park = scope_to_user(Park.objects.select_related("township"), user, aggregate=True).first()
+    if park is None and (around := _park_around(user)) is not None:
+        _villages, own_groups, households, population = _people_in(user, around.villages.all())
+        return ParkOverview(
+            park=around,
+            households=households if own_groups else None,
+            population=population if own_groups else None,
+            public=True,
+            people_scope=user.scope_label,
+            **_park_public_figures(around),
+        )
+    villages = scope_to_user(Region.objects.filter(level=Region.Level.VILLAGE), user, aggregate=True)
+    if park is not None:
+        villages = villages.filter(touched_by_parks=park)
+    village_count, group_count, households, population = _people_in(user, villages)
     enterprises = scope_to_user(Enterprise.objects.filter(in_park=True), user, aggregate=True)
     totals = indicator_totals(user=user, aggregate=True)
     projects = scope_to_user(Project.objects.all(), user, aggregate=True).aggregate(
@@ -51,10 +125,10 @@ def park_overview(*, user) -> ParkOverview:
     )
     return ParkOverview(
         park=park,
-        villages=len(village_paths),
-        village_groups=len(group_ids),
-        households=households.count(),
-        population=people.count(),
+        villages=village_count,
+        village_groups=group_count,
+        households=households,
+        population=population,
         enterprises=enterprises.count(),
         indicator_year=totals["year"],
         output_value=totals["output_value"] or Decimal("0"),

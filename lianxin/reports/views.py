@@ -10,9 +10,9 @@ def home(request):
     context = {}
     if request.user.has_perm("accounts.view_dashboard"):
         overview = selectors.park_overview(user=request.user)
-        context = {
-            "overview": overview,
-            "chart_population": selectors.population_by_village_group(user=request.user),
-            "chart_output": selectors.output_by_enterprise(user=request.user, year=overview.indicator_year),
-        }
+        context = {"overview": overview}
+        if overview.population is not None:
+            context["chart_population"] = selectors.population_by_village_group(user=request.user)
+        if not overview.public:  # one enterprise's output is not a public figure: only within the user's scope
+            context["chart_output"] = selectors.output_by_enterprise(user=request.user, year=overview.indicator_year)
     return render(request, "reports/home.html", context)

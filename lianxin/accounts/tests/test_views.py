@@ -76,7 +76,7 @@ def test_audit_page_filters_by_action(login_as, system_admin, town_admin, person
     ]
 
 
-AUDIT_LIST_QUERIES = 9  # session, user, 2× permissions, one joined page of entries, scope region, session save (3)
+AUDIT_LIST_QUERIES = 10  # session, user, 2× permissions, one joined page of entries, the related rows named (one per model: here the village groups), scope region, session save (3)
 
 
 @pytest.mark.parametrize("rows", [3, 20])

@@ -19,18 +19,24 @@ def test_township_leader_sees_the_whole_park(park, town_admin):
     assert overview.land_demand_mu == Decimal("4300.50")
 
 
-def test_village_cadre_counts_only_their_village(park, village_a_clerk):
+def test_village_cadre_sees_the_park_wide_public_figures_and_the_people_of_their_village(park, village_a_clerk):
     overview = park_overview(user=village_a_clerk)
 
-    assert (overview.villages, overview.village_groups, overview.households, overview.population) == (1, 2, 2, 3)
-    assert overview.enterprises == 0  # enterprises sit at township level, outside a village's jurisdiction
-    assert overview.projects == 1  # the project built on village A's land
+    assert overview.public is True
+    assert overview.park == park
+    assert (overview.villages, overview.village_groups) == (2, 3)  # the park's, public
+    assert (overview.households, overview.population) == (2, 3)  # their own village's
+    assert overview.people_scope == "甲马石村"
+    assert overview.enterprises == 2  # not 0: enterprises sit at township level
+    assert overview.output_value == Decimal("1000000000")
+    assert overview.tax_paid == Decimal("120000000")
+    assert (overview.projects, overview.land_demand_mu) == (2, Decimal("4300.50"))
 
 
-def test_other_village_cadre_counts_only_theirs(park, village_b_clerk):
+def test_other_village_cadre_counts_only_their_people(park, village_b_clerk):
     overview = park_overview(user=village_b_clerk)
 
-    assert (overview.villages, overview.village_groups, overview.households, overview.population) == (1, 1, 1, 1)
+    assert (overview.villages, overview.village_groups, overview.households, overview.population) == (2, 3, 1, 1)
 
 
 def test_overview_without_any_data_is_zero(town_admin):

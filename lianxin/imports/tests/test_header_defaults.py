@@ -1,0 +1,59 @@
+"""Unrecognised headers are not imported unless a person maps them (issue 10, item 15).
+
+性别 and 出生日期 (the persons ledger reads both from the resident ID) used to be offered pre-mapped to the
+ledger's first column, 村委会: one careless click mapped 性别 to 村委会 for every later import.
+"""
+
+import re
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from lianxin.imports.models import HeaderMapping, ImportBatch
+from lianxin.imports.tests.workbooks import xlsx_bytes
+from lianxin.people.tests.factories import resident_id
+
+HEADER = ["村民小组", "户编号", "姓名", "身份证号码", "与户主关系", "性别", "出生日期"]
+
+
+def _batch_page(client) -> tuple[ImportBatch, str]:
+    rows = [HEADER, ["甲马石一组", "A-1", "王五", resident_id(sequence=601), "户主", "男", "1980-01-01"]]
+    client.post(
+        "/imports/new/", {"ledger": "persons", "mode": "all", "file": SimpleUploadedFile("户籍.xlsx", xlsx_bytes(rows))}
+    )
+    batch = ImportBatch.objects.get()
+    return batch, client.get(f"/imports/{batch.pk}/").content.decode()
+
+
+def _select_for(html: str, header: str) -> str:
+    form = re.search(rf"<code>{header}</code>.*?</form>", html, re.S).group(0)
+    return re.search(r"<select.*?</select>", form, re.S).group(0)
+
+
+def test_an_unknown_header_starts_on_ignore_never_on_a_column(client, group_a1, village_a_clerk):
+    client.force_login(village_a_clerk)
+
+    batch, html = _batch_page(client)
+
+    assert {u["text"] for u in batch.header["unmatched"]} == {"性别", "出生日期"}
+    for header in ("性别", "出生日期"):
+        select = _select_for(html, header)
+        selected = re.findall(r'<option value="([^"]*)"[^>]*selected', select)
+        assert selected == [""], f"{header} is pre-mapped to {selected}"
+        first = re.search(r'<option value="([^"]*)"[^>]*>([^<]*)<', select)
+        assert first.groups() == ("", "忽略此列(不导入)")
+        assert ">村委会<" in select  # still offered, just not chosen
+
+
+def test_ignoring_a_header_remembers_nothing(client, group_a1, village_a_clerk):
+    client.force_login(village_a_clerk)
+    batch, _html = _batch_page(client)
+    index = next(u["index"] for u in batch.header["unmatched"] if u["text"] == "性别")
+
+    response = client.post(
+        f"/imports/{batch.pk}/map/",
+        {"prefix": f"h{index}", f"h{index}-header": "性别", f"h{index}-column": ""},
+        follow=True,
+    )
+
+    assert not HeaderMapping.objects.exists()
+    assert "“性别”列不导入" in response.content.decode()
