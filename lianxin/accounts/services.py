@@ -160,8 +160,11 @@ def user_create(
 def user_set_role(
     *, user: User, role: str, scope_region: Region | None, scope_enterprise: Enterprise | None, actor
 ) -> User:
-    """Change what (role) and where (scope) an account may work; recorded as a permission change."""
+    """Change what (role) and where (scope) an account may work; recorded as a permission change (saving an
+    unchanged form changes nothing and records nothing)."""
     _check_scope(role, scope_region, scope_enterprise)
+    if (user.role, user.scope_region, user.scope_enterprise) == (role, scope_region, scope_enterprise):
+        return user
     before = {"role": user.role, "scope": user.scope_label}
     user.role, user.scope_region, user.scope_enterprise = role, scope_region, scope_enterprise
     user.is_staff = role == Role.SYSTEM_ADMIN
@@ -179,6 +182,8 @@ def user_set_role(
 
 def user_set_active(*, user: User, active: bool, actor) -> User:
     """Disable or re-enable an account (accounts are never deleted: the audit trail refers to them)."""
+    if user.is_active == active:
+        return user
     user.is_active = active
     with transaction.atomic(), acting_as(actor):
         user.save(update_fields=["is_active"])

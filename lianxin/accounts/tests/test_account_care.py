@@ -191,3 +191,13 @@ def test_regions_of_another_county_are_not_offered(login_as, system_admin, count
 
     assert str(other.pk) not in options
     assert str(county.pk) in options
+
+
+def test_saving_an_unchanged_account_records_no_permission_change(login_as, system_admin, county_viewer, county):
+    url = reverse("accounts:user-edit", args=[county_viewer.pk])
+    browser = login_as(system_admin)
+    before = SecurityEvent.objects.count()
+
+    browser.post(url, {"role": Role.COUNTY_VIEWER, "scope_region": county.pk, "active": "1"})
+
+    assert SecurityEvent.objects.count() == before  # not "启用账号 county" for an account that was active
