@@ -133,7 +133,10 @@ def _filters(filters: Any, names: _Names) -> str:
     if not isinstance(filters, dict):
         return ""
     parts = []
-    for key, value in filters.items():
+    # In a fixed order (PostgreSQL's jsonb does not keep the written one): known filters as listed above,
+    # others by name, the search last.
+    order = {key: i for i, key in enumerate(KEY_LABELS)}
+    for key, value in sorted(filters.items(), key=lambda kv: (kv[0] in ("search", "q"), order.get(kv[0], 99), kv[0])):
         if value in (None, "", False, [], {}):
             continue
         if key in ("search", "q"):
