@@ -8,6 +8,7 @@ page, never a plain redirect — to an anonymous user, an expired session or an 
 password.
 """
 
+import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,9 +49,13 @@ def _batch_url(request) -> str:
 
 
 def _parcel_card_url(request) -> str:
+    from django.apps import apps
+
     from lianxin.land.tests import factories
 
     town, group = request.getfixturevalue("town"), request.getfixturevalue("group_a1")
+    # The seeded land classes are gone when a browser test (transactional_db) has flushed the tables before.
+    importlib.import_module("lianxin.land.migrations.0002_seed_land_classes").seed(apps, None)
     return reverse("land:parcel-map-card", args=[factories.parcel(factories.project(town), group).pk])
 
 
