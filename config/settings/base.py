@@ -30,6 +30,9 @@ BLIND_INDEX_KEY = _secrets["BLIND_INDEX_KEY"]
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+# Reverse proxies (addresses or networks, e.g. "127.0.0.1,10.0.0.0/24") whose X-Forwarded-For is believed;
+# empty: the client's address is REMOTE_ADDR and the header is ignored (lianxin.core.client).
+LIANXIN_TRUSTED_PROXIES = env_list("LIANXIN_TRUSTED_PROXIES", "")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -60,6 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lianxin.core.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lianxin.core.middleware.ChineseFirstLocaleMiddleware",

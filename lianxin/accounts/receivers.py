@@ -5,11 +5,13 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from lianxin.core.client import client_address
+
 from .models import SecurityEvent
 
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    return (client_address(request) or None) if request is not None else None
 
 
 @receiver(user_logged_in)
