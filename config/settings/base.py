@@ -192,6 +192,8 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+# API tokens work this many days after issue (a new one is created on 我的账号).
+LIANXIN_API_TOKEN_DAYS = int(os.environ.get("LIANXIN_API_TOKEN_DAYS", "90"))
 SECURITY_EVENT_RETENTION_DAYS = max(180, int(os.environ.get("LIANXIN_SECURITY_EVENT_RETENTION_DAYS", "180")))
 
 LANGUAGE_CODE = "zh-hans"

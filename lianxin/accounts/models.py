@@ -114,7 +114,11 @@ class SecurityChainHead(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for scripts and the mobile client; only its SHA-256 digest is stored."""
+    """A bearer token for scripts and the mobile client; only its SHA-256 digest is stored.
+
+    It works until ``expires_at`` (``LIANXIN_API_TOKEN_DAYS`` after issue), is revoked by its holder or by
+    a password change, and is refused while its account is disabled or still on a one-time password.
+    """
 
     user = models.ForeignKey(User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("用途"), max_length=100)
@@ -122,6 +126,7 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("到期时间"))
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
     class Meta:
@@ -130,3 +135,9 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expires_at <= timezone.now()

@@ -1,9 +1,11 @@
 import hashlib
 import secrets
 import string
+from datetime import timedelta
 
 from auditlog.models import LogEntry
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
@@ -188,18 +190,34 @@ def _digest(raw: str) -> str:
 
 
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Issue a bearer token; the raw value is shown once and only its digest is kept."""
+    """Issue a bearer token valid for ``LIANXIN_API_TOKEN_DAYS``; the raw value is shown once and only its
+    digest is kept."""
     raw = "lx_" + secrets.token_urlsafe(32)
+    expires_at = timezone.now() + timedelta(days=settings.LIANXIN_API_TOKEN_DAYS)
     with transaction.atomic(), acting_as(user):
-        token = ApiToken.objects.create(user=user, name=name.strip() or _("脚本"), prefix=raw[:8], digest=_digest(raw))
-        security_event_record(kind=SecurityEvent.Kind.TOKEN_CREATED, user=user, detail={"token": token.prefix})
+        token = ApiToken.objects.create(
+            user=user, name=name.strip() or _("脚本"), prefix=raw[:8], digest=_digest(raw), expires_at=expires_at
+        )
+        security_event_record(
+            kind=SecurityEvent.Kind.TOKEN_CREATED,
+            user=user,
+            detail={"token": token.prefix, "expires_at": expires_at.isoformat(timespec="seconds")},
+        )
     return token, raw
 
 
 def api_token_authenticate(raw: str) -> User | None:
+    """The account a bearer token stands for: not revoked, not expired, and the account active and past its
+    one-time password (the session login refuses such an account too)."""
     token = (
         ApiToken.objects.select_related("user", "user__scope_region")
-        .filter(digest=_digest(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(
+            digest=_digest(raw),
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            user__is_active=True,
+            user__must_change_password=False,
+        )
         .first()
     )
     if token is None:
@@ -218,13 +236,17 @@ def api_token_revoke(*, token: ApiToken, actor) -> ApiToken:
 
 
 def password_change(*, user: User, new_password: str) -> User:
-    """Set the user's own password (validated); this also ends the one-time-password state."""
+    """Set the user's own password (validated); this also ends the one-time-password state and revokes
+    every API token of the account (whoever held the old password may have issued one)."""
     validate_password(new_password, user)
     with transaction.atomic(), acting_as(user):
         user.set_password(new_password)
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password"])
-        security_event_record(kind=SecurityEvent.Kind.PASSWORD_CHANGED, user=user)
+        revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        security_event_record(
+            kind=SecurityEvent.Kind.PASSWORD_CHANGED, user=user, detail={"tokens_revoked": revoked} if revoked else {}
+        )
     return user
 
 

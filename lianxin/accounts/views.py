@@ -1,4 +1,5 @@
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -49,7 +50,12 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "tokens": selectors.api_token_list(user=request.user), "new_token": new_token},
+        {
+            "form": form,
+            "tokens": selectors.api_token_list(user=request.user),
+            "new_token": new_token,
+            "token_days": settings.LIANXIN_API_TOKEN_DAYS,
+        },
     )
 
 
