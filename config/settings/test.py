@@ -17,3 +17,5 @@ WHITENOISE_AUTOREFRESH = True
 # Background jobs run inline in tests; progress goes to a per-process cache.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The per-address login throttle counts in that cache across the whole run: its own tests set a low limit.
+LIANXIN_LOGIN_ADDRESS_FAILURES = 10_000

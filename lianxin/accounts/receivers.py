@@ -45,7 +45,13 @@ def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
 def on_locked_out(sender, request, username, ip_address, **kwargs) -> None:
     from .services import security_event_record
 
-    security_event_record(kind=SecurityEvent.Kind.LOCKOUT, username=username or "", ip_address=ip_address)
+    # The lock holds for this account at this address only (AXES_LOCKOUT_PARAMETERS).
+    security_event_record(
+        kind=SecurityEvent.Kind.LOCKOUT,
+        username=username or "",
+        ip_address=ip_address,
+        detail={"by": "account_address"},
+    )
 
 
 def sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
