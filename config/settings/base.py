@@ -232,6 +232,9 @@ LIANXIN_AREA_TOLERANCE = Decimal(os.environ.get("LIANXIN_AREA_TOLERANCE", "0.02"
 LIANXIN_LAND_STALLED_DAYS = 30
 # Ledger uploads: the file is streamed to disk, never held in memory.
 LIANXIN_IMPORT_MAX_BYTES = int(os.environ.get("LIANXIN_IMPORT_MAX_MB", "200")) * 2**20
+# Uploaded ledger files are personal data: deleted this many days after the batch is committed, undone, or
+# (never committed) uploaded — `manage.py purge_import_files`, daily from cron.
+LIANXIN_IMPORT_FILE_RETENTION_DAYS = int(os.environ.get("LIANXIN_IMPORT_FILE_RETENTION_DAYS", "30"))
 # How long the rows a dry run checked stay usable for the commit (seconds); older, the commit reads the file again.
 LIANXIN_IMPORT_STAGE_MAX_AGE = int(os.environ.get("LIANXIN_IMPORT_STAGE_MAX_AGE", "86400"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20
