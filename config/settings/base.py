@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.secrets import load_secrets
+from config.secrets import database_keys_in_use, load_secrets
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(os.environ.get("LIANXIN_VAR_DIR", BASE_DIR / "var"))
@@ -21,11 +21,6 @@ def env_bool(name: str, default: bool) -> bool:
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
-
-_secrets = load_secrets(VAR_DIR / "secrets.json")
-SECRET_KEY = _secrets["SECRET_KEY"]
-FIELD_ENCRYPTION_KEY = _secrets["FIELD_ENCRYPTION_KEY"]
-BLIND_INDEX_KEY = _secrets["BLIND_INDEX_KEY"]
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -118,6 +113,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Secrets from the environment or var/secrets.json; a missing data key is generated only while the database
+# holds nothing sealed with it (config/secrets.py).
+_secrets = load_secrets(VAR_DIR / "secrets.json", keys_in_use=lambda: database_keys_in_use(DATABASES["default"]))
+SECRET_KEY = _secrets["SECRET_KEY"]
+FIELD_ENCRYPTION_KEY = _secrets["FIELD_ENCRYPTION_KEY"]
+BLIND_INDEX_KEY = _secrets["BLIND_INDEX_KEY"]
+# Seals the security-event chain and the checkpoints (HMAC-SHA256): kept outside the database like the others.
+SECURITY_EVENT_KEY = _secrets["SECURITY_EVENT_KEY"]
+
 # The cache carries import progress between the worker and the web processes: a file cache on
 # the embedded default (one machine, several processes), Redis when REDIS_URL is set.
 if os.environ.get("REDIS_URL"):
@@ -200,6 +204,12 @@ CONTENT_SECURITY_POLICY = {
 }
 # API tokens work this many days after issue (a new one is created on 我的账号).
 LIANXIN_API_TOKEN_DAYS = int(os.environ.get("LIANXIN_API_TOKEN_DAYS", "90"))
+# Checkpoints of the append-only ledgers, outside the database (lianxin.accounts.checkpoint): one sealed line
+# appended at least every LIANXIN_CHECKPOINT_INTERVAL_HOURS, and by `manage.py checkpoint_security_events`.
+LIANXIN_CHECKPOINT_FILE = Path(
+    os.environ.get("LIANXIN_CHECKPOINT_FILE", VAR_DIR / "checkpoints" / "ledger-checkpoints.jsonl")
+)
+LIANXIN_CHECKPOINT_INTERVAL_HOURS = int(os.environ.get("LIANXIN_CHECKPOINT_INTERVAL_HOURS", "24"))
 SECURITY_EVENT_RETENTION_DAYS = max(180, int(os.environ.get("LIANXIN_SECURITY_EVENT_RETENTION_DAYS", "180")))
 
 LANGUAGE_CODE = "zh-hans"

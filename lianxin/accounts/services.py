@@ -42,20 +42,45 @@ def security_event_record(
         event.save(force_insert=True)
         head.last_hash, head.last_sequence = event.hash, event.sequence
         head.save(update_fields=["last_hash", "last_sequence"])
+        transaction.on_commit(_checkpoint_if_due)
     return event
 
 
+def _checkpoint_if_due() -> None:
+    """At least a daily checkpoint while the site is used, with no scheduler needed: the first event after
+    one falls due queues it for the background worker (cron may run the command as well)."""
+    from django.core.cache import cache
+
+    from .checkpoint import checkpoint_due
+    from .tasks import checkpoint_write_task
+
+    if checkpoint_due() and cache.add("accounts:checkpoint-queued", 1, 3600):
+        checkpoint_write_task.enqueue()
+
+
 def security_events_verify() -> list[str]:
-    """Recompute the chain; returns one Chinese message per broken link (empty when intact)."""
+    """Recompute the keyed chain; returns one Chinese message per broken link (empty when intact).
+
+    Rows written before the chain was keyed (plain SHA-256) are accepted only before the first keyed
+    row, and the newest row must be keyed: a forger without the key cannot pass a rewritten tail off as
+    old unkeyed rows. A rolled-back tail is found against the checkpoints (``checkpoint.checkpoint_verify``)."""
     problems: list[str] = []
     expected_previous = "0" * 64
     last_sequence = 0
+    keyed_seen = False
+    last_keyed = True
     for event in SecurityEvent.objects.order_by("sequence").iterator(chunk_size=2000):
         if event.sequence != last_sequence + 1 or event.previous_hash != expected_previous:
             problems.append(_("第%(n)d条事件之前的记录被删除或改动(链接断开)") % {"n": event.sequence})
-        if event.compute_hash() != event.hash:
+        if event.compute_hash() == event.hash:
+            keyed_seen = last_keyed = True
+        elif not keyed_seen and event.compute_legacy_hash() == event.hash:
+            last_keyed = False  # written before the chain was keyed
+        else:
             problems.append(_("第%(n)d条事件的内容被改动(哈希不符)") % {"n": event.sequence})
         expected_previous, last_sequence = event.hash, event.sequence
+    if last_sequence and not last_keyed:
+        problems.append(_("最新的事件没有密钥签名:事件链可能被整体重写"))
     head = SecurityChainHead.objects.filter(pk=1).first()
     if head and (head.last_sequence != last_sequence or head.last_hash != expected_previous):
         problems.append(_("最新的事件记录被删除或改动(链尾应为第%(n)d条)") % {"n": head.last_sequence})
