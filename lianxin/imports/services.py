@@ -358,6 +358,7 @@ def batch_download(*, batch: ImportBatch, actor, which: str) -> Download:
     spec = ledger_get(batch.ledger)
     masked = access == FileAccess.MASKED
     stem = Path(batch.file_name).stem
+    masked_tag = _("已脱敏")
     work = Path(tempfile.mkdtemp(prefix="lianxin-download-"))
     try:
         with batch_file(batch) as path:
@@ -370,7 +371,7 @@ def batch_download(*, batch: ImportBatch, actor, which: str) -> Download:
                         personal_keys=spec.personal_columns,
                         out_dir=work,
                     )
-                    download = Download(filename=f"{stem}_{_('已脱敏')}{suffix}", masked=True, path=out)
+                    download = Download(filename=f"{stem}_{masked_tag}{suffix}", masked=True, path=out)
                 else:
                     masker = count_personal(
                         path, original_name=batch.file_name, header=batch.header, personal_keys=spec.personal_columns
@@ -391,7 +392,8 @@ def batch_download(*, batch: ImportBatch, actor, which: str) -> Download:
                     masker = count_personal(
                         path, original_name=batch.file_name, header=batch.header, personal_keys=spec.personal_columns
                     )
-                suffix = f"_{_('错误标注')}_{_('已脱敏')}.xlsx" if masked else f"_{_('错误标注')}.xlsx"
+                annotated_tag = _("错误标注")
+                suffix = f"_{annotated_tag}_{masked_tag}.xlsx" if masked else f"_{annotated_tag}.xlsx"
                 download = Download(filename=f"{stem}{suffix}", masked=masked, path=out)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
