@@ -114,8 +114,9 @@ def database_keys_in_use(database: dict) -> set[str]:
                 autocommit=True,
             )
         except psycopg.OperationalError as exc:
-            if "does not exist" in str(exc):
-                return set()  # no database yet: nothing depends on any key
+            text = str(exc)
+            if getattr(exc, "sqlstate", None) == "3D000" or "does not exist" in text or "不存在" in text:
+                return set()  # no database yet (invalid_catalog_name): nothing depends on any key
             raise KeysMissing(
                 f"a data key is missing and the database cannot be reached to check that nothing depends on it "
                 f"({exc}). Start the database, or set the keys, and start again."

@@ -147,8 +147,6 @@ def masked_copy(path: Path, *, original_name: str, header: dict, personal_keys: 
             mask_workbook_in_place(workbook, masker)
             workbook.save(out)
             return out, ".xlsx", masker
-        except FileRejected:
-            raise
         except Exception:  # noqa: BLE001 - what openpyxl cannot take is rebuilt from the values instead
             masker.counts.clear()
     if fmt == "csv":

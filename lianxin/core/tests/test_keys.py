@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.db import connection
 
 from config.secrets import DATA_KEYS, KeysMissing, database_keys_in_use, load_secrets
 from lianxin.core.keys import fingerprint, keys_mismatched
@@ -21,11 +22,11 @@ BASE_DIR = Path(__file__).resolve().parents[3]
 
 
 def _sqlite(path: Path, *statements: str) -> Path:
-    connection = sqlite3.connect(path)
+    database = sqlite3.connect(path)
     for statement in statements:
-        connection.execute(statement)
-    connection.commit()
-    connection.close()
+        database.execute(statement)
+    database.commit()
+    database.close()
     return path
 
 
@@ -138,3 +139,12 @@ def test_the_web_application_refuses_to_start_with_the_wrong_keys(db, settings):
 
     with pytest.raises(ImproperlyConfigured, match="BLIND_INDEX_KEY"):
         keys_check_at_start()
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the PostgreSQL probe")
+def test_the_probe_reads_the_fingerprints_of_a_postgresql_database(db):
+    """The fingerprints were committed when the test database was migrated: another session sees them."""
+    database = dict(connection.settings_dict)
+
+    assert database_keys_in_use(database) == set(DATA_KEYS)
+    assert database_keys_in_use({**database, "NAME": "lianxin_no_such_database"}) == set()
