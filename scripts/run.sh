@@ -27,10 +27,14 @@ WORKER=$!
 trap 'kill "$WORKER" 2>/dev/null || true' EXIT INT TERM
 
 echo "Lianxin: serving on http://$HOST:$PORT/ (Ctrl-C stops; background worker log: var/worker.log)"
+# gunicorn's control socket defaults to ~/.gunicorn/gunicorn.ctl, shared by every instance the same
+# account runs on the host: keep this instance's in its own var directory (gunicorn makes it 0600).
 # The access log records the path only: query strings (searches by name or resident ID) and
 # referrers may carry personal data, which must not reach the logs.
+VAR_DIR="${LIANXIN_VAR_DIR:-var}"
 .venv/bin/gunicorn config.wsgi:application \
   --bind "$HOST:$PORT" \
+  --control-socket "$VAR_DIR/gunicorn.ctl" \
   --workers "${WEB_CONCURRENCY:-2}" \
   --access-logfile - \
   --access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'

@@ -78,6 +78,8 @@ elif ! have_cjk_fonts; then
 fi
 
 # --- pytest on SQLite (the embedded default), browser tests included ----------------------
+# The backup test writes how long its restore took, per database, for the summary.
+rm -f test-artifacts/restore-time-*.txt
 step "pytest (SQLite)" env -u DATABASE_URL $PY -m pytest "${E2E_ARGS[@]}" "$@"
 
 # --- pytest on PostgreSQL -----------------------------------------------------------------
@@ -133,6 +135,9 @@ fi
 echo
 echo "==== summary"
 printf '  %s\n' "${RESULTS[@]}"
+for timing in test-artifacts/restore-time-*.txt; do
+  if [[ -f "$timing" ]]; then echo "  TIME  $(cat "$timing")"; fi
+done
 if ((FAILED)); then
   echo "==== FAILED"
 else

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.secrets import load_secrets
+from config.secrets import database_keys_in_use, load_secrets
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(os.environ.get("LIANXIN_VAR_DIR", BASE_DIR / "var"))
@@ -22,14 +22,12 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-_secrets = load_secrets(VAR_DIR / "secrets.json")
-SECRET_KEY = _secrets["SECRET_KEY"]
-FIELD_ENCRYPTION_KEY = _secrets["FIELD_ENCRYPTION_KEY"]
-BLIND_INDEX_KEY = _secrets["BLIND_INDEX_KEY"]
-
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+# Reverse proxies (addresses or networks, e.g. "127.0.0.1,10.0.0.0/24") whose X-Forwarded-For is believed;
+# empty: the client's address is REMOTE_ADDR and the header is ignored (lianxin.core.client).
+LIANXIN_TRUSTED_PROXIES = env_list("LIANXIN_TRUSTED_PROXIES", "")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -60,6 +58,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lianxin.core.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lianxin.core.middleware.ChineseFirstLocaleMiddleware",
@@ -108,11 +107,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
-            "PRAGMA cache_size=-65536;"  # 64 MB page cache: big ledgers insert ~1.6x faster
+            "PRAGMA cache_size=-65536; "  # 64 MB page cache: big ledgers insert ~1.6x faster
+            # REPLACE's implicit delete meets the append-only delete triggers (core.append_only).
+            "PRAGMA recursive_triggers=ON;"
         ),
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Secrets from the environment or var/secrets.json; a missing data key is generated only while the database
+# holds nothing sealed with it (config/secrets.py).
+_secrets = load_secrets(VAR_DIR / "secrets.json", keys_in_use=lambda: database_keys_in_use(DATABASES["default"]))
+SECRET_KEY = _secrets["SECRET_KEY"]
+FIELD_ENCRYPTION_KEY = _secrets["FIELD_ENCRYPTION_KEY"]
+BLIND_INDEX_KEY = _secrets["BLIND_INDEX_KEY"]
+# Seals the security-event chain and the checkpoints (HMAC-SHA256): kept outside the database like the others.
+SECURITY_EVENT_KEY = _secrets["SECURITY_EVENT_KEY"]
 
 # The cache carries import progress between the worker and the web processes: a file cache on
 # the embedded default (one machine, several processes), Redis when REDIS_URL is set.
@@ -162,13 +172,19 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Login security (等保 2.0): 5 failures lock the account for 15 minutes; 30 minutes idle logs out.
 AXES_FAILURE_LIMIT = int(os.environ.get("LIANXIN_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LIANXIN_LOCKOUT_MINUTES", "15")))
-# Per account, not per address: a township office shares one NAT address, and locking it
-# would lock out every cadre. Rotating addresses does not help an attacker against an account lock.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# The lock is per (account, address) pair: five bad passwords typed for a cadre's name lock that name
+# at the address they came from only, so nobody can lock a colleague out from elsewhere; and one cadre's
+# typos do not lock the others behind the township office's NAT address. One address trying many names
+# is stopped by the per-address throttle below (lianxin.accounts.throttle).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "lianxin.core.client.client_address"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "lianxin.accounts.views.locked_out"
 AXES_VERBOSE = False
+# Failed logins per client address within the window before that address gets a 429 (generous: a whole
+# township office may share one NAT address; successful logins do not count).
+LIANXIN_LOGIN_ADDRESS_FAILURES = int(os.environ.get("LIANXIN_LOGIN_ADDRESS_FAILURES", "50"))
+LIANXIN_LOGIN_ADDRESS_WINDOW_MINUTES = int(os.environ.get("LIANXIN_LOGIN_ADDRESS_WINDOW_MINUTES", "15"))
 SESSION_COOKIE_AGE = int(os.environ.get("LIANXIN_IDLE_TIMEOUT_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -188,6 +204,14 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+# API tokens work this many days after issue (a new one is created on 我的账号).
+LIANXIN_API_TOKEN_DAYS = int(os.environ.get("LIANXIN_API_TOKEN_DAYS", "90"))
+# Checkpoints of the append-only ledgers, outside the database (lianxin.accounts.checkpoint): one sealed line
+# appended at least every LIANXIN_CHECKPOINT_INTERVAL_HOURS, and by `manage.py checkpoint_security_events`.
+LIANXIN_CHECKPOINT_FILE = Path(
+    os.environ.get("LIANXIN_CHECKPOINT_FILE", VAR_DIR / "checkpoints" / "ledger-checkpoints.jsonl")
+)
+LIANXIN_CHECKPOINT_INTERVAL_HOURS = int(os.environ.get("LIANXIN_CHECKPOINT_INTERVAL_HOURS", "24"))
 SECURITY_EVENT_RETENTION_DAYS = max(180, int(os.environ.get("LIANXIN_SECURITY_EVENT_RETENTION_DAYS", "180")))
 
 LANGUAGE_CODE = "zh-hans"
@@ -220,6 +244,9 @@ LIANXIN_AREA_TOLERANCE = Decimal(os.environ.get("LIANXIN_AREA_TOLERANCE", "0.02"
 LIANXIN_LAND_STALLED_DAYS = 30
 # Ledger uploads: the file is streamed to disk, never held in memory.
 LIANXIN_IMPORT_MAX_BYTES = int(os.environ.get("LIANXIN_IMPORT_MAX_MB", "200")) * 2**20
+# Uploaded ledger files are personal data: deleted this many days after the batch is committed, undone, or
+# (never committed) uploaded — `manage.py purge_import_files`, daily from cron.
+LIANXIN_IMPORT_FILE_RETENTION_DAYS = int(os.environ.get("LIANXIN_IMPORT_FILE_RETENTION_DAYS", "30"))
 # How long the rows a dry run checked stay usable for the commit (seconds); older, the commit reads the file again.
 LIANXIN_IMPORT_STAGE_MAX_AGE = int(os.environ.get("LIANXIN_IMPORT_STAGE_MAX_AGE", "86400"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20

@@ -7,6 +7,7 @@ from .base import *  # noqa: F403
 SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdef"
 FIELD_ENCRYPTION_KEY = base64.b64encode(b"t" * 32).decode()
 BLIND_INDEX_KEY = base64.b64encode(b"b" * 32).decode()
+SECURITY_EVENT_KEY = base64.b64encode(b"s" * 32).decode()
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
@@ -17,3 +18,7 @@ WHITENOISE_AUTOREFRESH = True
 # Background jobs run inline in tests; progress goes to a per-process cache.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# No checkpoint file unless a test names one (tmp_path): a shared file would outlive each test's database.
+LIANXIN_CHECKPOINT_FILE = None
+# The per-address login throttle counts in that cache across the whole run: its own tests set a low limit.
+LIANXIN_LOGIN_ADDRESS_FAILURES = 10_000

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
@@ -9,9 +10,19 @@ from .roles import Role
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": _("账号或密码不正确。连续失败5次,账号将被锁定15分钟。"),
+        "invalid_login": _(
+            "账号或密码不正确。在同一网络地址连续失败%(limit)d次,该账号在此地址将被锁定%(minutes)d分钟。"
+        ),
         "inactive": _("该账号已停用"),
     }
+
+    def get_invalid_login_error(self):
+        minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+        return forms.ValidationError(
+            self.error_messages["invalid_login"],
+            code="invalid_login",
+            params={"limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
+        )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -1,6 +1,3 @@
-import hashlib
-import json
-
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from lianxin.enterprises.models import Enterprise
 from lianxin.regions.models import Region
 
+from . import chain
 from .roles import Role
 
 
@@ -50,10 +48,12 @@ class User(AbstractUser):
 
 
 class SecurityEvent(models.Model):
-    """Append-only, hash-chained log of security-relevant events (安全事件): each row seals the one before it.
+    """Append-only, hash-chained log of security-relevant events (安全事件): each row seals the one before it,
+    with a key kept outside the database (``chain.py``).
 
-    Updates and deletes are refused by database triggers; ``manage.py verify_security_events``
-    recomputes the chain and names the first row that was edited, removed or inserted out of turn.
+    Updates, deletes and REPLACE are refused by database triggers; ``manage.py verify_security_events``
+    recomputes the chain, names the first row that was edited, removed or inserted out of turn, and
+    compares the head with the latest checkpoint kept outside the database (``checkpoint.py``).
     """
 
     class Kind(models.TextChoices):
@@ -67,6 +67,7 @@ class SecurityEvent(models.Model):
         EXPORT = "export", _("导出")
         IMPORT = "import", _("导入")
         TOKEN_CREATED = "token_created", _("创建API令牌")
+        CHAIN_KEYED = "chain_keyed", _("事件链启用密钥")
 
     sequence = models.PositiveBigIntegerField(_("序号"), unique=True)
     occurred_at = models.DateTimeField(_("时间"), db_index=True)
@@ -88,22 +89,24 @@ class SecurityEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
 
-    def compute_hash(self) -> str:
-        payload = json.dumps(
-            {
-                "sequence": self.sequence,
-                "occurred_at": self.occurred_at.isoformat(),
-                "kind": self.kind,
-                "username": self.username,
-                "ip_address": self.ip_address,
-                "detail": self.detail,
-                "previous_hash": self.previous_hash,
-            },
-            sort_keys=True,
-            ensure_ascii=False,
-            separators=(",", ":"),
+    def _payload(self) -> bytes:
+        return chain.event_payload(
+            sequence=self.sequence,
+            occurred_at=self.occurred_at,
+            kind=self.kind,
+            username=self.username,
+            ip_address=self.ip_address,
+            detail=self.detail,
+            previous_hash=self.previous_hash,
         )
-        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def compute_hash(self) -> str:
+        """The row's seal: HMAC-SHA256 under SECURITY_EVENT_KEY (``chain.py``)."""
+        return chain.seal(self._payload())
+
+    def compute_legacy_hash(self) -> str:
+        """The plain SHA-256 the rows written before the chain was keyed carry."""
+        return chain.legacy_seal(self._payload())
 
 
 class SecurityChainHead(models.Model):
@@ -114,7 +117,11 @@ class SecurityChainHead(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for scripts and the mobile client; only its SHA-256 digest is stored."""
+    """A bearer token for scripts and the mobile client; only its SHA-256 digest is stored.
+
+    It works until ``expires_at`` (``LIANXIN_API_TOKEN_DAYS`` after issue), is revoked by its holder or by
+    a password change, and is refused while its account is disabled or still on a one-time password.
+    """
 
     user = models.ForeignKey(User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("用途"), max_length=100)
@@ -122,6 +129,7 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("到期时间"))
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
     class Meta:
@@ -130,3 +138,9 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
+
+    @property
+    def is_expired(self) -> bool:
+        from django.utils import timezone
+
+        return self.expires_at <= timezone.now()

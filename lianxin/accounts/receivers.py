@@ -5,11 +5,13 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from lianxin.core.client import client_address
+
 from .models import SecurityEvent
 
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    return (client_address(request) or None) if request is not None else None
 
 
 @receiver(user_logged_in)
@@ -43,7 +45,13 @@ def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
 def on_locked_out(sender, request, username, ip_address, **kwargs) -> None:
     from .services import security_event_record
 
-    security_event_record(kind=SecurityEvent.Kind.LOCKOUT, username=username or "", ip_address=ip_address)
+    # The lock holds for this account at this address only (AXES_LOCKOUT_PARAMETERS).
+    security_event_record(
+        kind=SecurityEvent.Kind.LOCKOUT,
+        username=username or "",
+        ip_address=ip_address,
+        detail={"by": "account_address"},
+    )
 
 
 def sync_roles_after_migrate(sender, using="default", **kwargs) -> None:

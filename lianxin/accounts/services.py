@@ -1,9 +1,11 @@
 import hashlib
 import secrets
 import string
+from datetime import timedelta
 
 from auditlog.models import LogEntry
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
@@ -41,20 +43,45 @@ def security_event_record(
         event.save(force_insert=True)
         head.last_hash, head.last_sequence = event.hash, event.sequence
         head.save(update_fields=["last_hash", "last_sequence"])
+        transaction.on_commit(_checkpoint_if_due)
     return event
 
 
+def _checkpoint_if_due() -> None:
+    """At least a daily checkpoint while the site is used, with no scheduler needed: the first event after
+    one falls due queues it for the background worker (cron may run the command as well)."""
+    from django.core.cache import cache
+
+    from .checkpoint import checkpoint_due
+    from .tasks import checkpoint_write_task
+
+    if checkpoint_due() and cache.add("accounts:checkpoint-queued", 1, 3600):
+        checkpoint_write_task.enqueue()
+
+
 def security_events_verify() -> list[str]:
-    """Recompute the chain; returns one Chinese message per broken link (empty when intact)."""
+    """Recompute the keyed chain; returns one Chinese message per broken link (empty when intact).
+
+    Rows written before the chain was keyed (plain SHA-256) are accepted only before the first keyed
+    row, and the newest row must be keyed: a forger without the key cannot pass a rewritten tail off as
+    old unkeyed rows. A rolled-back tail is found against the checkpoints (``checkpoint.checkpoint_verify``)."""
     problems: list[str] = []
     expected_previous = "0" * 64
     last_sequence = 0
+    keyed_seen = False
+    last_keyed = True
     for event in SecurityEvent.objects.order_by("sequence").iterator(chunk_size=2000):
         if event.sequence != last_sequence + 1 or event.previous_hash != expected_previous:
             problems.append(_("第%(n)d条事件之前的记录被删除或改动(链接断开)") % {"n": event.sequence})
-        if event.compute_hash() != event.hash:
+        if event.compute_hash() == event.hash:
+            keyed_seen = last_keyed = True
+        elif not keyed_seen and event.compute_legacy_hash() == event.hash:
+            last_keyed = False  # written before the chain was keyed
+        else:
             problems.append(_("第%(n)d条事件的内容被改动(哈希不符)") % {"n": event.sequence})
         expected_previous, last_sequence = event.hash, event.sequence
+    if last_sequence and not last_keyed:
+        problems.append(_("最新的事件没有密钥签名:事件链可能被整体重写"))
     head = SecurityChainHead.objects.filter(pk=1).first()
     if head and (head.last_sequence != last_sequence or head.last_hash != expected_previous):
         problems.append(_("最新的事件记录被删除或改动(链尾应为第%(n)d条)") % {"n": head.last_sequence})
@@ -200,18 +227,34 @@ def _digest(raw: str) -> str:
 
 
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Issue a bearer token; the raw value is shown once and only its digest is kept."""
+    """Issue a bearer token valid for ``LIANXIN_API_TOKEN_DAYS``; the raw value is shown once and only its
+    digest is kept."""
     raw = "lx_" + secrets.token_urlsafe(32)
+    expires_at = timezone.now() + timedelta(days=settings.LIANXIN_API_TOKEN_DAYS)
     with transaction.atomic(), acting_as(user):
-        token = ApiToken.objects.create(user=user, name=name.strip() or _("脚本"), prefix=raw[:8], digest=_digest(raw))
-        security_event_record(kind=SecurityEvent.Kind.TOKEN_CREATED, user=user, detail={"token": token.prefix})
+        token = ApiToken.objects.create(
+            user=user, name=name.strip() or _("脚本"), prefix=raw[:8], digest=_digest(raw), expires_at=expires_at
+        )
+        security_event_record(
+            kind=SecurityEvent.Kind.TOKEN_CREATED,
+            user=user,
+            detail={"token": token.prefix, "expires_at": expires_at.isoformat(timespec="seconds")},
+        )
     return token, raw
 
 
 def api_token_authenticate(raw: str) -> User | None:
+    """The account a bearer token stands for: not revoked, not expired, and the account active and past its
+    one-time password (the session login refuses such an account too)."""
     token = (
         ApiToken.objects.select_related("user", "user__scope_region")
-        .filter(digest=_digest(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(
+            digest=_digest(raw),
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            user__is_active=True,
+            user__must_change_password=False,
+        )
         .first()
     )
     if token is None:
@@ -230,13 +273,17 @@ def api_token_revoke(*, token: ApiToken, actor) -> ApiToken:
 
 
 def password_change(*, user: User, new_password: str) -> User:
-    """Set the user's own password (validated); this also ends the one-time-password state."""
+    """Set the user's own password (validated); this also ends the one-time-password state and revokes
+    every API token of the account (whoever held the old password may have issued one)."""
     validate_password(new_password, user)
     with transaction.atomic(), acting_as(user):
         user.set_password(new_password)
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password"])
-        security_event_record(kind=SecurityEvent.Kind.PASSWORD_CHANGED, user=user)
+        revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        security_event_record(
+            kind=SecurityEvent.Kind.PASSWORD_CHANGED, user=user, detail={"tokens_revoked": revoked} if revoked else {}
+        )
     return user
 
 

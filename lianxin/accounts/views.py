@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
+from lianxin.core.client import client_address
 from lianxin.core.errors import DomainError
 from lianxin.core.web import add_service_errors, page_from_request
 from lianxin.enterprises.models import Enterprise
@@ -29,12 +31,46 @@ from .forms import (
     UserForm,
 )
 from .models import SecurityEvent
+from .throttle import login_address_throttled, login_failure_count
+
+
+def _lockout_terms() -> dict:
+    return {
+        "limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
+        "address_minutes": settings.LIANXIN_LOGIN_ADDRESS_WINDOW_MINUTES,
+    }
+
+
+def locked_out(request, original_response=None, credentials=None, *, by: str = "account_address"):
+    """The 429 page: the account is locked at this address (django-axes), or this address has failed too often."""
+    return render(request, "accounts/locked_out.html", {"by": by, **_lockout_terms()}, status=429)
 
 
 class LoginView(auth_views.LoginView):
+    """Sign in. An address past its failed logins for the window is refused before any password is checked."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if login_address_throttled(request):
+            return locked_out(request, by="address")
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if login_failure_count(self.request) == settings.LIANXIN_LOGIN_ADDRESS_FAILURES:
+            services.security_event_record(
+                kind=SecurityEvent.Kind.LOCKOUT,
+                ip_address=client_address(self.request) or None,
+                detail={"by": "address", "minutes": settings.LIANXIN_LOGIN_ADDRESS_WINDOW_MINUTES},
+            )
+        return super().form_invalid(form)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **_lockout_terms()}
 
 
 @login_required
@@ -62,7 +98,12 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "tokens": selectors.api_token_list(user=request.user), "new_token": new_token},
+        {
+            "form": form,
+            "tokens": selectors.api_token_list(user=request.user),
+            "new_token": new_token,
+            "token_days": settings.LIANXIN_API_TOKEN_DAYS,
+        },
     )
 
 

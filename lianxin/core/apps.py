@@ -9,7 +9,31 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.core import checks
+        from django.db.models.signals import post_migrate
 
         from . import models
 
         auditlog.register(models.Holiday)
+        post_migrate.connect(_record_keys, sender=self)
+        checks.register(_keys_match, checks.Tags.security)
+
+
+def _record_keys(sender, using="default", **kwargs) -> None:
+    from .keys import keys_record
+
+    keys_record(using=using)
+
+
+def _keys_match(app_configs=None, **kwargs) -> list:
+    """``manage.py check`` (and runserver, migrate) stops when the keys are not the database's."""
+    from django.core import checks
+    from django.db import DatabaseError
+
+    from .keys import keys_mismatched, mismatch_message
+
+    try:
+        mismatched = keys_mismatched()
+    except DatabaseError:
+        return []  # not migrated or not reachable: other checks and the first query say so
+    return [checks.Error(mismatch_message(mismatched), id="lianxin.E001")] if mismatched else []

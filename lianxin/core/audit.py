@@ -6,6 +6,8 @@ from contextlib import contextmanager
 from auditlog.context import auditlog_value, set_actor
 from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
 
+from .client import client_address
+
 
 @contextmanager
 def _restoring_context() -> Iterator[None]:
@@ -20,7 +22,18 @@ def _restoring_context() -> Iterator[None]:
 
 
 class AuditlogMiddleware(BaseAuditlogMiddleware):
-    """auditlog's middleware (actor and client address of the request), with the context ending with the request."""
+    """auditlog's middleware (actor and client address of the request), with the context ending with the request.
+
+    auditlog itself believes any X-Forwarded-For header a client sends; the address comes from
+    ``core.client.client_address`` instead (the header only from trusted proxies)."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        return client_address(request) or None
+
+    @staticmethod
+    def _get_remote_port(request):
+        return None
 
     def __call__(self, request):
         with _restoring_context():

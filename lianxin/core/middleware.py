@@ -5,7 +5,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -73,3 +73,21 @@ class HtmxRedirectMiddleware:
         redirect["HX-Redirect"] = location
         patch_vary_headers(redirect, ("HX-Request",))
         return redirect
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every answer Django produces (pages, API, downloads).
+
+    Nearly every page and API answer carries personal data, and a browser or proxy cache on a shared
+    office PC is no place for it; the few pages without any (the login page, error pages) lose nothing
+    by not being cached. Static files never reach this middleware: whitenoise serves them before it,
+    with their own long cache headers.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -50,3 +50,20 @@ class DeadlineReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.sent_on}"
+
+
+class KeyFingerprint(models.Model):
+    """Which data keys this database's contents are sealed with (密钥指纹): a keyed digest of each key, never
+    the key. Written at migrate; checked when the program starts, before a restore, and by
+    config/secrets.py before it would generate a missing key (``core.keys``)."""
+
+    name = models.CharField(_("密钥"), max_length=40, unique=True)
+    fingerprint = models.CharField(_("指纹"), max_length=64)
+    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("密钥指纹")
+        verbose_name_plural = _("密钥指纹")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.fingerprint}"

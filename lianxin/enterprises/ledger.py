@@ -58,6 +58,7 @@ class EnterpriseLedger(Ledger):
     key = "enterprises"
     label = N_("企业台账")
     permission = "enterprises.add_enterprise"
+    personal_columns = ("contact_phone",)
     columns = (
         Column("name", N_("企业名称"), ("名称", "单位名称", "企业全称"), required=True),
         Column(

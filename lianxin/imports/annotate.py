@@ -18,29 +18,51 @@ from openpyxl.styles import Font, PatternFill
 
 from .engine import RowError, run_import
 from .ledger import Context, Ledger
+from .masking import Masker, mask_workbook_in_place, personal_letters
 from .reading import Table, column_letters, open_table
 
 IN_PLACE_MAX_CELLS = 500_000
 BAD_FILL, BAD_FONT = "FFC7CE", "9C0006"
 
 
-def annotate(path: Path, *, original_name: str, ledger: Ledger, ctx: Context, remembered: dict[str, str], out: Path):
-    """Check the upload at ``path`` and write its annotated copy to ``out``. Raises FileRejected."""
+def annotate(
+    path: Path,
+    *,
+    original_name: str,
+    ledger: Ledger,
+    ctx: Context,
+    remembered: dict[str, str],
+    out: Path,
+    masked_header: dict | None = None,
+) -> Masker | None:
+    """Check the upload at ``path`` and write its annotated copy to ``out``. Raises FileRejected.
+
+    With ``masked_header`` (the batch's recognised header) the copy is masked as well (``masking.py``:
+    IDs, phones and bank accounts in every cell, the ledger's personal columns strictly); the Masker
+    returned tells how many values it masked."""
+    masker = None
     with open_table(path, original_name=original_name) as table:
         errors = errors_by_row(table, ledger, ctx, remembered)
         in_place = table.format == "xlsx" and (table.height or 0) * (table.width or 0) <= IN_PLACE_MAX_CELLS
         sheet_name = table.sheet_name
-    if in_place and _annotate_in_place(path, sheet_name, errors, out):
-        return
+        if masked_header is not None:
+            masker = Masker(personal_letters(table, masked_header, ledger.personal_columns))
+    if in_place and _annotate_in_place(path, sheet_name, errors, out, masker):
+        return masker
+    if masker is not None:
+        masker.counts.clear()
     with open_table(path, original_name=original_name) as table:
-        write_annotated(table, errors, out)
+        write_annotated(table, errors, out, masker)
+    return masker
 
 
 def _explanation(row_number: int, row_errors: list[RowError]) -> str:
     return ";".join((f"{e.column}{row_number} {e.header}:" if e.column else "") + e.message for e in row_errors)
 
 
-def _annotate_in_place(path: Path, sheet_name: str, errors: dict[int, list[RowError]], out: Path) -> bool:
+def _annotate_in_place(
+    path: Path, sheet_name: str, errors: dict[int, list[RowError]], out: Path, masker: Masker | None = None
+) -> bool:
     """Mark the errors in the clerk's own workbook; False if openpyxl cannot load or save it."""
     try:
         workbook = openpyxl.load_workbook(path, rich_text=True)
@@ -65,6 +87,12 @@ def _annotate_in_place(path: Path, sheet_name: str, errors: dict[int, list[RowEr
         note = sheet.cell(row=row_number, column=explain_col, value=_explanation(row_number, row_errors))
         note.font = Font(color=BAD_FONT)
     try:
+        if masker is not None:
+            mask_workbook_in_place(workbook, masker)
+            for row_number in errors:  # the explanations quote what was typed: as strictly as a personal column
+                note = sheet.cell(row=row_number, column=explain_col)
+                if isinstance(note.value, str):
+                    note.value = masker.text(note.value, strict=True)
         workbook.save(out)
     except Exception:  # noqa: BLE001
         return False
@@ -87,7 +115,7 @@ def errors_by_row(table: Table, ledger: Ledger, ctx: Context, remembered: dict[s
     return by_row
 
 
-def write_annotated(table: Table, errors: dict[int, list[RowError]], out: Path) -> None:
+def write_annotated(table: Table, errors: dict[int, list[RowError]], out: Path, masker: Masker | None = None) -> None:
     workbook = xlsxwriter.Workbook(str(out), {"constant_memory": True, "strings_to_numbers": False})
     sheet = workbook.add_worksheet(table.sheet_name[:31] or "Sheet1")
     bad = workbook.add_format({"bg_color": f"#{BAD_FILL}", "font_color": f"#{BAD_FONT}"})
@@ -110,10 +138,16 @@ def write_annotated(table: Table, errors: dict[int, list[RowError]], out: Path) 
             fmt = bad if letter in marked else (dates if hasattr(value, "year") else None)
             if value == "" and fmt is None:
                 continue
+            if masker is not None:
+                value = masker.value(value, strict=masker.strict(table.sheet_name, letter))
             sheet.write(r, c, _cell_value(value), fmt)
             if letter in marked:
-                sheet.write_comment(r, c, marked[letter].message, {"x_scale": 2, "y_scale": 1.5})
+                message = marked[letter].message
+                shown = masker.text(message, strict=masker.strict(table.sheet_name, letter)) if masker else message
+                sheet.write_comment(r, c, shown, {"x_scale": 2, "y_scale": 1.5})
         if row_errors:
-            sheet.write(r, explain_col, _explanation(row_number, row_errors), note)
+            explanation = _explanation(row_number, row_errors)
+            # The explanations quote what was typed in bad cells: mask them as strictly as a personal column.
+            sheet.write(r, explain_col, masker.text(explanation, strict=True) if masker else explanation, note)
     sheet.set_column(explain_col or 0, explain_col or 0, 60)
     workbook.close()

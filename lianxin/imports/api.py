@@ -9,6 +9,7 @@ from lianxin.core.permissions import require_perm
 
 from . import selectors, services
 from .models import ImportBatch
+from .permissions import can_read_rows
 
 router = Router(tags=["imports"])
 
@@ -41,10 +42,12 @@ class BatchOut(Schema):
     committed_at: datetime | None
 
 
-def _out(batch: ImportBatch) -> dict:
+def _out(batch: ImportBatch, user) -> dict:
     progress = selectors.batch_progress(batch=batch)
     return {
         **{f: getattr(batch, f) for f in BatchOut.model_fields if hasattr(batch, f)},
+        # The rejected rows are the ledger's data: only for who may read its records.
+        "errors": batch.errors if can_read_rows(user, batch) else [],
         "progress_rows": progress.rows,
         "progress_total": progress.total,
     }
@@ -53,7 +56,7 @@ def _out(batch: ImportBatch) -> dict:
 @router.get("/batches", response=PageOut[BatchOut])
 def batch_list(request, ledger: str = "", after: str | None = None):
     page = keyset_page(selectors.batch_list(user=request.user, ledger=ledger), after=after)
-    return {"items": [_out(b) for b in page.items], "next_cursor": page.next_cursor}
+    return {"items": [_out(b, request.user) for b in page.items], "next_cursor": page.next_cursor}
 
 
 @router.post("/batches", response={202: BatchOut})
@@ -63,12 +66,12 @@ def batch_create(
     """Upload a ledger file; the dry run starts in the background (poll the batch for its result)."""
     require_perm(request.user, "imports.add_importbatch")
     batch = services.batch_upload(user=request.user, ledger=ledger, file=file, file_name=file.name, mode=mode)
-    return Status(202, _out(services.batch_queue_check(batch=batch)))
+    return Status(202, _out(services.batch_queue_check(batch=batch), request.user))
 
 
 @router.get("/batches/{batch_id}", response=BatchOut)
 def batch_detail(request, batch_id: int):
-    return _out(selectors.batch_get(user=request.user, pk=batch_id))
+    return _out(selectors.batch_get(user=request.user, pk=batch_id), request.user)
 
 
 @router.post("/batches/{batch_id}/commit", response={202: BatchOut})
@@ -76,10 +79,10 @@ def batch_commit(request, batch_id: int):
     """Import a checked batch (all rows or none, unless uploaded with mode=valid_only)."""
     require_perm(request.user, "imports.add_importbatch")
     batch = selectors.batch_get(user=request.user, pk=batch_id)
-    return Status(202, _out(services.batch_queue_commit(batch=batch, actor=request.user)))
+    return Status(202, _out(services.batch_queue_commit(batch=batch, actor=request.user), request.user))
 
 
 @router.post("/batches/{batch_id}/undo", response=BatchOut)
 def batch_undo(request, batch_id: int):
     batch = selectors.batch_get(user=request.user, pk=batch_id)
-    return _out(services.batch_undo(batch=batch, actor=request.user))
+    return _out(services.batch_undo(batch=batch, actor=request.user), request.user)

@@ -16,4 +16,4 @@ class ImportsConfig(AppConfig):
 
         from . import models
 
-        auditlog.register(models.ImportBatch, include_fields=["status", "mode"])
+        auditlog.register(models.ImportBatch, include_fields=["status", "mode", "file_deleted_at"])

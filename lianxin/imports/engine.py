@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from .headers import HeaderMatch, find_header
 from .ledger import Context, Ledger, RowRejected, Written
+from .masking import Masker
 from .normalise import CellError, excel_general, footer_kind, mask_resident_id, normaliser_for, row_is_blank
 from .reading import Table
 
@@ -95,8 +96,9 @@ def _shown(column_kind: str, raw: Any) -> str:
     if column_kind == "resident_id" and isinstance(raw, float):
         return excel_general(raw)  # as the clerk sees it in Excel: 5.32622E+17 (six digits, nothing more)
     text = str(raw)
-    # Personal data is never echoed in clear into error lists, pages or logs.
-    return mask_resident_id(text) if column_kind == "resident_id" else text[:60]
+    # Personal data is never echoed in clear into error lists, pages or logs: IDs, and any number long
+    # enough to be a phone or a bank account wherever it was typed (masking.py).
+    return mask_resident_id(text) if column_kind == "resident_id" else Masker().text(text)[:60]
 
 
 def iterate_rows(

@@ -58,6 +58,14 @@ class Ledger(ABC):
     # The models (app_label.Model) whose rows ``prepare`` looks up: a change to them between the dry run
     # and the commit makes the commit prepare the file again instead of using the staged rows.
     reads: ClassVar[tuple[str, ...]] = ("regions.Region",)
+    # Uploaded files are personal data (services.batch_download). The columns holding resident IDs, phones
+    # or bank accounts (masked strictly in a masked copy; numbers like them are masked in any column);
+    personal_columns: ClassVar[tuple[str, ...]] = ()
+    # what a user needs to download the file unmasked (each such download is audited as a reveal);
+    reveal_permissions: ClassVar[tuple[str, ...]] = ("people.reveal_resident_id",)
+    # and what a user needs to get the file at all, even masked: the view permission of the ledger's
+    # records (derived from ``permission``: people.add_person → people.view_person).
+    data_permission: ClassVar[str] = ""
 
     @abstractmethod
     def start(self, ctx: Context) -> None:
@@ -91,6 +99,10 @@ class Ledger(ABC):
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
+
+    @property
+    def file_permission(self) -> str:
+        return self.data_permission or self.permission.replace(".add_", ".view_", 1)
 
 
 _REGISTRY: dict[str, type[Ledger]] = {}

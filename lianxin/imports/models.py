@@ -28,7 +28,9 @@ class ImportBatch(models.Model):
     )
     # The importer's scope when uploading: the history is visible within the same jurisdiction.
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    file = models.FileField(_("原始文件"), upload_to="imports/%Y/%m/")
+    # Emptied when the retention period has passed (services.batch_files_purge): the uploaded file is personal data.
+    file = models.FileField(_("原始文件"), upload_to="imports/%Y/%m/", blank=True)
+    file_deleted_at = models.DateTimeField(_("原始文件删除时间"), null=True, blank=True)
     file_name = models.CharField(_("文件名"), max_length=255)
     checksum = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     size = models.PositiveBigIntegerField(_("文件大小"), default=0)

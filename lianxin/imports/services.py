@@ -6,27 +6,34 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import connections, router, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianxin.accounts.models import SecurityEvent
-from lianxin.accounts.services import security_event_record
+from lianxin.accounts.services import audit_access, security_event_record
 from lianxin.core.audit import acting_as
 from lianxin.core.errors import DomainError
 from lianxin.core.sql import insert_rows
 
 from . import staging
+from .annotate import annotate
 from .engine import Summary, cache_progress, progress_key, run_import, run_staged
 from .headers import HeaderMatch, normalise_header
 from .ledger import Context, ledger_get
+from .masking import Masker, count_personal, masked_copy
 from .models import HeaderMapping, ImportBatch, ImportRecord
+from .permissions import FileAccess, file_access
 from .reading import FileRejected, open_table
 
 
@@ -130,6 +137,10 @@ def _run(batch: ImportBatch, *, commit: bool) -> Summary:
             ctx = Context(user=batch.user, batch=batch)  # the stage's partial pass left nothing behind
         finally:
             staging.stage_discard(batch.pk)
+    if batch.file_deleted_at is not None:
+        summary = Summary(file_error=_file_gone(batch).message)
+        _store(batch, summary, None)
+        return summary
     writer = None if commit else staging.StageWriter(batch.pk, fingerprint)
     try:
         with batch_file(batch) as path, open_table(path, original_name=batch.file_name) as table:
@@ -284,3 +295,149 @@ def batch_queue_commit(*, batch: ImportBatch, actor) -> ImportBatch:
     import_batch_run.enqueue(batch.pk, True)
     batch.refresh_from_db()
     return batch
+
+
+# --- the uploaded file: downloads and retention ------------------------------------------------------
+
+
+@dataclass
+class Download:
+    """A file to send: ``open()`` gives the bytes; ``cleanup()`` removes a temporary copy once it is open."""
+
+    filename: str
+    masked: bool
+    path: Path | None = None  # a temporary file (masked copy, annotated workbook)
+    stored: bool = False  # the upload itself, from storage
+    batch: ImportBatch | None = None
+
+    def open(self) -> IO[bytes]:
+        if self.stored:
+            return self.batch.file.open("rb")
+        return self.path.open("rb")
+
+    def cleanup(self) -> None:
+        if self.path is not None:
+            shutil.rmtree(self.path.parent, ignore_errors=True)
+
+
+def _file_gone(batch: ImportBatch) -> DomainError:
+    when = timezone.localtime(batch.file_deleted_at).date() if batch.file_deleted_at else None
+    return DomainError(
+        _("原始文件已按保存期限(%(days)d天)于%(date)s删除")
+        % {"days": settings.LIANXIN_IMPORT_FILE_RETENTION_DAYS, "date": when},
+        code="file_deleted",
+    )
+
+
+def _reveal_recorded(*, batch: ImportBatch, actor, which: str, masker: Masker) -> None:
+    audit_access(instance=batch, actor=actor, what=f"{which}_file")
+    security_event_record(
+        kind=SecurityEvent.Kind.ID_REVEAL,
+        user=actor,
+        detail={
+            "import_batch": batch.pk,
+            "ledger": batch.ledger,
+            "file": which,
+            "resident_ids": masker.counts["resident_id"],
+            "phones": masker.counts["phone"],
+            "other_numbers": masker.counts["other"],
+        },
+    )
+
+
+def batch_download(*, batch: ImportBatch, actor, which: str) -> Download:
+    """The uploaded file (``which="original"``) or its annotated copy (``"annotated"``) for ``actor``: in full
+    only with the ledger's reveal permissions, each such download audited as a reveal (who, which batch,
+    how many IDs, phones and other long numbers); masked for other readers of the ledger (an export);
+    refused to anyone who may not read the ledger's records (``permissions.file_access``)."""
+    access = file_access(actor, batch)
+    if access == FileAccess.NONE:
+        raise PermissionDenied(_("您的角色无权下载该台账的文件"))
+    if batch.file_deleted_at is not None or not batch.file:
+        raise _file_gone(batch)
+    spec = ledger_get(batch.ledger)
+    masked = access == FileAccess.MASKED
+    stem = Path(batch.file_name).stem
+    masked_tag = _("已脱敏")
+    work = Path(tempfile.mkdtemp(prefix="lianxin-download-"))
+    try:
+        with batch_file(batch) as path:
+            if which == "original":
+                if masked:
+                    out, suffix, masker = masked_copy(
+                        path,
+                        original_name=batch.file_name,
+                        header=batch.header,
+                        personal_keys=spec.personal_columns,
+                        out_dir=work,
+                    )
+                    download = Download(filename=f"{stem}_{masked_tag}{suffix}", masked=True, path=out)
+                else:
+                    masker = count_personal(
+                        path, original_name=batch.file_name, header=batch.header, personal_keys=spec.personal_columns
+                    )
+                    download = Download(filename=batch.file_name, masked=False, stored=True, batch=batch)
+            else:
+                out = work / "annotated.xlsx"
+                masker = annotate(
+                    path,
+                    original_name=batch.file_name,
+                    ledger=spec,
+                    ctx=Context(user=batch.user),
+                    remembered=remembered_headers(batch.ledger),
+                    out=out,
+                    masked_header=batch.header if masked else None,
+                )
+                if masker is None:
+                    masker = count_personal(
+                        path, original_name=batch.file_name, header=batch.header, personal_keys=spec.personal_columns
+                    )
+                annotated_tag = _("错误标注")
+                suffix = f"_{annotated_tag}_{masked_tag}.xlsx" if masked else f"_{annotated_tag}.xlsx"
+                download = Download(filename=f"{stem}{suffix}", masked=masked, path=out)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    if download.path is None:
+        shutil.rmtree(work, ignore_errors=True)
+    if masked:
+        security_event_record(
+            kind=SecurityEvent.Kind.EXPORT,
+            user=actor,
+            detail={"import_batch": batch.pk, "file": which, "masked": True, "masked_values": masker.total},
+        )
+    else:
+        _reveal_recorded(batch=batch, actor=actor, which=which, masker=masker)
+    return download
+
+
+def batch_files_purge(*, now: datetime | None = None) -> list[int]:
+    """Delete the uploaded files whose retention has passed (原始文件保存期限, ``LIANXIN_IMPORT_FILE_RETENTION_DAYS``):
+    counted from the commit, the undo, or — for a batch never committed — the upload. The history keeps
+    the batch (name, checksum, counts, errors); only the file goes. Returns the batches' ids."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.LIANXIN_IMPORT_FILE_RETENTION_DAYS)
+    status = ImportBatch.Status
+    due = (
+        ImportBatch.objects.filter(file_deleted_at__isnull=True)
+        .exclude(file="")
+        .filter(
+            Q(status=status.COMMITTED, committed_at__lte=cutoff)
+            | Q(status=status.UNDONE, undone_at__lte=cutoff)
+            | Q(status__in=[status.UPLOADED, status.CHECKED, status.FAILED], created_at__lte=cutoff)
+        )
+    )
+    purged = []
+    for batch in due.iterator():
+        batch.file.storage.delete(batch.file.name)
+        staging.stage_discard(batch.pk)
+        batch.file.name = ""
+        batch.file_deleted_at = now
+        batch.save(update_fields=["file", "file_deleted_at"])
+        purged.append(batch.pk)
+    if purged:
+        security_event_record(
+            kind=SecurityEvent.Kind.IMPORT,
+            detail={"files_deleted": purged, "retention_days": settings.LIANXIN_IMPORT_FILE_RETENTION_DAYS},
+        )
+    return purged

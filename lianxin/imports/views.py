@@ -1,6 +1,3 @@
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -9,15 +6,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lianxin.accounts.models import SecurityEvent
-from lianxin.accounts.services import security_event_record
 from lianxin.core.errors import DomainError
 from lianxin.core.web import add_service_errors, page_from_request
 
 from . import selectors, services
-from .annotate import annotate
 from .forms import BatchFilterForm, HeaderMappingForm, UploadForm
-from .ledger import Context, ledger_choices, ledger_get
+from .ledger import ledger_choices, ledger_get
+from .permissions import FileAccess, can_read_rows, file_access
 from .reading import FileRejected
 
 
@@ -90,6 +85,9 @@ def _detail_context(request, batch) -> dict:
         and (batch.rejected == 0 or batch.mode == batch.Mode.VALID_ONLY)
         and (batch.to_create or batch.to_update),
         "can_undo": batch.status == batch.Status.COMMITTED and request.user.has_perm("imports.undo_importbatch"),
+        "file_access": file_access(request.user, batch),
+        "file_masked": file_access(request.user, batch) == FileAccess.MASKED,
+        "rows_visible": can_read_rows(request.user, batch),
     }
 
 
@@ -150,41 +148,29 @@ def header_map(request, pk: int):
     return redirect("imports:batch-detail", pk=batch.pk)
 
 
-@login_required
-@permission_required("imports.view_importbatch", raise_exception=True)
-def batch_annotated(request, pk: int):
-    """The uploaded workbook with every bad cell marked and explained (错误标注), to fix and upload again."""
+def _download(request, pk: int, which: str):
     batch = selectors.batch_get(user=request.user, pk=pk)
-    out = Path(tempfile.mkstemp(suffix=".xlsx")[1])
-    spec = ledger_get(batch.ledger)
     try:
-        with services.batch_file(batch) as path:
-            annotate(
-                path,
-                original_name=batch.file_name,
-                ledger=spec,
-                ctx=Context(user=batch.user),
-                remembered=services.remembered_headers(batch.ledger),
-                out=out,
-            )
-    except FileRejected as exc:
-        out.unlink(missing_ok=True)
+        download = services.batch_download(batch=batch, actor=request.user, which=which)
+    except (DomainError, FileRejected) as exc:
         messages.error(request, exc.message)
         return redirect("imports:batch-detail", pk=batch.pk)
-    security_event_record(
-        kind=SecurityEvent.Kind.EXPORT, user=request.user, detail={"import_batch": batch.pk, "annotated": True}
-    )
-    response = FileResponse(out.open("rb"), as_attachment=True, filename=f"{Path(batch.file_name).stem}_错误标注.xlsx")
-    out.unlink()  # the open handle keeps the data until the response is sent
+    response = FileResponse(download.open(), as_attachment=True, filename=download.filename)
+    download.cleanup()  # the open handle keeps the data until the response is sent
     return response
 
 
 @login_required
 @permission_required("imports.view_importbatch", raise_exception=True)
+def batch_annotated(request, pk: int):
+    """The uploaded workbook with every bad cell marked and explained (错误标注), to fix and upload again;
+    masked unless the user may see the ledger's personal data in full (``services.batch_download``)."""
+    return _download(request, pk, "annotated")
+
+
+@login_required
+@permission_required("imports.view_importbatch", raise_exception=True)
 def batch_original(request, pk: int):
-    """The file exactly as uploaded (kept with the history); downloading it is a recorded export."""
-    batch = selectors.batch_get(user=request.user, pk=pk)
-    security_event_record(
-        kind=SecurityEvent.Kind.EXPORT, user=request.user, detail={"import_batch": batch.pk, "original": True}
-    )
-    return FileResponse(batch.file.open("rb"), as_attachment=True, filename=batch.file_name)
+    """The file as uploaded (kept for the retention period); masked unless the user may see the ledger's
+    personal data in full, and then the download is recorded as a reveal."""
+    return _download(request, pk, "original")

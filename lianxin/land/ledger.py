@@ -574,6 +574,10 @@ class PaymentLedger(Ledger):
     key = "land_payments"
     label = N_("征地补偿兑付台账")
     permission = "land.add_payment"
+    personal_columns = ("bank_account",)
+    # A full bank account is shown to whoever may record payments (land.services.bank_account_reveal);
+    # payment sheets often carry the payees' resident IDs too.
+    reveal_permissions = ("people.reveal_resident_id", "land.add_payment")
     reads = ("land.Agreement",)
     columns = (
         Column("number", N_("协议编号"), ("协议号", "合同编号"), required=True),

@@ -99,6 +99,7 @@ class PersonLedger(Ledger):
     key = "persons"
     label = N_("户籍人口台账")
     permission = "people.add_person"
+    personal_columns = ("resident_id", "phone")
     columns = (
         Column(
             "village",

@@ -280,3 +280,24 @@ class ImportBatchPage(BasePage):
     def confirm(self) -> None:
         self.page.locator("main form[action$='/commit/'] button").click()
         self.status.wait_for()
+
+
+class ProfilePage(BasePage):
+    """我的账号: the account, and its API tokens (created, last used, expiry, revoked)."""
+
+    path = "/accounts/me/"
+
+    @property
+    def token_name(self) -> Locator:
+        return self.page.locator("main form input[name=name]")
+
+    @property
+    def create_token(self) -> Locator:
+        return self.page.get_by_role("button", name="创建令牌")
+
+    @property
+    def new_token(self) -> Locator:
+        return self.page.get_by_test_id("new-token")
+
+    def token_row(self, name: str) -> Locator:
+        return self.page.locator("main table tbody tr", has_text=name)

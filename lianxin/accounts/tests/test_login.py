@@ -1,11 +1,13 @@
 """Login security (等保 2.0): lockout after 5 failures, Chinese errors, a new session at login, logout ends it."""
 
+import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import reverse
 
 from conftest import PASSWORD
 from lianxin.accounts.models import SecurityEvent
+from lianxin.accounts.roles import Role
 from lianxin.accounts.services import user_unlock
 
 LOGIN = reverse("accounts:login")
@@ -32,7 +34,7 @@ def test_wrong_password_is_refused_with_a_chinese_message(client, village_a_cler
     response = _login(client, "village_a_clerk", "wrong-password")
 
     assert response.status_code == 200
-    assert "账号或密码不正确。连续失败5次,账号将被锁定15分钟。" in response.content.decode()
+    assert "账号或密码不正确。在同一网络地址连续失败5次,该账号在此地址将被锁定15分钟。" in response.content.decode()
     assert not _signed_in(client)
     assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.LOGIN_FAILED, username="village_a_clerk").count() == 1
 
@@ -133,3 +135,86 @@ def test_disabled_account_cannot_sign_in(client, village_a_clerk):
 
     assert response.status_code == 200
     assert not _signed_in(client)
+
+
+# --- lockout without a denial of service ---------------------------------------------------------
+
+
+def test_a_locked_account_still_signs_in_from_an_address_that_has_not_failed(client, village_a_clerk):
+    """Anyone can type a cadre's name with wrong passwords; that locks the name at *their* address only."""
+    attacker = Client()
+    for _ in range(5):
+        _login(attacker, "village_a_clerk", "wrong-password", REMOTE_ADDR="203.0.113.9")
+    assert _login(attacker, "village_a_clerk", PASSWORD, REMOTE_ADDR="203.0.113.9").status_code == 429
+
+    response = _login(client, "village_a_clerk", PASSWORD, REMOTE_ADDR="10.6.6.6")
+
+    assert response.status_code == 302
+    assert _signed_in(client)
+    lockouts = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.LOCKOUT)
+    assert {(e.username, e.ip_address, e.detail["by"]) for e in lockouts} == {
+        ("village_a_clerk", "203.0.113.9", "account_address")
+    }
+
+
+def test_the_lockout_page_says_the_lock_holds_at_this_address(client, village_a_clerk):
+    for _ in range(5):
+        _login(client, "village_a_clerk", "wrong-password")
+
+    page = _login(client, "village_a_clerk", PASSWORD).content.decode()
+
+    assert "密码连续输错5次,该账号在您所在的网络地址已锁定15分钟" in page
+
+
+@pytest.fixture
+def address_limit(settings):
+    from django.core.cache import cache
+
+    settings.LIANXIN_LOGIN_ADDRESS_FAILURES = 6
+    cache.clear()
+    yield 6
+    cache.clear()
+
+
+def test_one_address_trying_many_names_is_throttled_with_a_chinese_429(client, address_limit, village_a_clerk):
+    for i in range(address_limit):
+        _login(client, f"guess{i}", "wrong-password", REMOTE_ADDR="203.0.113.7")
+
+    response = _login(client, "village_a_clerk", PASSWORD, REMOTE_ADDR="203.0.113.7")
+
+    assert response.status_code == 429
+    assert "从您所在网络地址登录失败的次数过多,该地址暂停登录15分钟" in response.content.decode()
+    assert not _signed_in(client)
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.LOCKOUT)
+    assert (event.username, event.ip_address, event.detail) == ("", "203.0.113.7", {"by": "address", "minutes": 15})
+
+
+def test_the_address_throttle_leaves_other_addresses_alone(client, address_limit, village_a_clerk):
+    for i in range(address_limit):
+        _login(Client(), f"guess{i}", "wrong-password", REMOTE_ADDR="203.0.113.7")
+
+    assert _login(client, "village_a_clerk", PASSWORD, REMOTE_ADDR="10.6.6.6").status_code == 302
+
+
+def test_a_township_office_behind_one_address_signs_in_despite_typos(settings, make_user, village_a):
+    """The NAT case, with the shipped per-address limit: a dozen cadres behind one address mistype twice
+    each and one locks their own account; every other cadre still gets in."""
+    from django.core.cache import cache
+
+    from config.settings import base
+
+    settings.LIANXIN_LOGIN_ADDRESS_FAILURES = base.LIANXIN_LOGIN_ADDRESS_FAILURES
+    cache.clear()
+    cadres = [make_user(f"cadre{i}", Role.VILLAGE_CADRE, scope_region=village_a) for i in range(12)]
+    for _ in range(5):
+        _login(Client(), "cadre0", "wrong-password", REMOTE_ADDR="10.6.6.6")
+    results = []
+    for cadre in cadres[1:]:
+        browser = Client()
+        for _ in range(2):
+            _login(browser, cadre.username, "wrong-password", REMOTE_ADDR="10.6.6.6")
+        results.append(_login(browser, cadre.username, PASSWORD, REMOTE_ADDR="10.6.6.6").status_code)
+    cache.clear()
+
+    assert results == [302] * 11
+    assert _login(Client(), "cadre0", PASSWORD, REMOTE_ADDR="10.6.6.6").status_code == 429

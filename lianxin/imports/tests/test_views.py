@@ -132,7 +132,10 @@ def test_random_bytes_upload_gets_a_message_not_an_error_page(client, village_a_
     assert ImportBatch.objects.get().status == ImportBatch.Status.FAILED
 
 
-def test_the_original_file_is_kept_and_its_download_recorded(client, group_a1, village_a_clerk):
+def test_the_original_file_is_kept_and_its_download_recorded(
+    client, login_as, group_a1, village_a_clerk, working_group_member
+):
+    """Kept as uploaded; who may see IDs in full downloads it whole, as a recorded reveal (test_file_access.py)."""
     from lianxin.accounts.models import SecurityEvent
 
     client.force_login(village_a_clerk)
@@ -140,10 +143,10 @@ def test_the_original_file_is_kept_and_its_download_recorded(client, group_a1, v
     client.post("/imports/new/", {"ledger": "persons", "mode": "all", "file": SimpleUploadedFile("原始.xlsx", content)})
     batch = ImportBatch.objects.get()
 
-    response = client.get(f"/imports/{batch.pk}/original/")
+    response = login_as(working_group_member).get(f"/imports/{batch.pk}/original/")
 
     assert b"".join(response.streaming_content) == content
-    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT, detail__import_batch=batch.pk).exists()
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.ID_REVEAL, detail__import_batch=batch.pk).exists()
 
 
 def test_a_running_check_shows_how_far_it_is_in_percent(login_as, working_group_member):

@@ -1,0 +1,94 @@
+"""API tokens expire, are refused for disabled accounts and one-time passwords, end at a password change,
+and show their holder when they were last used."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import PASSWORD
+from lianxin.accounts.models import ApiToken, SecurityEvent
+from lianxin.accounts.services import api_token_create, password_change
+
+ME = "/api/accounts/me"
+
+
+def _get(client, raw: str):
+    return client.get(ME, headers={"Authorization": f"Bearer {raw}"})
+
+
+def test_a_new_token_expires_after_the_configured_days(village_a_clerk, settings):
+    settings.LIANXIN_API_TOKEN_DAYS = 90
+
+    token, _raw = api_token_create(user=village_a_clerk, name="手机")
+
+    assert timedelta(days=89, hours=23) < token.expires_at - timezone.now() <= timedelta(days=90)
+
+
+def test_a_token_works_until_it_expires_and_not_after(client, village_a_clerk):
+    token, raw = api_token_create(user=village_a_clerk, name="手机")
+    assert _get(client, raw).status_code == 200
+
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    assert _get(client, raw).status_code == 401
+
+
+def test_a_token_is_refused_while_its_account_must_change_its_password(client, village_a_clerk):
+    _token, raw = api_token_create(user=village_a_clerk, name="脚本")
+    village_a_clerk.must_change_password = True
+    village_a_clerk.save(update_fields=["must_change_password"])
+
+    assert _get(client, raw).status_code == 401
+
+
+def test_a_token_is_refused_for_a_disabled_account(client, village_a_clerk):
+    _token, raw = api_token_create(user=village_a_clerk, name="脚本")
+    village_a_clerk.is_active = False
+    village_a_clerk.save(update_fields=["is_active"])
+
+    assert _get(client, raw).status_code == 401
+
+
+def test_changing_the_password_revokes_every_token(client, village_a_clerk):
+    _first, raw_first = api_token_create(user=village_a_clerk, name="手机")
+    _second, raw_second = api_token_create(user=village_a_clerk, name="脚本")
+
+    password_change(user=village_a_clerk, new_password="Another-pass-2026")
+
+    assert _get(client, raw_first).status_code == 401
+    assert _get(client, raw_second).status_code == 401
+    assert not ApiToken.objects.filter(user=village_a_clerk, revoked_at__isnull=True).exists()
+    event = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.PASSWORD_CHANGED).get()
+    assert event.detail == {"tokens_revoked": 2}
+
+
+def test_changing_the_password_on_the_page_revokes_the_tokens_too(login_as, client, village_a_clerk):
+    _token, raw = api_token_create(user=village_a_clerk, name="手机")
+
+    login_as(village_a_clerk).post(
+        reverse("accounts:password-change"),
+        {"old_password": PASSWORD, "new_password1": "Another-pass-2026", "new_password2": "Another-pass-2026"},
+    )
+
+    assert _get(client, raw).status_code == 401
+
+
+@pytest.mark.parametrize("expired", [False, True])
+def test_my_account_page_shows_when_each_token_was_last_used_and_until_when_it_works(
+    client, login_as, village_a_clerk, expired
+):
+    token, raw = api_token_create(user=village_a_clerk, name="手机")
+    _get(client, raw)
+    if expired:
+        ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    token.refresh_from_db()
+
+    page = login_as(village_a_clerk).get(reverse("accounts:profile")).content.decode()
+
+    assert token.last_used_at is not None
+    assert timezone.localtime(token.last_used_at).strftime("%Y-%m-%d %H:%M") in page
+    assert timezone.localtime(token.expires_at).strftime("%Y-%m-%d") in page
+    assert "到期时间" in page
+    assert ("已过期" in page) is expired

@@ -1,0 +1,51 @@
+"""One real row in each append-only ledger (a payment, a case's history, security events), made through
+the services, for the tests of the append-only guard, the checkpoint and the backup."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from lianxin.accounts.models import SecurityEvent
+from lianxin.accounts.services import security_event_record
+from lianxin.cases.models import CaseEvent
+from lianxin.cases.tests import factories as case_factories
+from lianxin.land import services as land_services
+from lianxin.land.models import Payment
+from lianxin.land.tests import factories as land_factories
+
+
+@dataclass
+class LedgerRows:
+    payment: Payment
+    case_event: CaseEvent
+    security_event: SecurityEvent
+
+    def by_table(self) -> dict:
+        return {
+            "land_payment": self.payment,
+            "cases_caseevent": self.case_event,
+            "accounts_securityevent": self.security_event,
+        }
+
+
+def ledger_rows(*, town, group, household, actor) -> LedgerRows:
+    """``actor`` is a working-group member (may pay and register cases) scoped to ``town``."""
+    project = land_factories.project(town)
+    land_factories.township_standards(town)
+    parcel = land_factories.parcel(project, group, area_mu="10")
+    holding = land_factories.holding(parcel, household)
+    agreement = land_factories.agreement(project, household, [holding], actor)
+    payment = land_services.payment_record(
+        agreement=agreement,
+        amount=Decimal("1000.00"),
+        paid_on=timezone.localdate() - timedelta(days=1),
+        voucher_no="记-0001",
+        payee_name="王小明",
+        bank_account="6228480123456789012",
+        actor=actor,
+    )
+    case = case_factories.dispute(actor, group)
+    event = security_event_record(kind=SecurityEvent.Kind.LOGIN, username=actor.username, ip_address="10.0.0.9")
+    return LedgerRows(payment=payment, case_event=case.events.order_by("id").first(), security_event=event)
