@@ -190,6 +190,12 @@ def _password_changed(detail: dict, names: _Names) -> str:
 
 def _export(detail: dict, names: _Names) -> str:
     if "import_batch" in detail:
+        if detail.get("masked"):
+            return _("下载导入批次 #%(batch)s 的%(file)s(已遮蔽%(n)s个号码)") % {
+                "batch": detail["import_batch"],
+                "file": _file_name(detail.get("file", "")),
+                "n": detail.get("masked_values", 0),
+            }
         if detail.get("annotated"):
             return _("下载导入批次 #%(batch)s 的错误标注文件") % {"batch": detail["import_batch"]}
         return _("下载导入批次 #%(batch)s 的原始文件") % {"batch": detail["import_batch"]}
@@ -206,7 +212,16 @@ def _export(detail: dict, names: _Names) -> str:
     return f"{text};{rest}" if rest else text
 
 
+def _file_name(which: str) -> str:
+    return _("错误标注文件") if which == "annotated" else _("原始文件")
+
+
 def _import(detail: dict, names: _Names) -> str:
+    if "files_deleted" in detail:
+        return _("按保存期限(%(days)s天)删除导入原始文件%(n)s个") % {
+            "days": detail.get("retention_days", ""),
+            "n": len(detail["files_deleted"]),
+        }
     ledger = _ledger_name(str(detail.get("ledger", "")))
     if detail.get("undone"):
         return _("撤销导入批次 #%(batch)s(%(ledger)s),共%(rows)s行") % {
@@ -229,6 +244,17 @@ def _import(detail: dict, names: _Names) -> str:
 
 
 def _id_reveal(detail: dict, names: _Names) -> str:
+    if "import_batch" in detail:
+        return _(
+            "下载导入批次 #%(batch)s(%(ledger)s)的完整%(file)s:含身份证号码%(ids)s个、手机号码%(phones)s个、其他号码%(other)s个"
+        ) % {
+            "batch": detail["import_batch"],
+            "ledger": _ledger_name(str(detail.get("ledger", ""))),
+            "file": _file_name(detail.get("file", "")),
+            "ids": detail.get("resident_ids", 0),
+            "phones": detail.get("phones", 0),
+            "other": detail.get("other_numbers", 0),
+        }
     what = _("手机号码") if detail.get("field") == "phone" else _("身份证号码")
     model = str(detail.get("model", ""))
     target = _("人口") if model == "people.person" else model
@@ -240,8 +266,17 @@ def _id_reveal(detail: dict, names: _Names) -> str:
 
 
 def _lockout(detail: dict, names: _Names) -> str:
+    if detail.get("by") == "address":
+        return _("同一地址登录失败过多,该地址暂停登录%(minutes)s分钟") % {"minutes": detail.get("minutes", "")}
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return _("连续登录失败,账号锁定%(minutes)s分钟") % {"minutes": minutes}
+    return _("连续登录失败,账号在该地址锁定%(minutes)s分钟") % {"minutes": minutes}
+
+
+def _chain_keyed(detail: dict, names: _Names) -> str:
+    return _("事件链启用密钥签名:此前的%(n)s条事件(至第%(last)s条)由本条封存") % {
+        "n": detail.get("legacy_events", 0),
+        "last": detail.get("legacy_last_sequence", ""),
+    }
 
 
 def _token_created(detail: dict, names: _Names) -> str:
@@ -256,6 +291,7 @@ _DESCRIBERS = {
     SecurityEvent.Kind.ID_REVEAL: _id_reveal,
     SecurityEvent.Kind.LOCKOUT: _lockout,
     SecurityEvent.Kind.TOKEN_CREATED: _token_created,
+    SecurityEvent.Kind.CHAIN_KEYED: _chain_keyed,
 }
 
 

@@ -138,7 +138,35 @@ def test_the_export_is_for_the_administrator_only(login_as, town_admin):
 EVENTS = [
     (SecurityEvent.Kind.LOGIN, {}, "—"),
     (SecurityEvent.Kind.LOGIN_FAILED, {}, "—"),
-    (SecurityEvent.Kind.LOCKOUT, {}, "连续登录失败,账号锁定15分钟"),
+    (SecurityEvent.Kind.LOCKOUT, {"by": "account_address"}, "连续登录失败,账号在该地址锁定15分钟"),
+    (SecurityEvent.Kind.LOCKOUT, {"by": "address", "minutes": 15}, "同一地址登录失败过多,该地址暂停登录15分钟"),
+    (
+        SecurityEvent.Kind.CHAIN_KEYED,
+        {"legacy_events": 40, "legacy_last_sequence": 40, "legacy_head": "ab" * 32},
+        "事件链启用密钥签名:此前的40条事件(至第40条)由本条封存",
+    ),
+    (
+        SecurityEvent.Kind.ID_REVEAL,
+        {
+            "import_batch": 7,
+            "ledger": "persons",
+            "file": "original",
+            "resident_ids": 12,
+            "phones": 3,
+            "other_numbers": 0,
+        },
+        "下载导入批次 #7(户籍人口台账)的完整原始文件:含身份证号码12个、手机号码3个、其他号码0个",
+    ),
+    (
+        SecurityEvent.Kind.EXPORT,
+        {"import_batch": 7, "file": "annotated", "masked": True, "masked_values": 15},
+        "下载导入批次 #7 的错误标注文件(已遮蔽15个号码)",
+    ),
+    (
+        SecurityEvent.Kind.IMPORT,
+        {"files_deleted": [3, 4], "retention_days": 30},
+        "按保存期限(30天)删除导入原始文件2个",
+    ),
     (SecurityEvent.Kind.LOGOUT, {}, "—"),
     (SecurityEvent.Kind.PASSWORD_CHANGED, {}, "本人修改密码"),
     (
