@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.forms import StyledForm
 
-from .models import Case, CaseParty, ServiceItem
+from .models import Case, CaseEvent, CaseParty, ServiceItem
 
 
 class HouseholdChoiceField(forms.ModelMultipleChoiceField):
@@ -122,6 +122,28 @@ class RatingForm(StyledForm):
 
 class CommentForm(StyledForm):
     text = forms.CharField(label=_("办理意见"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InstructionForm(StyledForm):
+    """A leader's instruction (批示) or chase (督办) on a case."""
+
+    type = forms.ChoiceField(
+        label=_("类型"),
+        choices=[(CaseEvent.Type.INSTRUCTION, _("批示")), (CaseEvent.Type.CHASE, _("督办"))],
+        widget=forms.RadioSelect,
+        initial=CaseEvent.Type.INSTRUCTION,
+    )
+    text = forms.CharField(
+        label=_("批示内容"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("督办可不填,默认为“请抓紧办理,按期办结”"),
+    )
+
+
+class AcknowledgeForm(StyledForm):
+    text = forms.CharField(label=_("回复"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class AssignForm(StyledForm):

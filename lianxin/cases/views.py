@@ -21,12 +21,14 @@ from lianxin.regions.selectors import region_list
 
 from . import selectors, services
 from .forms import (
+    AcknowledgeForm,
     AssignForm,
     AttachmentForm,
     CommentForm,
     DisputeForm,
     EnterpriseRequestForm,
     IncidentResultForm,
+    InstructionForm,
     IntegrityReportForm,
     MediationForm,
     PatrolLogForm,
@@ -35,7 +37,7 @@ from .forms import (
     ServiceItemForm,
     TransitionForm,
 )
-from .models import Case
+from .models import LEADER_EVENT_TYPES, Case
 
 Kind, State = Case.Kind, Case.State
 
@@ -116,15 +118,33 @@ def case_export(request):
     )
 
 
+def _leader_entries(case: Case, events: list) -> list[tuple]:
+    """The leaders' instructions and chases on the case, each with whether the handler has answered it
+    (an event of the assignee after it)."""
+    entries = []
+    for event in events:
+        if event.type in LEADER_EVENT_TYPES:
+            answered = any(e.actor_id == case.assignee_id and e.pk > event.pk for e in events if case.assignee_id)
+            entries.append((event, answered))
+    return entries
+
+
 def _detail_context(request, case: Case) -> dict:
     user = request.user
     targets = services.allowed_targets(case, user)
     can_handle = selectors.can_handle(user, case)
     today = timezone.localdate()
+    events = list(case.events.all())
+    leader_entries = _leader_entries(case, events)
     return {
         "case": case,
         "parties": list(case.parties.all()),
-        "events": list(case.events.all()),
+        "events": events,
+        "leader_entries": leader_entries,
+        "can_instruct": case.is_open and user.has_perm("cases.instruct_case"),
+        "can_acknowledge": can_handle and any(not answered for _e, answered in leader_entries),
+        "instruction_form": InstructionForm(),
+        "acknowledge_form": AcknowledgeForm(),
         "parcels": selectors.case_parcels(case),
         "targets": [(t, State(t).label, services.TRANSITIONS[(case.state, t)]) for t in targets],
         "can_handle": can_handle,
@@ -133,7 +153,7 @@ def _detail_context(request, case: Case) -> dict:
         and user.has_perm("cases.rate_case"),  # handlers record the revisit with the 回访 action instead
         "can_comment": can_handle
         or (case.kind == Kind.ENTERPRISE_REQUEST and user.has_perm("cases.submit_enterprise_request")),
-        "overdue": case.is_open and case.due_on is not None and case.due_on < today,
+        "overdue": case.overdue_on(today),
         "outcomes": Case.DisputeOutcome.choices,
         "rating_form": RatingForm(),
         "comment_form": CommentForm(),
@@ -252,6 +272,40 @@ def case_assign(request, pk: int):
     else:
         messages.error(request, _("请选择有权办理此案件的承办人"))
     return redirect("cases:case-detail", pk=case.pk)
+
+
+@login_required
+@permission_required("cases.instruct_case", raise_exception=True)
+@require_POST
+def case_instruct(request, pk: int):
+    """A leader's instruction (批示) or chase (督办): a line of the history, in the handler's 待办 until answered."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    form = InstructionForm(request.POST)
+    if form.is_valid():
+
+        def call():
+            event = services.case_instruct(case=case, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("已%(type)s,承办人将在待办中看到") % {"type": event.get_type_display()})
+
+        _service_call(request, case, call)
+    else:
+        messages.error(request, _("请选择批示或督办"))
+    return redirect(reverse("cases:case-detail", args=[case.pk]) + "#instructions")
+
+
+@login_required
+@require_POST
+def case_acknowledge(request, pk: int):
+    """The handler answers the leaders' instructions and chases on the case (回复)."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    form = AcknowledgeForm(request.POST)
+    form.is_valid()
+    _service_call(
+        request,
+        case,
+        lambda: services.case_acknowledge(case=case, actor=request.user, text=form.cleaned_data.get("text", "")),
+    )
+    return redirect(reverse("cases:case-detail", args=[case.pk]) + "#instructions")
 
 
 @login_required

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from lianxin.core.forms import StyledForm
 from lianxin.regions.models import Region
 
-from .models import Compensation, LandClass, Parcel, ProcedureMilestone, Unit
+from .models import Compensation, HandoverOverride, LandClass, Parcel, ProcedureMilestone, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 AREA = {"max_digits": 12, "decimal_places": 4, "min_value": Decimal("0.0001")}
@@ -118,12 +118,26 @@ class SupplementForm(StyledForm):
 
 class HandoverForm(StyledForm):
     handed_over_on = forms.DateField(label=_("交地日期"), widget=DATE)
-    override_reason = forms.CharField(
-        label=_("未兑付完毕交地理由"),
+
+
+class HandoverOverrideForm(StyledForm):
+    """A working-group member proposes handing over before every holder is paid (先行交地)."""
+
+    handed_over_on = forms.DateField(label=_("拟交地日期"), widget=DATE)
+    reason_category = forms.ChoiceField(label=_("理由类别"), choices=[("", "—"), *HandoverOverride.Reason.choices])
+    reason = forms.CharField(
+        label=_("具体理由"),
         max_length=300,
-        required=False,
-        help_text=_("仅在尚有承包户未兑付完毕时填写;将记入审计日志"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("须由镇领导(非提请人)批准后才交地;提请和审批均记入审计日志"),
     )
+
+
+class OverrideDecisionForm(StyledForm):
+    APPROVE, REJECT = "approve", "reject"
+
+    decision = forms.ChoiceField(choices=[(APPROVE, _("批准")), (REJECT, _("驳回"))], widget=forms.HiddenInput)
+    note = forms.CharField(label=_("审批意见"), max_length=300, required=False)
 
 
 class AttachmentForm(StyledForm):

@@ -29,6 +29,7 @@ from .models import (
     ContractHolding,
     ContractRight,
     Handover,
+    HandoverOverride,
     LandClass,
     Parcel,
     Payment,
@@ -656,41 +657,110 @@ def handover_blockers(parcel: Parcel) -> list[str]:
 
 def handover_record(*, parcel: Parcel, handed_over_on: date, actor, override_reason: str = "") -> Handover:
     """Hand a parcel over to the project (交地): only when every holder's agreement is fully paid
-    (先补偿后用地). An override needs its own permission and a stated reason, and is audited."""
+    (先补偿后用地). Before that, only a township leader's approval of a proposal hands it over
+    (``handover_override_propose`` / ``handover_override_decide``); ``override_reason`` is refused."""
     require_perm(actor, "land.add_handover")
     if handed_over_on > timezone.localdate():
         raise DomainError(_("交地日期不能晚于今天"), field="handed_over_on")
-    override_reason = (override_reason or "").strip()
     with transaction.atomic(), acting_as(actor):
         locked = Parcel.objects.select_for_update().get(pk=parcel.pk)
         if Handover.objects.filter(parcel=locked).exists():
             raise DomainError(_("地块%(code)s已交地") % {"code": locked.code}, code="already_handed_over")
         blockers = handover_blockers(locked)
         if blockers:
-            if not override_reason:
-                raise DomainError(
-                    _("尚不能交地:%(why)s。如确需先行交地,请填写理由") % {"why": ";".join(blockers)},
-                    field="override_reason",
-                    code="not_paid",
-                )
-            require_perm(actor, "land.override_handover")
-        else:
-            override_reason = ""
-        handover = Handover(
-            parcel=locked, handed_over_on=handed_over_on, override_reason=override_reason, recorded_by=actor
-        )
+            raise DomainError(
+                _("尚不能交地:%(why)s。确需先行交地的,请提请镇领导批准(先补偿后用地)") % {"why": ";".join(blockers)},
+                field="override_reason" if (override_reason or "").strip() else "handed_over_on",
+                code="not_paid",
+            )
+        handover = Handover(parcel=locked, handed_over_on=handed_over_on, recorded_by=actor)
         handover.full_clean()
         handover.save()
-        if override_reason:
-            LogEntry.objects.log_create(
-                locked,
-                action=LogEntry.Action.UPDATE,
-                changes={"handover_override": [";".join(blockers), override_reason]},
-                force_log=True,
-            )
+        for pending in HandoverOverride.objects.filter(parcel=locked, status=HandoverOverride.Status.PROPOSED):
+            pending.status = HandoverOverride.Status.WITHDRAWN
+            pending.decision_note = _("各承包户已兑付完毕,已按正常程序交地")
+            pending.save(update_fields=["status", "decision_note", "updated_at"])
         parcel_status_refresh(parcels=[locked], actor=actor)
     parcel.refresh_from_db()
     return handover
+
+
+def handover_override_propose(
+    *, parcel: Parcel, handed_over_on: date, reason_category: str, reason: str, actor
+) -> HandoverOverride:
+    """Propose handing a parcel over before every holder is paid (先行交地申请), with a reason category and
+    text. The parcel stays unhanded until a township leader approves; one pending proposal per parcel."""
+    require_perm(actor, "land.override_handover")
+    if handed_over_on is None or handed_over_on > timezone.localdate():
+        raise DomainError(_("交地日期不能晚于今天"), field="handed_over_on")
+    if reason_category not in HandoverOverride.Reason.values:
+        raise DomainError(_("请选择理由类别"), field="reason_category")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("请填写先行交地的具体理由"), field="reason")
+    with transaction.atomic(), acting_as(actor):
+        locked = Parcel.objects.select_for_update().get(pk=parcel.pk)
+        if Handover.objects.filter(parcel=locked).exists():
+            raise DomainError(_("地块%(code)s已交地") % {"code": locked.code}, code="already_handed_over")
+        blockers = handover_blockers(locked)
+        if not blockers:
+            raise DomainError(_("各承包户已兑付完毕,可直接交地,无需先行交地审批"), field="reason_category")
+        if HandoverOverride.objects.filter(parcel=locked, status=HandoverOverride.Status.PROPOSED).exists():
+            raise DomainError(_("地块%(code)s已有待镇领导审批的先行交地申请") % {"code": locked.code}, code="duplicate")
+        override = HandoverOverride(
+            parcel=locked,
+            handed_over_on=handed_over_on,
+            reason_category=reason_category,
+            reason=reason,
+            blockers=";".join(blockers),
+            proposed_by=actor,
+        )
+        override.full_clean()
+        override.save()
+    return override
+
+
+def handover_override_decide(*, override: HandoverOverride, approve: bool, actor, note: str = "") -> HandoverOverride:
+    """A township leader other than the proposer approves (the parcel is handed over, 先行交地) or rejects
+    (with a note) a pending proposal. Both the proposal and the decision are in the audit trail."""
+    require_perm(actor, "land.decide_handoveroverride")
+    note = (note or "").strip()
+    if not approve and not note:
+        raise DomainError(_("驳回须填写审批意见"), field="note")
+    with transaction.atomic(), acting_as(actor):
+        locked = HandoverOverride.objects.select_for_update().select_related("parcel").get(pk=override.pk)
+        if locked.status != HandoverOverride.Status.PROPOSED:
+            raise DomainError(
+                _("该申请已%(status)s,不能再审批") % {"status": locked.get_status_display()}, code="already_decided"
+            )
+        if locked.proposed_by_id == actor.pk:
+            raise DomainError(_("提请人不能审批自己的先行交地申请"), code="permission_denied")
+        parcel = Parcel.objects.select_for_update().get(pk=locked.parcel_id)
+        if approve and Handover.objects.filter(parcel=parcel).exists():
+            raise DomainError(_("地块%(code)s已交地") % {"code": parcel.code}, code="already_handed_over")
+        locked.status = HandoverOverride.Status.APPROVED if approve else HandoverOverride.Status.REJECTED
+        locked.decided_by, locked.decided_at, locked.decision_note = actor, timezone.now(), note
+        locked.full_clean()
+        locked.save()
+        if approve:
+            handover = Handover(
+                parcel=parcel,
+                handed_over_on=locked.handed_over_on,
+                override_reason=locked.reason_text[:300],
+                override=locked,
+                recorded_by=locked.proposed_by,
+            )
+            handover.full_clean()
+            handover.save()
+            LogEntry.objects.log_create(
+                parcel,
+                action=LogEntry.Action.UPDATE,
+                changes={"handover_override": [locked.blockers, locked.reason_text]},
+                force_log=True,
+            )
+            parcel_status_refresh(parcels=[parcel], actor=actor)
+    override.refresh_from_db()
+    return locked
 
 
 # --- procedure -----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from lianxin.core.errors import DomainError
-from lianxin.core.permissions import get_scoped_or_404, require_perm
+from lianxin.core.permissions import get_scoped_or_404, require_perm, scope_to_user
 from lianxin.core.web import add_service_errors, page_from_request, querystring_without
 from lianxin.enterprises.models import Project
 from lianxin.imports.xlsx import ExportColumn, export_response, title_prefix
@@ -28,8 +28,10 @@ from .forms import (
     AttachmentForm,
     ContractRightForm,
     HandoverForm,
+    HandoverOverrideForm,
     HoldingForm,
     MilestoneForm,
+    OverrideDecisionForm,
     ParcelFilterForm,
     ParcelForm,
     PaymentForm,
@@ -38,7 +40,15 @@ from .forms import (
     StandardForm,
     SupplementForm,
 )
-from .models import AgreementAttachment, Compensation, ContractRight, Handover, Parcel, ProcedureMilestone
+from .models import (
+    AgreementAttachment,
+    Compensation,
+    ContractRight,
+    Handover,
+    HandoverOverride,
+    Parcel,
+    ProcedureMilestone,
+)
 
 SERVICE_ERRORS = (ValidationError, DomainError)
 
@@ -67,7 +77,6 @@ def _region_in_scope(user, pk) -> Region | None:
     pk = _int(pk)
     if pk is None:
         return None
-    from lianxin.core.permissions import scope_to_user
 
     return scope_to_user(Region.objects.all(), user).filter(pk=pk).first()
 
@@ -168,7 +177,6 @@ def parcel_export(request):
 @login_required
 @permission_required("land.add_parcel", raise_exception=True)
 def parcel_create(request):
-    from lianxin.core.permissions import scope_to_user
 
     groups = scope_to_user(Region.objects.filter(level=Region.Level.VILLAGE_GROUP), request.user)
     projects = selectors.parcel_project_choices(user=request.user)
@@ -192,7 +200,13 @@ def _parcel_context(request, parcel: Parcel, **extra) -> dict:
     holdings = list(selectors.holding_list(user=request.user, parcel=parcel))
     agreement_ids = {h.agreement_id for h in holdings if h.agreement_id}
     payments = selectors.payment_list(user=request.user).filter(agreement_id__in=agreement_ids).order_by("-pk")[:100]
-    handover = Handover.objects.filter(parcel=parcel).select_related("recorded_by").first()
+    handover = Handover.objects.filter(parcel=parcel).select_related("recorded_by", "override__decided_by").first()
+    overrides = list(
+        scope_to_user(HandoverOverride.objects.filter(parcel=parcel), request.user).select_related(
+            "proposed_by", "decided_by"
+        )
+    )
+    pending = next((o for o in overrides if o.status == HandoverOverride.Status.PROPOSED), None)
     context = {
         "parcel": parcel,
         "holdings": holdings,
@@ -200,6 +214,13 @@ def _parcel_context(request, parcel: Parcel, **extra) -> dict:
         "handover": handover,
         "blockers": services.handover_blockers(parcel) if handover is None else [],
         "handover_form": HandoverForm(initial={"handed_over_on": timezone.localdate()}),
+        "override_form": HandoverOverrideForm(initial={"handed_over_on": timezone.localdate()}),
+        "decision_form": OverrideDecisionForm(),
+        "overrides": overrides,
+        "pending_override": pending,
+        "can_decide": pending is not None
+        and request.user.has_perm("land.decide_handoveroverride")
+        and pending.proposed_by_id != request.user.pk,
         "holding_form": HoldingForm(initial={"share_percent": Decimal("100")}),
         "tolerance_percent": None,
     }
@@ -222,7 +243,6 @@ def holding_add(request, pk: int):
     form = HoldingForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        from lianxin.core.permissions import scope_to_user
         from lianxin.people.models import Household
 
         candidates = list(scope_to_user(Household.objects.all(), request.user).filter(number=data["household"].strip()))
@@ -267,11 +287,51 @@ def parcel_handover(request, pk: int):
     return render(request, "land/parcel_detail.html", _parcel_context(request, parcel, handover_form=form), status=400)
 
 
+@login_required
+@permission_required("land.override_handover", raise_exception=True)
+@require_POST
+def handover_override_propose(request, pk: int):
+    """Propose handing the parcel over before every holder is paid (先行交地), for a township leader to decide."""
+    parcel = selectors.parcel_get(user=request.user, pk=pk)
+    form = HandoverOverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.handover_override_propose(parcel=parcel, actor=request.user, **form.cleaned_data)
+        except SERVICE_ERRORS as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已提请镇领导批准地块%(code)s先行交地") % {"code": parcel.code})
+            return redirect(reverse("land:parcel-detail", args=[parcel.pk]) + "#handover")
+    return render(request, "land/parcel_detail.html", _parcel_context(request, parcel, override_form=form), status=400)
+
+
+@login_required
+@permission_required("land.decide_handoveroverride", raise_exception=True)
+@require_POST
+def handover_override_decide(request, pk: int):
+    """A township leader approves (the parcel is handed over) or rejects a proposal to hand over early."""
+    override = get_scoped_or_404(HandoverOverride.objects.select_related("parcel"), request.user, pk=pk)
+    form = OverrideDecisionForm(request.POST)
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == OverrideDecisionForm.APPROVE
+        try:
+            services.handover_override_decide(
+                override=override, approve=approve, note=form.cleaned_data["note"], actor=request.user
+            )
+        except SERVICE_ERRORS as exc:
+            add_service_errors(form, exc)
+        else:
+            done = _("已批准地块%(code)s先行交地") if approve else _("已驳回地块%(code)s的先行交地申请")
+            messages.success(request, done % {"code": override.parcel.code})
+            return redirect(reverse("land:parcel-detail", args=[override.parcel_id]) + "#handover")
+    parcel = selectors.parcel_get(user=request.user, pk=override.parcel_id)
+    return render(request, "land/parcel_detail.html", _parcel_context(request, parcel, decision_form=form), status=400)
+
+
 # --- standards -----------------------------------------------------------------------------------
 
 
 def _standard_regions(user):
-    from lianxin.core.permissions import scope_to_user
 
     return scope_to_user(Region.objects.filter(level__in=[Region.Level.TOWNSHIP, Region.Level.VILLAGE]), user).order_by(
         "path"

@@ -316,25 +316,6 @@ def test_handover_needs_every_holder_fully_paid(
     assert not handover.is_override
 
 
-def test_handover_override_needs_a_reason_and_is_audited(signed, working_group_member):
-    _agreement, parcel = signed
-    handover = services.handover_record(
-        parcel=parcel, handed_over_on=TODAY(), actor=working_group_member, override_reason="县政府专题会议同意先行用地"
-    )
-    assert handover.is_override
-    entry = LogEntry.objects.get_for_object(parcel).filter(changes__icontains="handover_override").get()
-    assert entry.actor == working_group_member
-
-
-def test_handover_override_is_refused_to_roles_without_the_permission(signed, make_user, town):
-    from lianxin.accounts.roles import Role
-
-    _agreement, parcel = signed
-    leader = make_user("leader2", Role.TOWNSHIP_LEADER, scope_region=town)
-    with pytest.raises(PermissionDenied):
-        services.handover_record(parcel=parcel, handed_over_on=TODAY(), actor=leader, override_reason="x")
-
-
 # --- household figures ----------------------------------------------------------------------------
 
 
