@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lianxin.core.forms import StyledForm
+from lianxin.core.forms import FilterForm, SearchField, StyledForm
 
 from .models import Case, CaseEvent, CaseParty, ServiceItem
 
@@ -201,6 +201,43 @@ class PatrolLogForm(StyledForm):
     members = forms.CharField(label=_("参加人员"), max_length=200, required=False)
     findings = forms.CharField(label=_("发现情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     region = forms.ModelChoiceField(label=_("区域"), queryset=None)
+
+    def __init__(self, *args, regions, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+
+
+MAX_ID = 2**31 - 1  # a filter's id beyond any row: ignored, never an overflow in the database
+
+
+class CaseFilterForm(FilterForm):
+    """The case list's filters. Only what makes sense for the user's role is offered: the kind only when
+    they see more than one, the area only to region-scoped users, "我承办的" only to handlers."""
+
+    q = SearchField(
+        label=_("编号或标题"),
+        widget=forms.TextInput(attrs={"placeholder": _("编号或标题"), "aria-label": _("编号或标题")}),
+    )
+    kind = forms.ChoiceField(label=_("类别"), required=False)
+    state = forms.ChoiceField(label=_("状态"), required=False)
+    region = forms.ModelChoiceField(label=_("区域"), queryset=None, required=False, empty_label=_("全部区域"))
+    enterprise = forms.ModelChoiceField(label=_("企业"), queryset=None, required=False, empty_label=_("全部企业"))
+    assignee = forms.IntegerField(label=_("承办人"), required=False, min_value=1, max_value=MAX_ID)
+    overdue = forms.BooleanField(label=_("仅看超期"), required=False)
+
+    def __init__(self, *args, user, kinds, regions, enterprises, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("全部类别")), *kinds]
+        self.fields["state"].choices = [("", _("全部状态")), *Case.State.choices]
+        self.fields["region"].queryset = regions
+        self.fields["enterprise"].queryset = enterprises
+        self.show_kind = len(kinds) > 1
+        self.show_region = not user.scope_enterprise_id
+        self.show_mine = user.has_perm("cases.handle_case")
+
+
+class PatrolFilterForm(FilterForm):
+    region = forms.ModelChoiceField(label=_("区域"), queryset=None, required=False, empty_label=_("全部区域"))
 
     def __init__(self, *args, regions, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -8,9 +8,10 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from lianxin.core.pagination import Segment
 from lianxin.core.permissions import scope_to_user
 
-from .models import CLOCK_STATES, Case, CaseEvent, CaseParty, PatrolLog, ServiceItem
+from .models import CLOCK_STATES, Case, CaseEvent, CaseParty, PatrolLog, ServiceItem, overdue_filter
 
 Kind, State = Case.Kind, Case.State
 
@@ -67,13 +68,15 @@ def case_list(
     user,
     kind: str = "",
     state: str = "",
-    region: int | str | None = None,
+    region=None,
     assignee: int | str | None = None,
+    enterprise=None,
     overdue: bool = False,
     q: str = "",
     today: date | None = None,
 ) -> QuerySet[Case]:
-    """The filtered case list (newest first by id, paged by keyset); ``overdue`` = open and past the stored deadline."""
+    """The filtered case list (``case_urgency_segments`` orders it for the page); ``overdue`` is
+    ``overdue_filter``: a running clock past the stored deadline."""
     qs = case_visible_to(user).select_related("region", "assignee", "enterprise", "service_item")
     if kind in Kind.values:
         qs = qs.filter(kind=kind)
@@ -82,16 +85,32 @@ def case_list(
     if region:
         from lianxin.regions.models import Region
 
-        node = Region.objects.filter(pk=region).only("path").first() if str(region).isdigit() else None
-        qs = qs.filter(region__path__startswith=node.path) if node else qs.none()
+        if not isinstance(region, Region):
+            region = Region.objects.filter(pk=region).only("path").first() if str(region).isdigit() else None
+        qs = qs.filter(region__path__startswith=region.path) if region else qs.none()
     if assignee:
         qs = qs.filter(assignee_id=assignee) if str(assignee).isdigit() else qs.none()
+    if enterprise:
+        qs = qs.filter(enterprise=enterprise)
     if overdue:
-        qs = qs.filter(state__in=CLOCK_STATES, due_on__lt=today or timezone.localdate())
+        qs = qs.filter(overdue_filter(today or timezone.localdate()))
     if q:
         q = q.strip()
         qs = qs.filter(Q(number__iexact=q) | Q(title__icontains=q))
     return qs
+
+
+def case_urgency_segments(qs: QuerySet[Case], *, state: str = "", overdue: bool = False) -> list[Segment]:
+    """The case list by urgency (按紧急程度): running clocks by deadline, earliest first (so the overdue ones
+    lead), then the cases without a running clock, newest first. A segment the filters rule out is left out,
+    so its query never runs (``state=closed`` would otherwise scan every closed case to find no clock)."""
+    clocked = Q(state__in=CLOCK_STATES, due_on__isnull=False)
+    segments = []
+    if not state or state in CLOCK_STATES:
+        segments.append(Segment(qs.filter(clocked), "due_on", descending=False))
+    if not overdue:
+        segments.append(Segment(qs.exclude(clocked), None, descending=True))
+    return segments
 
 
 # What a row of the case list page shows: the page fetches these columns only (a case and its
@@ -120,7 +139,7 @@ def case_overdue(*, user, today: date | None = None) -> QuerySet[Case]:
     """Open cases past their stored deadline, earliest first: a range scan on (state, due_on)."""
     return (
         case_visible_to(user)
-        .filter(state__in=CLOCK_STATES, due_on__lt=today or timezone.localdate())
+        .filter(overdue_filter(today or timezone.localdate()))
         .select_related("region", "assignee")
         .order_by("due_on", "id")
     )
@@ -185,8 +204,9 @@ def service_item_list(*, user, active_only: bool = False) -> QuerySet[ServiceIte
     return qs.filter(active=True) if active_only else qs
 
 
-def patrol_log_list(*, user, region: int | str | None = None) -> QuerySet[PatrolLog]:
+def patrol_log_list(*, user, region=None) -> QuerySet[PatrolLog]:
+    """Patrols in scope (联防巡逻), in a region's subtree; the page orders them by date, newest first."""
     qs = scope_to_user(PatrolLog.objects.select_related("region", "recorded_by"), user)
-    if region:
-        qs = qs.filter(region_id=region)
+    if region is not None:
+        qs = qs.filter(region__path__startswith=region.path)
     return qs

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,8 +12,9 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from lianxin.core.errors import DomainError
+from lianxin.core.pagination import Segment, segmented_keyset_page, segments_iterator
 from lianxin.core.permissions import scope_to_user
-from lianxin.core.web import add_service_errors, page_from_request, querystring_without
+from lianxin.core.web import add_service_errors, querystring_without
 from lianxin.enterprises.models import Enterprise, Project
 from lianxin.imports.xlsx import ExportColumn, export_response, title_prefix
 from lianxin.people.models import Household, Person
@@ -24,6 +26,7 @@ from .forms import (
     AcknowledgeForm,
     AssignForm,
     AttachmentForm,
+    CaseFilterForm,
     CommentForm,
     DisputeForm,
     EnterpriseRequestForm,
@@ -31,6 +34,7 @@ from .forms import (
     InstructionForm,
     IntegrityReportForm,
     MediationForm,
+    PatrolFilterForm,
     PatrolLogForm,
     RatingForm,
     SecurityIncidentForm,
@@ -42,32 +46,52 @@ from .models import LEADER_EVENT_TYPES, Case
 Kind, State = Case.Kind, Case.State
 
 
-def _filters(request) -> dict:
+def _filter_form(request) -> CaseFilterForm:
+    user = request.user
+    enterprises = scope_to_user(Enterprise.objects.all(), user)
+    return CaseFilterForm(
+        request.GET,
+        user=user,
+        kinds=[(k, Kind(k).label) for k in selectors.visible_kinds(user)],
+        regions=region_list(user=user).exclude(level=Region.Level.VILLAGE_GROUP),
+        enterprises=enterprises if user.has_perm("cases.view_enterprise_request") else Enterprise.objects.none(),
+    )
+
+
+def _filters(form: CaseFilterForm) -> dict:
+    values = form.values
     return {
-        "kind": request.GET.get("kind", ""),
-        "state": request.GET.get("state", ""),
-        "region": request.GET.get("region", "") or None,
-        "assignee": request.GET.get("assignee", "") or None,
-        "overdue": request.GET.get("overdue") == "1",
-        "q": request.GET.get("q", ""),
+        "kind": values["kind"] or "",
+        "state": values["state"] or "",
+        "region": values["region"],
+        "assignee": values["assignee"],
+        "enterprise": values["enterprise"],
+        "overdue": bool(values["overdue"]),
+        "q": values["q"] or "",
     }
 
 
 @login_required
 @permission_required("cases.view_case", raise_exception=True)
 def case_list(request):
-    qs = selectors.case_list_page_rows(selectors.case_list(user=request.user, **_filters(request)))
+    """The cases by urgency: overdue first, then by deadline, then the ones without a running clock."""
+    form = _filter_form(request)
+    filters = _filters(form)
+    qs = selectors.case_list_page_rows(selectors.case_list(user=request.user, **filters))
+    segments = selectors.case_urgency_segments(qs, state=filters["state"], overdue=filters["overdue"])
+    page = segmented_keyset_page(
+        segments, after=request.GET.get("after"), before=request.GET.get("before"), size=settings.LIANXIN_PAGE_SIZE
+    )
     return render(
         request,
         "cases/case_list.html",
         {
-            "page": page_from_request(request, qs),
+            "form": form,
+            "page": page,
             "filters": querystring_without(request, "after", "before"),
-            "kinds": [(k, Kind(k).label) for k in selectors.visible_kinds(request.user)],
-            "states": State.choices,
-            "regions": region_list(user=request.user).exclude(level=Region.Level.VILLAGE_GROUP),
             "today": timezone.localdate(),
             "can_register": request.user.has_perm("cases.add_case"),
+            "kinds": form.fields["kind"].choices[1:],
         },
     )
 
@@ -76,9 +100,11 @@ def case_list(request):
 @permission_required("cases.view_case", raise_exception=True)
 @require_GET
 def case_export(request):
-    """The case list as .xlsx under the same filters, newest first."""
-    filters = _filters(request)
-    qs = selectors.case_list(user=request.user, **filters).order_by("-pk")
+    """The case list as .xlsx under the same filters, in the same order (by urgency)."""
+    filters = _filters(_filter_form(request))
+    qs = selectors.case_list(user=request.user, **filters)
+    segments = selectors.case_urgency_segments(qs, state=filters["state"], overdue=filters["overdue"])
+    ordered = segments_iterator(segments)
     columns = [
         ExportColumn(_("编号")),
         ExportColumn(_("类别"), "choice"),
@@ -104,7 +130,13 @@ def case_export(request):
             (c.assignee.get_full_name() or c.assignee.username) if c.assignee_id else "",
             c.satisfaction,
         )
-        for c in qs.iterator(chunk_size=2000)
+        for c in ordered
+    )
+    logged = {k: v for k, v in filters.items() if k != "q"}
+    logged.update(
+        region=filters["region"] and filters["region"].pk,
+        enterprise=filters["enterprise"] and filters["enterprise"].pk,
+        search=bool(filters["q"].strip()),
     )
     return export_response(
         request,
@@ -112,7 +144,7 @@ def case_export(request):
         title=title_prefix(request.user) + _("案件台账"),
         columns=columns,
         rows=rows,
-        filters={k: v for k, v in filters.items() if k != "q"} | {"search": bool(filters["q"].strip())},
+        filters=logged,
         back=f"{reverse('cases:case-list')}?{request.GET.urlencode()}",
         count_unit=pgettext("count unit", "件"),
     )
@@ -585,7 +617,15 @@ def service_item_edit(request, pk: int):
 @login_required
 @permission_required("cases.view_patrollog", raise_exception=True)
 def patrol_log_list(request):
-    qs = selectors.patrol_log_list(user=request.user, region=request.GET.get("region") or None)
+    """Joint-defence patrols by date, newest first (the day patrolled, not the day typed in)."""
+    filter_form = PatrolFilterForm(request.GET, regions=region_list(user=request.user))
+    qs = selectors.patrol_log_list(user=request.user, region=filter_form.values["region"])
+    page = segmented_keyset_page(
+        [Segment(qs, "patrolled_on", descending=True)],
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        size=settings.LIANXIN_PAGE_SIZE,
+    )
     form = None
     if request.user.has_perm("cases.add_patrollog"):
         form = PatrolLogForm(
@@ -606,7 +646,8 @@ def patrol_log_list(request):
         request,
         "cases/patrol_list.html",
         {
-            "page": page_from_request(request, qs),
+            "filter_form": filter_form,
+            "page": page,
             "filters": querystring_without(request, "after", "before"),
             "form": form,
         },

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop as N_
 
 from lianxin.accounts.services import audit_batch
+from lianxin.core import formats
 from lianxin.core.errors import DomainError
 from lianxin.core.permissions import scope_to_user
 from lianxin.enterprises.models import Project
@@ -628,7 +629,7 @@ class PaymentLedger(Ledger):
             if running + amount > agreement.total_amount:
                 raise RowRejected(
                     _("累计兑付将超过协议总金额%(total)s元(已兑付%(paid)s元)")
-                    % {"total": agreement.total_amount, "paid": running},
+                    % {"total": formats.money(agreement.total_amount), "paid": formats.money(running)},
                     "amount",
                 )
             cache[number] = (agreement, vouchers, running + amount)

@@ -12,7 +12,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianxin.core import crypto
+from lianxin.core import crypto, formats
 from lianxin.core.audit import acting_as
 from lianxin.core.errors import DomainError
 from lianxin.core.permissions import require_perm
@@ -541,7 +541,11 @@ def payment_record(
         if locked.paid_total + amount > locked.total_amount:
             raise DomainError(
                 _("兑付后累计%(after)s元将超过协议总金额%(total)s元(尚未兑付%(balance)s元);如需增加请先签订补充协议")
-                % {"after": locked.paid_total + amount, "total": locked.total_amount, "balance": locked.balance},
+                % {
+                    "after": formats.money(locked.paid_total + amount),
+                    "total": formats.money(locked.total_amount),
+                    "balance": formats.money(locked.balance),
+                },
                 field="amount",
                 code="over_payment",
             )
@@ -650,7 +654,7 @@ def handover_blockers(parcel: Parcel) -> list[str]:
         elif not holding.agreement.is_fully_paid:
             problems.append(
                 _("协议%(number)s尚未兑付完毕(未付%(balance)s元)")
-                % {"number": holding.agreement.number, "balance": holding.agreement.balance}
+                % {"number": holding.agreement.number, "balance": formats.money(holding.agreement.balance)}
             )
     return problems
 

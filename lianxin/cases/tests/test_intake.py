@@ -3,7 +3,6 @@
 
 from datetime import timedelta
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,25 +16,14 @@ from . import factories
 Kind, State = Case.Kind, Case.State
 
 
-@pytest.fixture
-def police(make_user, town):
-    return make_user("police_e", Role.POLICE_LIAISON, scope_region=town)
-
-
-@pytest.fixture
-def inspector(make_user, town):
-    return make_user("jijian", Role.DISCIPLINE_INSPECTOR, scope_region=town)
-
-
 def intake(user) -> list[str]:
     sections = {s.key: s for s in inbox.sections(user=user)}
     return [row.number for row in sections["cases.intake"].rows] if "cases.intake" in sections else []
 
 
 def test_each_new_case_reaches_the_role_that_accepts_it(
-    village_a, town, working_group_member, police, inspector, enterprise_in_town, make_user, village_a_clerk
+    village_a, working_group_member, police, discipline, liaison, enterprise_in_town, village_a_clerk
 ):
-    liaison = make_user("liaison", Role.ENTERPRISE_LIAISON, scope_enterprise=enterprise_in_town)
     dispute = factories.dispute(village_a_clerk, village_a)
     request = factories.enterprise_request(liaison, enterprise_in_town)
     incident = factories.security_incident(police, village_a)
@@ -43,8 +31,8 @@ def test_each_new_case_reaches_the_role_that_accepts_it(
 
     assert intake(working_group_member) == [dispute.number, request.number]
     assert intake(police) == [incident.number]
-    assert intake(inspector) == [report.number]  # anonymous reports included
-    assert inbox.inbox_badge(inspector) == "1"
+    assert intake(discipline) == [report.number]  # anonymous reports included
+    assert inbox.inbox_badge(discipline) == "1"
     assert intake(liaison) == []
 
 

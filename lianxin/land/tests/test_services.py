@@ -2,7 +2,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
