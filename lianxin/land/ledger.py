@@ -625,6 +625,13 @@ class PaymentLedger(Ledger):
         if amount <= 0:
             raise RowRejected(_("兑付金额必须大于0"), "amount")
         voucher = values["voucher_no"].strip()
+        used_by = self._project_vouchers(agreement.project_id, ctx).get(voucher)
+        if used_by is not None and used_by != agreement.pk:
+            raise RowRejected(
+                _("凭证号%(voucher)s在本项目中已用于其他协议;凭证号在项目内不能重复") % {"voucher": voucher},
+                "voucher_no",
+            )
+        self._project_vouchers(agreement.project_id, ctx)[voucher] = agreement.pk
         if voucher not in vouchers:  # a payment already recorded (re-import) does not count twice
             if running + amount > agreement.total_amount:
                 raise RowRejected(
@@ -646,6 +653,18 @@ class PaymentLedger(Ledger):
             payee_name=values.get("payee_name") or "",
             bank_account=str(values.get("bank_account") or ""),
         )
+
+    @staticmethod
+    def _project_vouchers(project_id: int, ctx: Context) -> dict[str, int]:
+        """Voucher number → agreement id of a project's payments (and of this file's rows so far)."""
+        projects = ctx.cache.setdefault("project_vouchers", {})
+        if project_id not in projects:
+            projects[project_id] = dict(
+                Payment.objects.filter(project_id=project_id, reverses__isnull=True).values_list(
+                    "voucher_no", "agreement_id"
+                )
+            )
+        return projects[project_id]
 
     def natural_key(self, prepared: PaymentRow) -> Hashable:
         return (prepared.agreement_id, prepared.voucher_no)

@@ -396,7 +396,8 @@ class Payment(models.Model):
     village_group = models.ForeignKey(Region, verbose_name=_("村民小组"), on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(_("金额(元)"), **MONEY)
     paid_on = models.DateField(_("兑付日期"))
-    voucher_no = models.CharField(_("凭证号"), max_length=40)
+    # Unique per project; a reversal has none of its own: it references the payment it reverses.
+    voucher_no = models.CharField(_("凭证号"), max_length=40, blank=True)
     payee_name = models.CharField(_("收款人"), max_length=50)
     bank_account_ciphertext = models.BinaryField(null=True, editable=False)
     bank_account_masked = models.CharField(_("收款账号"), max_length=40, blank=True, editable=False)
@@ -426,6 +427,12 @@ class Payment(models.Model):
                 condition=(Q(reverses__isnull=True) & Q(amount__gt=0)) | (Q(reverses__isnull=False) & Q(amount__lt=0)),
                 name="payment_sign_matches_kind",
             ),
+            # A unique index only (no table rebuild, so the append-only triggers stay as they are).
+            models.UniqueConstraint(
+                fields=["project", "voucher_no"],
+                condition=Q(reverses__isnull=True),
+                name="payment_voucher_unique_in_project",
+            ),
         ]
         indexes = [
             models.Index(fields=["project", "paid_on", "amount"], name="payment_project_date_amount"),
@@ -438,6 +445,11 @@ class Payment(models.Model):
     @property
     def is_reversal(self) -> bool:
         return self.reverses_id is not None
+
+    @property
+    def voucher_reference(self) -> str:
+        """The voucher the entry stands for: its own, or for a reversal the one of the payment it reverses."""
+        return self.reverses.voucher_no if self.reverses_id else self.voucher_no
 
     def save(self, *args, **kwargs) -> None:
         # Append-only (the database refuses too): an existing entry is never rewritten.

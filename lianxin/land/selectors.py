@@ -191,8 +191,16 @@ def standard_get(*, user, pk: int) -> CompensationStandard:
 
 
 def agreement_list(
-    *, user, project: Project | None = None, household: Household | None = None, village_group: Region | None = None
+    *,
+    user,
+    project: Project | None = None,
+    household: Household | None = None,
+    village_group: Region | None = None,
+    q: str = "",
+    unpaid: bool = False,
 ) -> QuerySet[Agreement]:
+    """Agreements in scope; ``q`` finds an agreement or household number, ``unpaid`` keeps those with a balance
+    (未兑付完毕)."""
     qs = scope_to_user(
         Agreement.objects.select_related("project", "household", "village_group__parent"), user
     ).annotate(head_name=_head_name("household_id"))
@@ -200,6 +208,11 @@ def agreement_list(
         qs = qs.filter(project=project)
     if household:
         qs = qs.filter(household=household)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(household__number=q))
+    if unpaid:
+        qs = qs.filter(paid_total__lt=F("total_amount"))
     return _region_filter(qs, village_group, "village_group")
 
 
@@ -213,7 +226,17 @@ def agreement_get(*, user, pk: int) -> Agreement:
     )
 
 
-def payment_list(*, user, agreement: Agreement | None = None, project: Project | None = None) -> QuerySet[Payment]:
+def payment_list(
+    *,
+    user,
+    agreement: Agreement | None = None,
+    project: Project | None = None,
+    village_group: Region | None = None,
+    q: str = "",
+    unpaid: bool = False,
+) -> QuerySet[Payment]:
+    """Payments in scope; ``q`` finds a voucher, agreement or household number, ``unpaid`` keeps the payments
+    of agreements that still have a balance (未兑付完毕)."""
     qs = scope_to_user(Payment.objects.select_related("agreement", "recorded_by", "reverses"), user).annotate(
         reversal_id=Subquery(Payment.objects.filter(reverses=OuterRef("pk")).values("pk")[:1])
     )
@@ -221,7 +244,17 @@ def payment_list(*, user, agreement: Agreement | None = None, project: Project |
         qs = qs.filter(agreement=agreement)
     if project:
         qs = qs.filter(project=project)
-    return qs
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(voucher_no__icontains=q)
+            | Q(reverses__voucher_no__icontains=q)
+            | Q(agreement__number__icontains=q)
+            | Q(agreement__household__number=q)
+        )
+    if unpaid:
+        qs = qs.filter(agreement__paid_total__lt=F("agreement__total_amount"))
+    return _region_filter(qs, village_group, "village_group")
 
 
 def payment_get(*, user, pk: int) -> Payment:

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from auditlog.models import LogEntry
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -538,6 +538,7 @@ def payment_record(
     account = _bank_account(bank_account)
     with transaction.atomic(), acting_as(actor):
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        _check_voucher_free(locked.project_id, voucher_no)
         if locked.paid_total + amount > locked.total_amount:
             raise DomainError(
                 _("兑付后累计%(after)s元将超过协议总金额%(total)s元(尚未兑付%(balance)s元);如需增加请先签订补充协议")
@@ -564,11 +565,37 @@ def payment_record(
             bank_account_masked=mask_bank_account(account) if account else "",
             recorded_by=actor,
         )
-        payment.full_clean()
-        payment.save(force_insert=True)
+        payment.full_clean(validate_constraints=False)  # the voucher rule is checked above, in Chinese
+        try:
+            with transaction.atomic():
+                payment.save(force_insert=True)
+        except IntegrityError:  # a concurrent payment took the voucher number between the check and the insert
+            _check_voucher_free(locked.project_id, voucher_no)
+            raise
         _apply_payment(locked, amount, paid_on, actor)
     agreement.refresh_from_db()
     return payment
+
+
+def _check_voucher_free(project_id: int, voucher_no: str) -> None:
+    """A voucher number is used once per project (凭证号在项目内唯一); a reversal references the original."""
+    taken = (
+        Payment.objects.filter(project_id=project_id, voucher_no=voucher_no, reverses__isnull=True)
+        .select_related("agreement")
+        .first()
+    )
+    if taken is not None:
+        raise DomainError(
+            _("凭证号%(voucher)s在本项目中已使用(协议%(number)s,%(day)s兑付%(amount)s元);更正请冲销原兑付记录")
+            % {
+                "voucher": voucher_no,
+                "number": taken.agreement.number,
+                "day": f"{taken.paid_on:%Y-%m-%d}",
+                "amount": formats.money(taken.amount),
+            },
+            field="voucher_no",
+            code="duplicate_voucher",
+        )
 
 
 def payment_reverse(
@@ -595,7 +622,7 @@ def payment_reverse(
             village_group_id=payment.village_group_id,
             amount=-payment.amount,
             paid_on=reversed_on,
-            voucher_no=payment.voucher_no,
+            voucher_no="",  # a reversal references the original (``reverses``), it does not reuse its number
             payee_name=payment.payee_name,
             bank_account_ciphertext=payment.bank_account_ciphertext,
             bank_account_masked=payment.bank_account_masked,

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
@@ -30,13 +31,16 @@ from .forms import (
     HandoverForm,
     HandoverOverrideForm,
     HoldingForm,
+    LedgerFilterForm,
     MilestoneForm,
     OverrideDecisionForm,
     ParcelFilterForm,
     ParcelForm,
     PaymentForm,
+    ProgressFilterForm,
     ReversalForm,
     StandardEndForm,
+    StandardFilterForm,
     StandardForm,
     SupplementForm,
 )
@@ -67,18 +71,33 @@ def _project_or_404(user, pk) -> Project:
     return project
 
 
-def _project_filter(request):
-    """The project chosen in the list filters (``?project=``), if the user has land in it; else None."""
-    return selectors.land_project_list(user=request.user).filter(pk=_int(request.GET.get("project"))).first()
+def _filter_regions(user):
+    """Villages and village groups the user may filter by."""
+    levels = [Region.Level.VILLAGE, Region.Level.VILLAGE_GROUP]
+    return scope_to_user(Region.objects.filter(level__in=levels), user)
 
 
-def _region_in_scope(user, pk) -> Region | None:
-    """A village or village group the user may filter by (ignored when outside the scope)."""
-    pk = _int(pk)
-    if pk is None:
-        return None
+AGREEMENT_SEARCH = _lazy("协议编号或户编号")
+PAYMENT_SEARCH = _lazy("凭证号、协议编号或户编号")
 
-    return scope_to_user(Region.objects.all(), user).filter(pk=pk).first()
+
+def _logged_filters(values: dict) -> dict:
+    """The filters as the export's security event records them (ids; whether a search was used)."""
+    return {
+        "project": values["project"] and values["project"].pk,
+        "village_group": values["village_group"] and values["village_group"].pk,
+        "search": bool(values["q"]),
+        "unpaid": bool(values["unpaid"]),
+    }
+
+
+def _ledger_filter_form(request, placeholder: str) -> LedgerFilterForm:
+    return LedgerFilterForm(
+        request.GET,
+        projects=selectors.land_project_list(user=request.user),
+        village_groups=_filter_regions(request.user),
+        placeholder=placeholder,
+    )
 
 
 # --- home ----------------------------------------------------------------------------------------
@@ -98,7 +117,7 @@ def home(request):
 def _parcel_filter_form(request) -> ParcelFilterForm:
     projects = selectors.land_project_list(user=request.user)
     return ParcelFilterForm(
-        request.GET or None,
+        request.GET,
         projects=projects,
         village_groups=selectors.land_village_group_list(user=request.user),
     )
@@ -341,20 +360,14 @@ def _standard_regions(user):
 @login_required
 @permission_required("land.view_compensationstandard", raise_exception=True)
 def standard_list(request):
-    on = None
-    if request.GET.get("on"):
-        try:
-            from datetime import date
-
-            on = date.fromisoformat(request.GET["on"])
-        except ValueError:
-            on = None
-    item = request.GET.get("item", "")
-    qs = selectors.standard_list(user=request.user, item=item if item in Compensation.values else "", on=on)
+    form = StandardFilterForm(request.GET)
+    values = form.values
+    qs = selectors.standard_list(user=request.user, item=values["item"] or "", on=values["on"])
     return render(
         request,
         "land/standard_list.html",
         {
+            "form": form,
             "standards": qs.order_by("item", "region__path", "land_class__sort_order", "-effective_from")[:500],
             "items": Compensation.choices,
             "end_form": StandardEndForm(),
@@ -401,16 +414,13 @@ def standard_end(request, pk: int):
 @login_required
 @permission_required("land.view_agreement", raise_exception=True)
 def agreement_list(request):
-    project = _project_filter(request)
-    qs = selectors.agreement_list(
-        user=request.user,
-        project=project,
-        village_group=_region_in_scope(request.user, request.GET.get("village_group")),
-    )
+    form = _ledger_filter_form(request, AGREEMENT_SEARCH)
+    qs = selectors.agreement_list(user=request.user, **form.values)
     return render(
         request,
         "land/agreement_list.html",
         {
+            "form": form,
             "page": page_from_request(request, qs),
             "filters": querystring_without(request, "after", "before"),
             "projects": selectors.land_project_list(user=request.user),
@@ -423,9 +433,9 @@ def agreement_list(request):
 @permission_required("land.view_agreement", raise_exception=True)
 @require_GET
 def agreement_export(request):
-    project = _project_filter(request)
-    group = _region_in_scope(request.user, request.GET.get("village_group"))
-    qs = selectors.agreement_list(user=request.user, project=project, village_group=group).order_by("-pk")
+    form = _ledger_filter_form(request, AGREEMENT_SEARCH)
+    values = form.values
+    qs = selectors.agreement_list(user=request.user, **values).order_by("-pk")
     columns = [
         ExportColumn(_("协议编号"), "text"),
         ExportColumn(_("项目")),
@@ -463,7 +473,7 @@ def agreement_export(request):
         title=title_prefix(request.user) + _("征地补偿协议台账"),
         columns=columns,
         rows=rows,
-        filters={"project": project and project.pk, "village_group": group and group.pk},
+        filters=_logged_filters(values),
         back=f"{reverse('land:agreement-list')}?{request.GET.urlencode()}",
         count_unit=pgettext("count unit", "份"),
     )
@@ -648,15 +658,17 @@ def procedure_document(request, pk: int):
 @login_required
 @permission_required("land.view_payment", raise_exception=True)
 def payment_list(request):
-    project = _project_filter(request)
-    qs = selectors.payment_list(user=request.user, project=project).select_related("agreement__household")
+    form = _ledger_filter_form(request, PAYMENT_SEARCH)
+    qs = selectors.payment_list(user=request.user, **form.values).select_related("agreement__household")
     return render(
         request,
         "land/payment_list.html",
         {
+            "form": form,
             "page": page_from_request(request, qs),
             "filters": querystring_without(request, "after", "before"),
             "projects": selectors.land_project_list(user=request.user),
+            "village_groups": selectors.land_village_group_list(user=request.user),
         },
     )
 
@@ -665,12 +677,8 @@ def payment_list(request):
 @permission_required("land.view_payment", raise_exception=True)
 @require_GET
 def payment_export(request):
-    project = _project_filter(request)
-    qs = (
-        selectors.payment_list(user=request.user, project=project)
-        .select_related("agreement__household")
-        .order_by("-pk")
-    )
+    values = _ledger_filter_form(request, PAYMENT_SEARCH).values
+    qs = selectors.payment_list(user=request.user, **values).select_related("agreement__household").order_by("-pk")
     columns = [
         ExportColumn(_("协议编号"), "text"),
         ExportColumn(_("户编号"), "text"),
@@ -679,6 +687,7 @@ def payment_export(request):
         ExportColumn(_("凭证号"), "text"),
         ExportColumn(_("收款人"), "name"),
         ExportColumn(_("收款账号"), "text"),
+        ExportColumn(_("冲销的凭证号"), "text"),
         ExportColumn(_("冲销理由")),
     ]
     rows = (
@@ -690,6 +699,7 @@ def payment_export(request):
             p.voucher_no,
             p.payee_name,
             p.bank_account_masked,
+            p.reverses.voucher_no if p.reverses_id else "",
             p.reason,
         )
         for p in qs.iterator(chunk_size=2000)
@@ -700,7 +710,7 @@ def payment_export(request):
         title=title_prefix(request.user) + _("征地补偿兑付台账"),
         columns=columns,
         rows=rows,
-        filters={"project": project and project.pk},
+        filters=_logged_filters(values),
         back=f"{reverse('land:payment-list')}?{request.GET.urlencode()}",
         count_unit=pgettext("count unit", "笔"),
     )
@@ -778,10 +788,10 @@ def progress(request, pk: int):
     if not (request.user.has_perm("land.view_parcel") or request.user.has_perm("accounts.view_dashboard")):
         raise PermissionDenied
     project = _project_or_404(request.user, pk)
-    group = _region_in_scope(request.user, request.GET.get("village_group"))
-    days = _int(request.GET.get("days"))
-    days = days if days is not None and 0 <= days <= 3650 else None
+    form = ProgressFilterForm(request.GET, regions=_filter_regions(request.user))
+    group, days = form.values["village_group"], form.values["days"]
     context = {
+        "form": form,
         "project": project,
         "village_group": group,
         "progress": selectors.land_progress(user=request.user, project=project, village_group=group),

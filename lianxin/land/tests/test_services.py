@@ -1,3 +1,4 @@
+import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -17,9 +18,12 @@ from . import factories
 TODAY = timezone.localdate
 
 
+_vouchers = itertools.count(1)
+
+
 def pay(agreement, amount, actor, **kw):
     kw.setdefault("paid_on", TODAY())
-    kw.setdefault("voucher_no", "记-001")
+    kw.setdefault("voucher_no", f"记-{next(_vouchers):04d}")
     kw.setdefault("payee_name", "王小明")
     return services.payment_record(agreement=agreement, amount=Decimal(amount), actor=actor, **kw)
 
