@@ -68,7 +68,9 @@ def test_a_bad_value_is_ignored_and_named(login_as, working_group_member, signed
 def two_agreements(signed, land_project, group_a1, household_b, working_group_member):
     unpaid, _parcel = signed
     parcel = factories.parcel(land_project, group_a1, area_mu="1")
-    paid = factories.agreement(land_project, household_b, [factories.holding(parcel, household_b)], working_group_member)
+    paid = factories.agreement(
+        land_project, household_b, [factories.holding(parcel, household_b)], working_group_member
+    )
     services.payment_record(
         agreement=paid,
         amount=paid.total_amount,
