@@ -106,8 +106,14 @@ def _ledger_filter_form(request, placeholder: str) -> LedgerFilterForm:
 @login_required
 @permission_required("land.view_parcel", raise_exception=True)
 def home(request):
+    """One card per project: the project's own figures (its land demand) labelled as the project's, and the
+    progress within the user's scope labelled with that scope (全项目, or e.g. 甲马石村委会)."""
     projects = list(selectors.land_project_list(user=request.user))
-    summaries = [(project, selectors.land_progress(user=request.user, project=project)) for project in projects]
+    summaries = []
+    for project in projects:
+        progress = selectors.land_progress(user=request.user, project=project)
+        whole = selectors.scope_covers_project(user=request.user, project=project)
+        summaries.append((project, progress, None if whole else request.user.scope_label))
     return render(request, "land/home.html", {"summaries": summaries})
 
 
@@ -790,10 +796,12 @@ def progress(request, pk: int):
     project = _project_or_404(request.user, pk)
     form = ProgressFilterForm(request.GET, regions=_filter_regions(request.user))
     group, days = form.values["village_group"], form.values["days"]
+    whole = selectors.scope_covers_project(user=request.user, project=project)
     context = {
         "form": form,
         "project": project,
         "village_group": group,
+        "scope": None if whole else request.user.scope_label,
         "progress": selectors.land_progress(user=request.user, project=project, village_group=group),
         "groups": selectors.land_progress_by_group(user=request.user, project=project, village_group=group),
         "trend": selectors.land_trend(user=request.user, project=project, village_group=group),
