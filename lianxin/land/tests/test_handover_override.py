@@ -143,6 +143,8 @@ def test_pages_propose_and_approve(signed, working_group_member, leader, login_a
     chief = login_as(leader)
     assert 'data-testid="override-decision"' in chief.get(detail).content.decode()
     assert parcel.code in chief.get(reverse("core:inbox")).content.decode()
+    home = chief.get(reverse("reports:home")).content.decode()
+    assert parcel.code in home.split('data-testid="home-inbox"')[1]  # and on the leader's home page
     assert chief.post(decide, {"decision": "approve", "note": ""}).status_code == 302
     parcel.refresh_from_db()
     assert parcel.status == Parcel.Status.HANDED_OVER
