@@ -1,15 +1,11 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.forms import FilterForm, SearchField, StyledForm
 
 from .models import Case, CaseEvent, CaseParty, ServiceItem
-
-
-class HouseholdChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj) -> str:
-        head = getattr(obj, "head_name", None) or ""
-        return f"{obj.village_group.name} {obj.number or '#' + str(obj.pk)} {head}".strip()
 
 
 class CaseBaseForm(StyledForm):
@@ -23,22 +19,98 @@ class CaseBaseForm(StyledForm):
 
 
 class DisputeForm(CaseBaseForm):
+    """A dispute with its parties on both sides (申请方、对方当事人). The parties are chosen with the
+    search-as-you-type pickers of the page (``cases/_party_picker.html``): each chosen one is a ticked box
+    named after its field, so unticking removes it and nothing long lists every household."""
+
     dispute_category = forms.ChoiceField(label=_("纠纷类别"), choices=Case.DisputeCategory.choices)
-    households = HouseholdChoiceField(label=_("当事户"), queryset=None, required=False)
-    persons = forms.ModelMultipleChoiceField(
-        label=_("当事人"), queryset=None, required=False, widget=forms.MultipleHiddenInput
+    households = forms.ModelMultipleChoiceField(label=_("当事户"), queryset=None, required=False)
+    persons = forms.ModelMultipleChoiceField(label=_("当事人"), queryset=None, required=False)
+    respondent_households = forms.ModelMultipleChoiceField(label=_("对方当事户"), queryset=None, required=False)
+    respondent_persons = forms.ModelMultipleChoiceField(label=_("对方当事人"), queryset=None, required=False)
+    respondent_enterprises = forms.ModelMultipleChoiceField(label=_("对方企业"), queryset=None, required=False)
+    respondent_names = forms.CharField(
+        label=_("对方当事人(未登记人员)"),
+        max_length=200,
+        required=False,
+        help_text=_("不在户籍、企业台账中的人员,填写姓名,多个用顿号“、”分隔"),
     )
     parcels = forms.ModelMultipleChoiceField(
         label=_("涉及地块"), queryset=None, required=False, widget=forms.MultipleHiddenInput
     )
     project = forms.ModelChoiceField(label=_("关联项目"), queryset=None, required=False)
 
-    def __init__(self, *args, households, persons, parcels, projects, **kwargs) -> None:
+    PICKED = {
+        "applicant": (("households", "household"), ("persons", "person")),
+        "respondent": (
+            ("respondent_households", "household"),
+            ("respondent_persons", "person"),
+            ("respondent_enterprises", "enterprise"),
+        ),
+    }
+
+    def __init__(self, *args, households, persons, enterprises, parcels, projects, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["households"].queryset = households
-        self.fields["persons"].queryset = persons
+        for name in ("households", "respondent_households"):
+            self.fields[name].queryset = households
+        for name in ("persons", "respondent_persons"):
+            self.fields[name].queryset = persons
+        self.fields["respondent_enterprises"].queryset = enterprises
         self.fields["parcels"].queryset = parcels
         self.fields["project"].queryset = projects
+
+    def clean_respondent_names(self) -> list[str]:
+        text = self.cleaned_data.get("respondent_names") or ""
+        names = [n.strip() for n in re.split(r"[、,,;;\n]", text) if n.strip()]
+        for name in names:
+            if len(name) > 50:
+                raise forms.ValidationError(_("姓名“%(name)s…”超过50个字") % {"name": name[:10]})
+        return list(dict.fromkeys(names))
+
+    def clean(self):
+        data = super().clean()
+        for mine, theirs in (("households", "respondent_households"), ("persons", "respondent_persons")):
+            both = set(data.get(mine) or ()) & set(data.get(theirs) or ())
+            if both:
+                self.add_error(
+                    theirs,
+                    _("%(who)s不能同时是申请方和对方当事人") % {"who": "、".join(str(x) for x in both)},
+                )
+        return data
+
+    def picked_ids(self, side: str) -> dict[str, list[str]]:
+        """The chosen ids per party kind, as submitted (or prefilled), for drawing the chips again."""
+        picked: dict[str, list[str]] = {}
+        for name, kind in self.PICKED[side]:
+            value = self[name].value() or []
+            picked.setdefault(kind, []).extend(str(v) for v in (value if isinstance(value, list | tuple) else [value]))
+        return picked
+
+    def parties(self) -> list[tuple[str, object]]:
+        """(role, party) pairs for ``services.dispute_register``, applicants first."""
+        data = self.cleaned_data
+        applicant, respondent = CaseParty.Role.APPLICANT, CaseParty.Role.RESPONDENT
+        return [
+            *((applicant, h) for h in data["households"]),
+            *((applicant, p) for p in data["persons"]),
+            *((respondent, h) for h in data["respondent_households"]),
+            *((respondent, p) for p in data["respondent_persons"]),
+            *((respondent, e) for e in data["respondent_enterprises"]),
+            *((respondent, n) for n in data["respondent_names"]),
+        ]
+
+
+class PartySearchForm(forms.Form):
+    """The picker's search box, POSTed by htmx (the text never enters a URL or an access log)."""
+
+    q = forms.CharField(max_length=50, required=False)
+    side = forms.ChoiceField(choices=[("applicant", "applicant"), ("respondent", "respondent")])
+
+
+class PartyPickForm(forms.Form):
+    kind = forms.ChoiceField(choices=[(k, k) for k in ("household", "person", "enterprise")])
+    id = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    side = forms.ChoiceField(choices=[("applicant", "applicant"), ("respondent", "respondent")])
 
 
 class EnterpriseRequestForm(StyledForm):

@@ -2,11 +2,13 @@
 the user's scope (region subtree or enterprise), the kinds their role may see, and never an integrity
 report about themselves."""
 
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lianxin.core.pagination import Segment
 from lianxin.core.permissions import scope_to_user
@@ -210,3 +212,97 @@ def patrol_log_list(*, user, region=None) -> QuerySet[PatrolLog]:
     if region is not None:
         qs = qs.filter(region__path__startswith=region.path)
     return qs
+
+
+# --- parties of a dispute: search-as-you-type -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartyOption:
+    """One household, person or enterprise offered as a party (当事人), with what tells it apart."""
+
+    kind: str  # "household" | "person" | "enterprise"
+    id: int
+    label: str
+    detail: str = ""
+
+
+PARTY_KINDS = ("household", "person", "enterprise")
+PARTY_SEARCH_LIMIT = 8
+
+
+def _household_options(qs) -> list[PartyOption]:
+    from lianxin.people.models import Person
+
+    head = Person.objects.filter(household=OuterRef("pk"), relation=Person.Relation.HEAD).values("name")[:1]
+    rows = qs.select_related("village_group__parent").annotate(head_name=Subquery(head))
+    return [
+        PartyOption(
+            "household",
+            h.pk,
+            f"{h.head_name or _('(未登记户主)')} · {h.number or '#' + str(h.pk)}户",
+            f"{h.village_group.parent.name if h.village_group.parent_id else ''}{h.village_group.name}",
+        )
+        for h in rows
+    ]
+
+
+def _person_options(qs) -> list[PartyOption]:
+    rows = qs.select_related("household__village_group")
+    return [
+        PartyOption(
+            "person",
+            p.pk,
+            p.name,
+            f"{p.household.village_group.name} · {p.household.number or '#' + str(p.household_id)}户",
+        )
+        for p in rows
+    ]
+
+
+def _enterprise_options(qs) -> list[PartyOption]:
+    return [PartyOption("enterprise", e.pk, e.name, e.region.name) for e in qs.select_related("region")]
+
+
+def party_search(*, user, q: str, kinds=PARTY_KINDS, limit: int = PARTY_SEARCH_LIMIT) -> list[PartyOption]:
+    """Households (by head's name, household number or village group), persons (by name) and enterprises (by
+    name) in the user's scope, for the dispute form's pickers. The search text arrives by POST, never in a URL."""
+    from lianxin.enterprises.models import Enterprise
+    from lianxin.people.identity import name_normalize
+    from lianxin.people.models import Household, Person
+
+    q = name_normalize(q or "")[:50]
+    if not q:
+        return []
+    options: list[PartyOption] = []
+    if "household" in kinds:
+        households = scope_to_user(Household.objects.all(), user).filter(
+            Q(number__icontains=q)
+            | Q(village_group__name__icontains=q)
+            | Q(members__name__icontains=q, members__relation=Person.Relation.HEAD)
+        )
+        options += _household_options(households.distinct().order_by("village_group__path", "number", "pk")[:limit])
+    if "person" in kinds:
+        persons = scope_to_user(Person.objects.all(), user).filter(name__icontains=q).order_by("name", "pk")
+        options += _person_options(persons[:limit])
+    if "enterprise" in kinds:
+        enterprises = scope_to_user(Enterprise.objects.all(), user).filter(name__icontains=q).order_by("name")
+        options += _enterprise_options(enterprises[:limit])
+    return options
+
+
+def party_options(*, user, kind: str, ids) -> list[PartyOption]:
+    """The chosen parties of one kind, as chips (scoped: an id outside the user's scope is dropped)."""
+    from lianxin.enterprises.models import Enterprise
+    from lianxin.people.models import Household, Person
+
+    ids = [int(i) for i in ids if str(i).isdigit() and int(i) < 2**31]
+    if not ids:
+        return []
+    if kind == "household":
+        return _household_options(scope_to_user(Household.objects.filter(pk__in=ids), user).order_by("pk"))
+    if kind == "person":
+        return _person_options(scope_to_user(Person.objects.filter(pk__in=ids), user).order_by("pk"))
+    if kind == "enterprise":
+        return _enterprise_options(scope_to_user(Enterprise.objects.filter(pk__in=ids), user).order_by("pk"))
+    return []

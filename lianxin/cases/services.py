@@ -132,7 +132,9 @@ def _check_register(actor, kind: str) -> None:
         raise DomainError(_("您的角色无权登记%(kind)s") % {"kind": Kind(kind).label}, code="permission_denied")
 
 
-def _add_parties(case: Case, parties: Iterable[tuple[str, Person | Household | Enterprise]]) -> None:
+def _add_parties(case: Case, parties: Iterable[tuple[str, Person | Household | Enterprise | str]]) -> None:
+    """Link the parties: a registered person, household or enterprise, or the name of someone outside the
+    registers (a plain string)."""
     for role, party in parties:
         link = CaseParty(case=case, role=role)
         if isinstance(party, Person):
@@ -141,8 +143,10 @@ def _add_parties(case: Case, parties: Iterable[tuple[str, Person | Household | E
             link.household = party
         elif isinstance(party, Enterprise):
             link.enterprise = party
+        elif isinstance(party, str) and party.strip():
+            link.name = party.strip()
         else:
-            raise DomainError(_("当事人必须是已登记的人员、户或企业"), field="parties")
+            raise DomainError(_("当事人必须是已登记的人员、户或企业,或填写姓名"), field="parties")
         link.full_clean()
         link.save()
 

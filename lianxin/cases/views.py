@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,8 @@ from .forms import (
     InstructionForm,
     IntegrityReportForm,
     MediationForm,
+    PartyPickForm,
+    PartySearchForm,
     PatrolFilterForm,
     PatrolLogForm,
     RatingForm,
@@ -408,26 +410,21 @@ def mediation_agreement(request, pk: int):
     case = selectors.case_get(user=request.user, pk=pk)
     if case.kind != Kind.DISPUTE:
         raise Http404
+    sessions = list(case.mediations.all())
+    if not sessions:
+        messages.error(request, _("尚未记录调解,记录调解后才能生成调解协议书"))
+        return redirect("cases:case-detail", pk=case.pk)
     doc = OfficialDocument(_("人民调解协议书"), subtitle=case.number)
     doc.heading(_("一、当事人"))
     parties = list(case.parties.all())
-    rows = []
-    for party in parties:
-        if party.person_id:
-            rows.append([party.get_role_display(), party.person.name, party.person.household.village_group.name])
-        elif party.household_id:
-            head = party.household.members.filter(relation="head").first()
-            name = head.name if head else str(party.household)
-            rows.append([party.get_role_display(), name, party.household.village_group.name])
-        else:
-            rows.append([party.get_role_display(), party.enterprise.name, party.enterprise.region.name])
+    rows = [[party.get_role_display(), *_party_name_and_place(party)] for party in parties]
     if rows:
         doc.table([_("身份"), _("姓名/名称"), _("住所地")], rows)
     else:
         doc.paragraph(_("(未登记当事人)"))
     doc.heading(_("二、纠纷简要情况"))
     doc.paragraph(case.description)
-    for session in case.mediations.all():
+    for session in sessions:
         doc.paragraph(
             _("%(date)s在%(place)s调解,参加人员:%(who)s。%(summary)s")
             % {
@@ -440,11 +437,27 @@ def mediation_agreement(request, pk: int):
     doc.heading(_("三、经调解,自愿达成如下协议"))
     doc.paragraph(case.result or _("(协议内容待填写)"))
     doc.paragraph(_("本协议一式三份,当事人各执一份,人民调解委员会留存一份,自各方签字之日起生效。"))
-    signatures = [(_("当事人(签名)"), "") for _party in parties or [None, None]]
+    # One signature line per party, named, so every party of the dispute signs under its own name.
+    signatures = [
+        (_("%(role)s %(name)s(签名)") % {"role": party.get_role_display(), "name": _party_name_and_place(party)[0]}, "")
+        for party in parties
+    ] or [(_("当事人(签名)"), ""), (_("当事人(签名)"), "")]
     signatures.append((_("人民调解员(签名)"), (case.assignee.get_full_name() if case.assignee_id else "")))
     signatures.append((_("日期"), chinese_date(timezone.localdate())))
     doc.signatures(signatures)
     return doc.response(_("人民调解协议书_%(number)s.docx") % {"number": case.number})
+
+
+def _party_name_and_place(party) -> tuple[str, str]:
+    """A party's name (a household by its head) and where it lives or sits, for the mediation agreement."""
+    if party.person_id:
+        return party.person.name, party.person.household.village_group.name
+    if party.household_id:
+        head = party.household.members.filter(relation="head").first()
+        return (head.name if head else str(party.household)), party.household.village_group.name
+    if party.enterprise_id:
+        return party.enterprise.name, party.enterprise.region.name
+    return party.name, ""
 
 
 # --- registration ------------------------------------------------------------------------------------------
@@ -485,7 +498,8 @@ def case_create(request):
         }
         households = _households(user)
         if initial["households"]:
-            first = households.filter(pk__in=[h for h in initial["households"] if h.isdigit()]).first()
+            ids = [h for h in initial["households"] if h.isdigit() and int(h) < 2**31]
+            first = households.filter(pk__in=ids).first()
             if first:
                 initial["region"] = first.village_group_id
                 initial["title"] = _("%(group)s%(house)s户征地补偿纠纷") % {
@@ -498,6 +512,7 @@ def case_create(request):
             regions=regions,
             households=households,
             persons=scope_to_user(Person.objects.all(), user),
+            enterprises=scope_to_user(Enterprise.objects.all(), user),
             parcels=parcels,
             projects=scope_to_user(Project.objects.all(), user),
         )
@@ -509,16 +524,13 @@ def case_create(request):
         data = dict(form.cleaned_data)
         try:
             if kind == Kind.DISPUTE:
-                parties = [("applicant", h) for h in data.pop("households")] + [
-                    ("applicant", p) for p in data.pop("persons")
-                ]
                 case = services.dispute_register(
                     actor=user,
                     title=data["title"],
                     description=data["description"],
                     region=data["region"],
                     category=data["dispute_category"],
-                    parties=parties,
+                    parties=form.parties(),
                     parcels=data["parcels"],
                     project=data["project"],
                 )
@@ -529,15 +541,52 @@ def case_create(request):
         else:
             messages.success(request, _("已登记,编号%(number)s") % {"number": case.number})
             return redirect("cases:case-detail", pk=case.pk)
-    selected_parcels = []
-    if kind == Kind.DISPUTE and form.fields["parcels"].queryset is not None:
-        ids = form["parcels"].value() or []
-        selected_parcels = list(form.fields["parcels"].queryset.filter(pk__in=[i for i in ids if str(i).isdigit()]))
-    return render(
-        request,
-        "cases/case_form.html",
-        {"form": form, "kind": kind, "kind_label": Kind(kind).label, "selected_parcels": selected_parcels},
-    )
+    context = {"form": form, "kind": kind, "kind_label": Kind(kind).label}
+    if kind == Kind.DISPUTE:
+        ids = [i for i in (form["parcels"].value() or []) if str(i).isdigit() and int(i) < 2**31]
+        context["selected_parcels"] = list(form.fields["parcels"].queryset.filter(pk__in=ids))
+        context["picked"] = {
+            side: [
+                option
+                for party_kind, ids in form.picked_ids(side).items()
+                for option in selectors.party_options(user=user, kind=party_kind, ids=ids)
+            ]
+            for side in ("applicant", "respondent")
+        }
+        return render(request, "cases/dispute_form.html", context, status=400 if form.errors else 200)
+    return render(request, "cases/case_form.html", context)
+
+
+@login_required
+@require_POST
+def party_search(request):
+    """The dispute form's picker (htmx): households, persons and enterprises in scope matching the typed text.
+    POSTed, so a name typed in never lands in a URL or an access log."""
+    if not (request.user.has_perm("cases.add_case") and request.user.has_perm("cases.view_dispute")):
+        raise PermissionDenied
+    form = PartySearchForm(request.POST)
+    if not form.is_valid():
+        return render(request, "cases/_party_results.html", {"options": [], "q": ""})
+    side = form.cleaned_data["side"]
+    kinds = ("household", "person") if side == "applicant" else selectors.PARTY_KINDS
+    options = selectors.party_search(user=request.user, q=form.cleaned_data["q"], kinds=kinds)
+    return render(request, "cases/_party_results.html", {"options": options, "q": form.cleaned_data["q"], "side": side})
+
+
+@login_required
+@require_POST
+def party_pick(request):
+    """One chosen party as a chip (htmx): a ticked box named after the form field of its kind and side."""
+    if not (request.user.has_perm("cases.add_case") and request.user.has_perm("cases.view_dispute")):
+        raise PermissionDenied
+    form = PartyPickForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(status=204)
+    data = form.cleaned_data
+    options = selectors.party_options(user=request.user, kind=data["kind"], ids=[data["id"]])
+    if not options:
+        return HttpResponse(status=204)
+    return render(request, "cases/_party_chip.html", {"option": options[0], "side": data["side"]})
 
 
 @login_required

@@ -78,3 +78,18 @@ def test_leader_instructs_from_the_case_page_and_the_handler_answers(
     assert 'data-testid="instruction-pending"' not in handler.get(detail).content.decode()
     # a handler cannot instruct
     assert handler.post(reverse("cases:case-instruct", args=[handled.pk]), {"type": Type.CHASE}).status_code == 403
+
+
+def test_instructions_by_api(handled, town_admin, working_group_member, bearer, client):
+    url = f"/api/cases/cases/{handled.pk}/instructions"
+    response = client.post(url, {"type": "chase"}, content_type="application/json", headers=bearer(town_admin))
+    assert response.status_code == 201, response.content
+    assert pending(working_group_member) == ["督办 · town_admin:请抓紧办理,按期办结"]
+    response = client.post(
+        f"/api/cases/cases/{handled.pk}/acknowledgements",
+        {"text": "今日办结"},
+        content_type="application/json",
+        headers=bearer(working_group_member),
+    )
+    assert response.status_code == 201
+    assert pending(working_group_member) == []
