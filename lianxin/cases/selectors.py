@@ -147,6 +147,12 @@ def case_overdue(*, user, today: date | None = None) -> QuerySet[Case]:
     )
 
 
+def _household_head(ref: str):
+    from lianxin.people.models import Person
+
+    return Subquery(Person.objects.filter(household_id=OuterRef(ref), relation=Person.Relation.HEAD).values("name")[:1])
+
+
 def case_get(*, user, pk) -> Case:
     """One visible case with everything the detail page shows, or 404."""
     try:
@@ -157,7 +163,9 @@ def case_get(*, user, pk) -> Case:
                 "co_handlers",
                 Prefetch(
                     "parties",
-                    queryset=CaseParty.objects.select_related("person", "household__village_group", "enterprise"),
+                    queryset=CaseParty.objects.select_related(
+                        "person", "household__village_group", "enterprise"
+                    ).annotate(head_name=_household_head("household_id")),
                 ),
                 Prefetch("events", queryset=CaseEvent.objects.select_related("actor").order_by("at", "id")),
                 "suspensions",

@@ -99,7 +99,7 @@ def test_inbox_page_lists_overdue_and_due_soon(village_a, village_a_clerk, login
     assert response.status_code == 200
     html = response.content.decode()
     section = html.split('data-testid="inbox-casesdeadlines"')[1]
-    overdue_row, soon_row = section.split("</tr>")[:2]
+    overdue_row, soon_row = section.split("</li>")[:2]
     assert "超期的" in overdue_row
     assert ">超期<" in overdue_row
     assert "快到期的" in soon_row
