@@ -82,7 +82,7 @@ def statistics_get(request, filters: Query[PeriodIn]):
     if period.date_to < period.date_from:
         raise DomainError(_("结束日期不能早于开始日期"), field="date_to")
     user = request.user
-    figures = statistics.case_statistics(user=user, period=period)
+    figures = statistics.case_statistics(user=user, period=period, today=today)
     overdue = (
         statistics.overdue_cases(user=user, today=today, period=period)[: statistics.OVERDUE_LIST_SIZE]
         if statistics.can_list_overdue(user)
@@ -112,6 +112,6 @@ def statistics_get(request, filters: Query[PeriodIn]):
         "by_state": [{"key": k, "label": label, "count": n} for k, label, n in figures.by_state],
         "by_month": [{"month": m, "count": n} for m, n in figures.by_month],
         "handler_load": [row.__dict__ for row in statistics.handler_load(user=user, today=today, period=period)],
-        "overdue_total": statistics.overdue_count(user=user, today=today, period=period),
+        "overdue_total": figures.overdue,
         "overdue": list(overdue),
     }

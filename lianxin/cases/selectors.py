@@ -109,7 +109,9 @@ def case_urgency_segments(qs: QuerySet[Case], *, state: str = "", overdue: bool 
     clocked = Q(state__in=CLOCK_STATES, due_on__isnull=False)
     segments = []
     if not state or state in CLOCK_STATES:
-        segments.append(Segment(qs.filter(clocked), "due_on", descending=False))
+        # One part per running state, each an ordered walk of the (state, due_on) index, merged per page.
+        parts = tuple(qs.filter(state=s, due_on__isnull=False) for s in CLOCK_STATES if not state or s == state)
+        segments.append(Segment(qs.filter(clocked), "due_on", descending=False, parts=parts))
     if not overdue:
         segments.append(Segment(qs.exclude(clocked), None, descending=True))
     return segments

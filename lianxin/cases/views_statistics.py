@@ -53,7 +53,7 @@ def _chart(pairs) -> dict:
 def case_statistics(request):
     today = timezone.localdate()
     form, period = period_from(request.GET, today)
-    figures = statistics.case_statistics(user=request.user, period=period)
+    figures = statistics.case_statistics(user=request.user, period=period, today=today)
     load = statistics.handler_load(user=request.user, today=today, period=period)
     can_list = statistics.can_list_overdue(request.user)
     overdue = (
@@ -70,7 +70,7 @@ def case_statistics(request):
             "figures": figures,
             "load": load[:30],
             "overdue": overdue,
-            "overdue_total": statistics.overdue_count(user=request.user, today=today, period=period),
+            "overdue_total": figures.overdue,
             "can_list_overdue": can_list,
             "today": today,
             "chart_kind": _chart((label, n) for _k, label, n in figures.by_kind),

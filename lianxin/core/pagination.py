@@ -58,11 +58,16 @@ def keyset_page(
 @dataclass(frozen=True)
 class Segment:
     """Rows of ``qs`` ordered by (``key``, pk), ascending or descending; ``key`` None orders by pk alone.
-    ``key`` must be a non-null column within the segment (filter the nulls into another segment)."""
+    ``key`` must be a non-null column within the segment (filter the nulls into another segment).
+
+    ``parts``, when given, are querysets whose union is ``qs``: a page takes its rows from each part in
+    index order and merges them (``state IN (a, b, c) ORDER BY due_on`` cannot walk an index on
+    (state, due_on) in order; ``state = a ORDER BY due_on`` can, three times)."""
 
     qs: QuerySet
     key: str | None = None
     descending: bool = True
+    parts: tuple = ()
 
 
 def _after(segment: Segment, value, pk: int, *, forward: bool) -> QuerySet:
@@ -107,6 +112,20 @@ def _decode(cursor: str | None, segments: list[Segment]) -> tuple[int, object, i
     return (index, value, pk) if value is not None else None
 
 
+def _fetch(segment: Segment, cursor: tuple | None, *, forward: bool, limit: int) -> list:
+    """Up to ``limit`` rows of the segment in page order (backwards when not ``forward``), past ``cursor``."""
+    rows: list = []
+    for part in segment.parts or (segment.qs,):
+        piece = Segment(part, segment.key, segment.descending)
+        if cursor is not None:
+            piece = Segment(_after(piece, cursor[0], cursor[1], forward=forward), segment.key, segment.descending)
+        rows.extend(_ordered(piece, forward=forward)[:limit])
+    if segment.parts:
+        key = segment.key
+        rows.sort(key=lambda r: (getattr(r, key), r.pk) if key else r.pk, reverse=segment.descending == forward)
+    return rows[:limit]
+
+
 def segmented_keyset_page(
     segments: list[Segment], *, after: str | None = None, before: str | None = None, size: int = 50
 ) -> KeysetPage:
@@ -118,9 +137,8 @@ def segmented_keyset_page(
         index, value, pk = start
         rows: list = []
         for i in range(index, -1, -1):
-            segment = segments[i]
-            qs = _after(segment, value, pk, forward=False) if i == index else segment.qs
-            chunk = list(_ordered(Segment(qs, segment.key, segment.descending), forward=False)[: size + 1 - len(rows)])
+            cursor = (value, pk) if i == index else None
+            chunk = _fetch(segments[i], cursor, forward=False, limit=size + 1 - len(rows))
             rows.extend((i, row) for row in chunk)
             if len(rows) > size:
                 break
@@ -131,9 +149,8 @@ def segmented_keyset_page(
     index, value, pk = start if start is not None else (0, None, None)
     rows = []
     for i in range(index, len(segments)):
-        segment = segments[i]
-        qs = _after(segment, value, pk, forward=True) if (start is not None and i == index) else segment.qs
-        chunk = list(_ordered(Segment(qs, segment.key, segment.descending), forward=True)[: size + 1 - len(rows)])
+        cursor = (value, pk) if (start is not None and i == index) else None
+        chunk = _fetch(segments[i], cursor, forward=True, limit=size + 1 - len(rows))
         rows.extend((i, row) for row in chunk)
         if len(rows) > size:
             break

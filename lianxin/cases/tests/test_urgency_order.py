@@ -22,7 +22,13 @@ def mixed(village_a, working_group_member):
     return [
         # in the order the list must show them
         make_case(village_a, **running, due_on=today - timedelta(days=9), title="超期九天"),
-        make_case(village_a, **running, due_on=today - timedelta(days=1), title="超期一天"),
+        make_case(  # another running state: the pages merge the states' deadline order
+            village_a,
+            state=State.ACCEPTED,
+            assignee=working_group_member,
+            due_on=today - timedelta(days=1),
+            title="超期一天",
+        ),
         make_case(village_a, **running, due_on=today + timedelta(days=1), title="明天到期"),
         make_case(village_a, **running, due_on=today + timedelta(days=20), title="二十天后到期"),
         make_case(village_a, state=State.REGISTERED, title="新登记未受理"),
