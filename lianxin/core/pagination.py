@@ -96,6 +96,10 @@ def _decode(cursor: str | None, segments: list[Segment]) -> tuple[int, object, i
     """(segment, key value, pk) from a cursor; None for anything malformed (the first page is shown)."""
     if not cursor:
         return None
+    if cursor.isdigit() and len(cursor) < 19:
+        # A bare id (the cursor of ``keyset_page``, old links): a place in the last segment ordered by id.
+        plain = [i for i, segment in enumerate(segments) if segment.key is None]
+        return (plain[-1], None, int(cursor)) if plain else None
     parts = cursor.split("~")
     if len(parts) != 3 or not parts[0].isdigit() or not parts[2].isdigit() or len(cursor) > 100:
         return None

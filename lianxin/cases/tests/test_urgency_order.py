@@ -82,3 +82,9 @@ def test_patrols_by_date_newest_first(village_a, police, login_as):
         PatrolLog.objects.create(team=team, patrolled_on=day, route="一标段", region=village_a, recorded_by=police)
     page = login_as(police).get(reverse("cases:patrol-list")).context["page"]
     assert [log.team for log in page.items] == ["三月九日", "三月五日", "三月一日"]
+
+
+def test_a_plain_id_cursor_pages_the_cases_without_a_clock(mixed, login_as, working_group_member):
+    unclocked = sorted(mixed[4:], key=lambda c: -c.pk)
+    page = login_as(working_group_member).get(reverse("cases:case-list"), {"after": unclocked[0].pk}).context["page"]
+    assert titles(page) == [c.title for c in unclocked[1:]]
