@@ -213,6 +213,18 @@ class LedgerFilterForm(FilterForm):
         self.fields["q"].widget.attrs.update(placeholder=placeholder, **{"aria-label": placeholder})
 
 
+class AgreementStartForm(FilterForm):
+    """The agreement form's choice of project and household (and the household search), from the query string."""
+
+    project = forms.ModelChoiceField(label=_("项目"), queryset=None, required=False)
+    household = forms.IntegerField(label=_("户"), required=False, min_value=1, max_value=MAX_ID)
+    q = SearchField(label=_("查找"), max_length=40)
+
+    def __init__(self, *args, projects, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+
+
 class StandardFilterForm(FilterForm):
     item = forms.ChoiceField(label=_("补偿项目"), choices=[("", _("全部项目")), *Compensation.choices], required=False)
     on = forms.DateField(label=_("适用日期"), required=False, widget=IsoDateInput)

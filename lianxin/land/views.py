@@ -26,6 +26,7 @@ from lianxin.regions.models import Region
 from . import selectors, services
 from .forms import (
     AgreementForm,
+    AgreementStartForm,
     AttachmentForm,
     ContractRightForm,
     HandoverForm,
@@ -499,9 +500,10 @@ def agreement_create(request):
     """Choose a project and a household; its unsigned shares come prefilled; "计算" shows the items
     computed from the standards in force on the signing date before "保存" signs."""
     projects = selectors.land_project_list(user=request.user)
-    project = projects.filter(pk=_int(request.GET.get("project"))).first() or projects.first()
-    household_id = _int(request.GET.get("household"))
-    context: dict = {"projects": projects, "project": project, "q": request.GET.get("q", "")}
+    choice = AgreementStartForm(request.GET, projects=projects).values
+    project = choice["project"] or projects.first()
+    household_id = choice["household"]
+    context: dict = {"projects": projects, "project": project, "q": choice["q"] or ""}
     if household_id is None or project is None:
         context["households"] = selectors.household_search(user=request.user, q=context["q"]) if context["q"] else []
         return render(request, "land/agreement_form.html", context)
