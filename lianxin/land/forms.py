@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core import formats
 from lianxin.core.forms import FilterForm, IsoDateInput, SearchField, StyledForm
 from lianxin.regions.models import Region
 
@@ -88,7 +89,7 @@ class AgreementForm(StyledForm):
                 % {
                     "code": h.parcel.code,
                     "cls": h.parcel.land_class.name,
-                    "area": h.parcel.area_mu,
+                    "area": formats.area_exact(h.parcel.area_mu),
                     "share": h.share_percent,
                 },
             )

@@ -148,3 +148,24 @@ def test_pages_propose_and_approve(signed, working_group_member, leader, login_a
     assert chief.post(decide, {"decision": "approve", "note": ""}).status_code == 302
     parcel.refresh_from_db()
     assert parcel.status == Parcel.Status.HANDED_OVER
+
+
+def test_propose_and_decide_by_api(signed, working_group_member, leader, bearer, client):
+    _agreement, parcel = signed
+    body = {"handed_over_on": TODAY().isoformat(), "reason_category": "funds_in_transit", "reason": "款已拨付"}
+    proposed = client.post(
+        f"/api/land/parcels/{parcel.pk}/handover-overrides",
+        body,
+        content_type="application/json",
+        headers=bearer(working_group_member),
+    )
+    assert proposed.status_code == 201, proposed.content
+    decision = client.post(
+        f"/api/land/handover-overrides/{proposed.json()['id']}/decision",
+        {"approve": True},
+        content_type="application/json",
+        headers=bearer(leader),
+    )
+    assert decision.json()["status"] == "approved"
+    parcel.refresh_from_db()
+    assert parcel.status == Parcel.Status.HANDED_OVER
