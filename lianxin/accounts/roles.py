@@ -94,7 +94,13 @@ CASES_HANDLE = ["cases.add_case", "cases.handle_case"]
 CASES_CATALOGUE_EDIT = ["cases.add_serviceitem", "cases.change_serviceitem"]
 PATROL = ["cases.view_patrollog", "cases.add_patrollog"]
 for _role, _perms in {
-    Role.TOWNSHIP_LEADER: [*CASES_VIEW_COMMON, *CASES_VIEW_PUBLIC_KINDS, "cases.view_patrollog", "cases.export_case"],
+    Role.TOWNSHIP_LEADER: [
+        *CASES_VIEW_COMMON,
+        *CASES_VIEW_PUBLIC_KINDS,
+        "cases.view_patrollog",
+        "cases.export_case",
+        "cases.instruct_case",  # leaders' instructions (批示) and chases (督办), issue 10
+    ],
     Role.WORKING_GROUP: [
         *CASES_VIEW_COMMON,
         *CASES_VIEW_PUBLIC_KINDS,
@@ -163,10 +169,13 @@ LAND_WORKING_GROUP_EDIT = [
     "land.change_proceduremilestone",
     "land.add_siteimage",
 ]
+# Hand-over before full payment (先行交地) is a two-person act (issue 10): the working group proposes it
+# (land.override_handover), a township leader approves or rejects it.
+LAND_OVERRIDE_READ = ["land.view_handoveroverride"]
 for _role, _perms in {
-    Role.TOWNSHIP_LEADER: LAND_READ,
-    Role.WORKING_GROUP: [*LAND_READ, *LAND_WORKING_GROUP_EDIT],
-    Role.VILLAGE_CADRE: [*LAND_READ, *LAND_VILLAGE_EDIT],
+    Role.TOWNSHIP_LEADER: [*LAND_READ, *LAND_OVERRIDE_READ, "land.decide_handoveroverride"],
+    Role.WORKING_GROUP: [*LAND_READ, *LAND_OVERRIDE_READ, *LAND_WORKING_GROUP_EDIT],
+    Role.VILLAGE_CADRE: [*LAND_READ, *LAND_OVERRIDE_READ, *LAND_VILLAGE_EDIT],
     Role.SYSTEM_ADMIN: [
         "land.view_landclass",
         "land.add_landclass",

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -68,6 +69,7 @@ class PartyIn(Schema):
     person_id: int | None = None
     household_id: int | None = None
     enterprise_id: int | None = None
+    name: str = ""  # someone outside the registers, by name
 
 
 class CaseIn(Schema):
@@ -99,6 +101,15 @@ class TransitionIn(Schema):
 
 class CommentIn(Schema):
     text: str
+
+
+class InstructionIn(Schema):
+    type: Literal["instruction", "chase"]
+    text: str = ""
+
+
+class AcknowledgeIn(Schema):
+    text: str = ""
 
 
 class RatingIn(Schema):
@@ -155,7 +166,9 @@ def _party(request, item: PartyIn):
         return item.role, get_scoped_or_404(Household.objects.all(), user, pk=item.household_id)
     if item.enterprise_id:
         return item.role, get_scoped_or_404(Enterprise.objects.all(), user, pk=item.enterprise_id)
-    raise DomainError(_("当事人须指定人员、户或企业之一"), field="parties")
+    if item.name.strip():
+        return item.role, item.name.strip()
+    raise DomainError(_("当事人须指定人员、户或企业之一,或填写未登记人员的姓名"), field="parties")
 
 
 @router.get("/cases", response=PageOut[CaseOut])
@@ -256,6 +269,21 @@ def case_transition(request, case_id: int, payload: TransitionIn):
 @router.post("/cases/{case_id}/comments", response={201: EventOut})
 def case_comment(request, case_id: int, payload: CommentIn):
     return Status(201, services.case_comment(case=_case(request, case_id), actor=request.user, text=payload.text))
+
+
+@router.post("/cases/{case_id}/instructions", response={201: EventOut})
+def case_instruct(request, case_id: int, payload: InstructionIn):
+    """A township leader's instruction (批示) or chase (督办); it waits in the handler's 待办 until answered."""
+    event = services.case_instruct(
+        case=_case(request, case_id), actor=request.user, type=payload.type, text=payload.text
+    )
+    return Status(201, event)
+
+
+@router.post("/cases/{case_id}/acknowledgements", response={201: EventOut})
+def case_acknowledge(request, case_id: int, payload: AcknowledgeIn):
+    """The handler's answer to the leaders' instructions and chases on the case."""
+    return Status(201, services.case_acknowledge(case=_case(request, case_id), actor=request.user, text=payload.text))
 
 
 @router.post("/cases/{case_id}/rating", response=CaseOut)

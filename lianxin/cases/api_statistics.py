@@ -77,13 +77,17 @@ def statistics_get(request, filters: Query[PeriodIn]):
     """Figures for the cases registered in the period (default: the last 12 months)."""
     require_perm(request.user, DASHBOARD_PERMISSION)
     today = timezone.localdate()
-    default = statistics.Period.last_12_months(today)
-    period = statistics.Period(filters.date_from or default.date_from, filters.date_to or today)
+    date_to = filters.date_to or today
+    period = statistics.Period(filters.date_from or statistics.Period.last_12_months(date_to).date_from, date_to)
     if period.date_to < period.date_from:
         raise DomainError(_("结束日期不能早于开始日期"), field="date_to")
     user = request.user
-    figures = statistics.case_statistics(user=user, period=period)
-    overdue = statistics.overdue_cases(user=user, today=today)[: statistics.OVERDUE_LIST_SIZE]
+    figures = statistics.case_statistics(user=user, period=period, today=today)
+    overdue = (
+        statistics.overdue_cases(user=user, today=today, period=period)[: statistics.OVERDUE_LIST_SIZE]
+        if statistics.can_list_overdue(user)
+        else []
+    )
     return {
         "date_from": period.date_from,
         "date_to": period.date_to,
@@ -107,7 +111,7 @@ def statistics_get(request, filters: Query[PeriodIn]):
         "by_kind": [{"key": k, "label": label, "count": n} for k, label, n in figures.by_kind],
         "by_state": [{"key": k, "label": label, "count": n} for k, label, n in figures.by_state],
         "by_month": [{"month": m, "count": n} for m, n in figures.by_month],
-        "handler_load": [row.__dict__ for row in statistics.handler_load(user=user, today=today)],
-        "overdue_total": statistics.overdue_count(user=user, today=today),
+        "handler_load": [row.__dict__ for row in statistics.handler_load(user=user, today=today, period=period)],
+        "overdue_total": figures.overdue,
         "overdue": list(overdue),
     }

@@ -24,3 +24,6 @@ class CasesConfig(AppConfig):
             models.PatrolLog,
         ):
             auditlog.register(model)
+        from . import inbox
+
+        inbox.register()  # the cases' sections of the 待办 (core holds the registry)

@@ -1,15 +1,11 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lianxin.core.forms import IsoDateInput, StyledForm
+from lianxin.core.forms import FilterForm, IsoDateInput, SearchField, StyledForm
 
-from .models import Case, CaseParty, ServiceItem
-
-
-class HouseholdChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj) -> str:
-        head = getattr(obj, "head_name", None) or ""
-        return f"{obj.village_group.name} {obj.number or '#' + str(obj.pk)} {head}".strip()
+from .models import Case, CaseEvent, CaseParty, ServiceItem
 
 
 class CaseBaseForm(StyledForm):
@@ -23,22 +19,98 @@ class CaseBaseForm(StyledForm):
 
 
 class DisputeForm(CaseBaseForm):
+    """A dispute with its parties on both sides (申请方、对方当事人). The parties are chosen with the
+    search-as-you-type pickers of the page (``cases/_party_picker.html``): each chosen one is a ticked box
+    named after its field, so unticking removes it and nothing long lists every household."""
+
     dispute_category = forms.ChoiceField(label=_("纠纷类别"), choices=Case.DisputeCategory.choices)
-    households = HouseholdChoiceField(label=_("当事户"), queryset=None, required=False)
-    persons = forms.ModelMultipleChoiceField(
-        label=_("当事人"), queryset=None, required=False, widget=forms.MultipleHiddenInput
+    households = forms.ModelMultipleChoiceField(label=_("当事户"), queryset=None, required=False)
+    persons = forms.ModelMultipleChoiceField(label=_("当事人"), queryset=None, required=False)
+    respondent_households = forms.ModelMultipleChoiceField(label=_("对方当事户"), queryset=None, required=False)
+    respondent_persons = forms.ModelMultipleChoiceField(label=_("对方当事人"), queryset=None, required=False)
+    respondent_enterprises = forms.ModelMultipleChoiceField(label=_("对方企业"), queryset=None, required=False)
+    respondent_names = forms.CharField(
+        label=_("对方当事人(未登记人员)"),
+        max_length=200,
+        required=False,
+        help_text=_("不在户籍、企业台账中的人员,填写姓名,多个用顿号“、”分隔"),
     )
     parcels = forms.ModelMultipleChoiceField(
         label=_("涉及地块"), queryset=None, required=False, widget=forms.MultipleHiddenInput
     )
     project = forms.ModelChoiceField(label=_("关联项目"), queryset=None, required=False)
 
-    def __init__(self, *args, households, persons, parcels, projects, **kwargs) -> None:
+    PICKED = {
+        "applicant": (("households", "household"), ("persons", "person")),
+        "respondent": (
+            ("respondent_households", "household"),
+            ("respondent_persons", "person"),
+            ("respondent_enterprises", "enterprise"),
+        ),
+    }
+
+    def __init__(self, *args, households, persons, enterprises, parcels, projects, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["households"].queryset = households
-        self.fields["persons"].queryset = persons
+        for name in ("households", "respondent_households"):
+            self.fields[name].queryset = households
+        for name in ("persons", "respondent_persons"):
+            self.fields[name].queryset = persons
+        self.fields["respondent_enterprises"].queryset = enterprises
         self.fields["parcels"].queryset = parcels
         self.fields["project"].queryset = projects
+
+    def clean_respondent_names(self) -> list[str]:
+        text = self.cleaned_data.get("respondent_names") or ""
+        names = [n.strip() for n in re.split(r"[、,,;;\n]", text) if n.strip()]
+        for name in names:
+            if len(name) > 50:
+                raise forms.ValidationError(_("姓名“%(name)s…”超过50个字") % {"name": name[:10]})
+        return list(dict.fromkeys(names))
+
+    def clean(self):
+        data = super().clean()
+        for mine, theirs in (("households", "respondent_households"), ("persons", "respondent_persons")):
+            both = set(data.get(mine) or ()) & set(data.get(theirs) or ())
+            if both:
+                self.add_error(
+                    theirs,
+                    _("%(who)s不能同时是申请方和对方当事人") % {"who": "、".join(str(x) for x in both)},
+                )
+        return data
+
+    def picked_ids(self, side: str) -> dict[str, list[str]]:
+        """The chosen ids per party kind, as submitted (or prefilled), for drawing the chips again."""
+        picked: dict[str, list[str]] = {}
+        for name, kind in self.PICKED[side]:
+            value = self[name].value() or []
+            picked.setdefault(kind, []).extend(str(v) for v in (value if isinstance(value, list | tuple) else [value]))
+        return picked
+
+    def parties(self) -> list[tuple[str, object]]:
+        """(role, party) pairs for ``services.dispute_register``, applicants first."""
+        data = self.cleaned_data
+        applicant, respondent = CaseParty.Role.APPLICANT, CaseParty.Role.RESPONDENT
+        return [
+            *((applicant, h) for h in data["households"]),
+            *((applicant, p) for p in data["persons"]),
+            *((respondent, h) for h in data["respondent_households"]),
+            *((respondent, p) for p in data["respondent_persons"]),
+            *((respondent, e) for e in data["respondent_enterprises"]),
+            *((respondent, n) for n in data["respondent_names"]),
+        ]
+
+
+class PartySearchForm(forms.Form):
+    """The picker's search box, POSTed by htmx (the text never enters a URL or an access log)."""
+
+    q = forms.CharField(max_length=50, required=False)
+    side = forms.ChoiceField(choices=[("applicant", "applicant"), ("respondent", "respondent")])
+
+
+class PartyPickForm(forms.Form):
+    kind = forms.ChoiceField(choices=[(k, k) for k in ("household", "person", "enterprise")])
+    id = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    side = forms.ChoiceField(choices=[("applicant", "applicant"), ("respondent", "respondent")])
 
 
 class EnterpriseRequestForm(StyledForm):
@@ -124,6 +196,28 @@ class CommentForm(StyledForm):
     text = forms.CharField(label=_("办理意见"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class InstructionForm(StyledForm):
+    """A leader's instruction (批示) or chase (督办) on a case."""
+
+    type = forms.ChoiceField(
+        label=_("类型"),
+        choices=[(CaseEvent.Type.INSTRUCTION, _("批示")), (CaseEvent.Type.CHASE, _("督办"))],
+        widget=forms.RadioSelect,
+        initial=CaseEvent.Type.INSTRUCTION,
+    )
+    text = forms.CharField(
+        label=_("批示内容"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("督办可不填,默认为“请抓紧办理,按期办结”"),
+    )
+
+
+class AcknowledgeForm(StyledForm):
+    text = forms.CharField(label=_("回复"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class AssignForm(StyledForm):
     assignee = forms.ModelChoiceField(label=_("承办人"), queryset=None)
     co_handlers = forms.ModelMultipleChoiceField(label=_("协办人"), queryset=None, required=False)
@@ -179,6 +273,43 @@ class PatrolLogForm(StyledForm):
     members = forms.CharField(label=_("参加人员"), max_length=200, required=False)
     findings = forms.CharField(label=_("发现情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     region = forms.ModelChoiceField(label=_("区域"), queryset=None)
+
+    def __init__(self, *args, regions, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+
+
+MAX_ID = 2**31 - 1  # a filter's id beyond any row: ignored, never an overflow in the database
+
+
+class CaseFilterForm(FilterForm):
+    """The case list's filters. Only what makes sense for the user's role is offered: the kind only when
+    they see more than one, the area only to region-scoped users, "我承办的" only to handlers."""
+
+    q = SearchField(
+        label=_("编号或标题"),
+        widget=forms.TextInput(attrs={"placeholder": _("编号或标题"), "aria-label": _("编号或标题")}),
+    )
+    kind = forms.ChoiceField(label=_("类别"), required=False)
+    state = forms.ChoiceField(label=_("状态"), required=False)
+    region = forms.ModelChoiceField(label=_("区域"), queryset=None, required=False, empty_label=_("全部区域"))
+    enterprise = forms.ModelChoiceField(label=_("企业"), queryset=None, required=False, empty_label=_("全部企业"))
+    assignee = forms.IntegerField(label=_("承办人"), required=False, min_value=1, max_value=MAX_ID)
+    overdue = forms.BooleanField(label=_("仅看超期"), required=False)
+
+    def __init__(self, *args, user, kinds, regions, enterprises, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("全部类别")), *kinds]
+        self.fields["state"].choices = [("", _("全部状态")), *Case.State.choices]
+        self.fields["region"].queryset = regions
+        self.fields["enterprise"].queryset = enterprises
+        self.show_kind = len(kinds) > 1
+        self.show_region = not user.scope_enterprise_id
+        self.show_mine = user.has_perm("cases.handle_case")
+
+
+class PatrolFilterForm(FilterForm):
+    region = forms.ModelChoiceField(label=_("区域"), queryset=None, required=False, empty_label=_("全部区域"))
 
     def __init__(self, *args, regions, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -4,12 +4,14 @@ A case carries a stored deadline (``due_on``) so the overdue list is one indexed
 (``CaseEvent``) is append-only, refused by database triggers like the security events.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.models import BaseModel
@@ -179,6 +181,7 @@ class Case(BaseModel):
             ("submit_enterprise_request", _("提交企业诉求")),
             ("rate_case", _("评价办理结果")),
             ("export_case", _("导出案件")),
+            ("instruct_case", _("批示、督办案件")),
         ]
         indexes = [
             models.Index(fields=["state", "due_on"], name="case_state_due"),
@@ -207,6 +210,15 @@ class Case(BaseModel):
     def is_open(self) -> bool:
         return self.state not in (self.State.RESOLVED, self.State.REVISITED, self.State.CLOSED)
 
+    def overdue_on(self, today: date) -> bool:
+        """Overdue (超期): the clock runs (not suspended, not finished) and the stored deadline has passed.
+        The one definition; ``overdue_filter`` is the same rule as a query."""
+        return self.state in CLOCK_STATES and self.due_on is not None and self.due_on < today
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.overdue_on(timezone.localdate())
+
 
 # Being handled (a suspended case too); of those, the states whose clock runs — a suspended case's
 # deadline moves when it resumes, so it is never overdue; and the states of a finished case.
@@ -215,8 +227,14 @@ CLOCK_STATES = (Case.State.REGISTERED, Case.State.ACCEPTED, Case.State.IN_PROGRE
 RESOLVED_STATES = (Case.State.RESOLVED, Case.State.REVISITED, Case.State.CLOSED)
 
 
+def overdue_filter(today: date) -> Q:
+    """Overdue (超期) as a query: a running clock past its stored deadline (a range scan on state, due_on)."""
+    return Q(state__in=CLOCK_STATES, due_on__lt=today)
+
+
 class CaseParty(BaseModel):
-    """A party to a case (当事人): a linked person, household or enterprise, never retyped."""
+    """A party to a case (当事人): a linked person, household or enterprise, never retyped; someone outside
+    the registers (a contractor's foreman, a traveller) by name only."""
 
     class Role(models.TextChoices):
         APPLICANT = "applicant", _("申请人")
@@ -236,6 +254,7 @@ class CaseParty(BaseModel):
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("企业"), null=True, blank=True, on_delete=models.PROTECT, related_name="case_parties"
     )
+    name = models.CharField(_("姓名(未登记人员)"), max_length=50, blank=True)
 
     scope_region_lookup = "case__region"
     scope_enterprise_lookup = "case__enterprise"
@@ -247,16 +266,17 @@ class CaseParty(BaseModel):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(person__isnull=False, household__isnull=True, enterprise__isnull=True)
-                    | Q(person__isnull=True, household__isnull=False, enterprise__isnull=True)
-                    | Q(person__isnull=True, household__isnull=True, enterprise__isnull=False)
+                    Q(person__isnull=False, household__isnull=True, enterprise__isnull=True, name="")
+                    | Q(person__isnull=True, household__isnull=False, enterprise__isnull=True, name="")
+                    | Q(person__isnull=True, household__isnull=True, enterprise__isnull=False, name="")
+                    | (Q(person__isnull=True, household__isnull=True, enterprise__isnull=True) & ~Q(name=""))
                 ),
                 name="case_party_exactly_one",
             ),
         ]
 
     def __str__(self) -> str:
-        return str(self.person or self.household or self.enterprise)
+        return str(self.person or self.household or self.enterprise or self.name)
 
 
 class CaseEvent(models.Model):
@@ -269,6 +289,9 @@ class CaseEvent(models.Model):
         ATTACHMENT = "attachment", _("附件")
         MEDIATION = "mediation", _("调解记录")
         RATING = "rating", _("评价")
+        INSTRUCTION = "instruction", _("领导批示")
+        CHASE = "chase", _("督办")
+        ACKNOWLEDGEMENT = "acknowledgement", _("批示督办回复")
 
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="events")
     type = models.CharField(_("类型"), max_length=20, choices=Type.choices, default=Type.TRANSITION)
@@ -293,10 +316,18 @@ class CaseEvent(models.Model):
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["case", "at"], name="case_event_case_at")]
+        indexes = [
+            models.Index(fields=["case", "at"], name="case_event_case_at"),
+            # Leaders' instructions and chases are few: the 待办 finds them by type, never by scanning history.
+            models.Index(fields=["type", "case"], name="case_event_type_case"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.get_type_display()} {self.to_state}"
+
+
+# A leader's instruction (批示) and chase (督办): they wait in the handler's 待办 until answered.
+LEADER_EVENT_TYPES = (CaseEvent.Type.INSTRUCTION, CaseEvent.Type.CHASE)
 
 
 class CaseSuspension(BaseModel):

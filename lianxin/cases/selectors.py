@@ -2,15 +2,18 @@
 the user's scope (region subtree or enterprise), the kinds their role may see, and never an integrity
 report about themselves."""
 
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from lianxin.core.pagination import Segment
 from lianxin.core.permissions import scope_to_user
 
-from .models import CLOCK_STATES, Case, CaseEvent, CaseParty, PatrolLog, ServiceItem
+from .models import CLOCK_STATES, Case, CaseEvent, CaseParty, PatrolLog, ServiceItem, overdue_filter
 
 Kind, State = Case.Kind, Case.State
 
@@ -67,13 +70,15 @@ def case_list(
     user,
     kind: str = "",
     state: str = "",
-    region: int | str | None = None,
+    region=None,
     assignee: int | str | None = None,
+    enterprise=None,
     overdue: bool = False,
     q: str = "",
     today: date | None = None,
 ) -> QuerySet[Case]:
-    """The filtered case list (newest first by id, paged by keyset); ``overdue`` = open and past the stored deadline."""
+    """The filtered case list (``case_urgency_segments`` orders it for the page); ``overdue`` is
+    ``overdue_filter``: a running clock past the stored deadline."""
     qs = case_visible_to(user).select_related("region", "assignee", "enterprise", "service_item")
     if kind in Kind.values:
         qs = qs.filter(kind=kind)
@@ -82,16 +87,34 @@ def case_list(
     if region:
         from lianxin.regions.models import Region
 
-        node = Region.objects.filter(pk=region).only("path").first() if str(region).isdigit() else None
-        qs = qs.filter(region__path__startswith=node.path) if node else qs.none()
+        if not isinstance(region, Region):
+            region = Region.objects.filter(pk=region).only("path").first() if str(region).isdigit() else None
+        qs = qs.filter(region__path__startswith=region.path) if region else qs.none()
     if assignee:
         qs = qs.filter(assignee_id=assignee) if str(assignee).isdigit() else qs.none()
+    if enterprise:
+        qs = qs.filter(enterprise=enterprise)
     if overdue:
-        qs = qs.filter(state__in=CLOCK_STATES, due_on__lt=today or timezone.localdate())
+        qs = qs.filter(overdue_filter(today or timezone.localdate()))
     if q:
         q = q.strip()
         qs = qs.filter(Q(number__iexact=q) | Q(title__icontains=q))
     return qs
+
+
+def case_urgency_segments(qs: QuerySet[Case], *, state: str = "", overdue: bool = False) -> list[Segment]:
+    """The case list by urgency (按紧急程度): running clocks by deadline, earliest first (so the overdue ones
+    lead), then the cases without a running clock, newest first. A segment the filters rule out is left out,
+    so its query never runs (``state=closed`` would otherwise scan every closed case to find no clock)."""
+    clocked = Q(state__in=CLOCK_STATES, due_on__isnull=False)
+    segments = []
+    if not state or state in CLOCK_STATES:
+        # One part per running state, each an ordered walk of the (state, due_on) index, merged per page.
+        parts = tuple(qs.filter(state=s, due_on__isnull=False) for s in CLOCK_STATES if not state or s == state)
+        segments.append(Segment(qs.filter(clocked), "due_on", descending=False, parts=parts))
+    if not overdue:
+        segments.append(Segment(qs.exclude(clocked), None, descending=True))
+    return segments
 
 
 # What a row of the case list page shows: the page fetches these columns only (a case and its
@@ -120,10 +143,16 @@ def case_overdue(*, user, today: date | None = None) -> QuerySet[Case]:
     """Open cases past their stored deadline, earliest first: a range scan on (state, due_on)."""
     return (
         case_visible_to(user)
-        .filter(state__in=CLOCK_STATES, due_on__lt=today or timezone.localdate())
+        .filter(overdue_filter(today or timezone.localdate()))
         .select_related("region", "assignee")
         .order_by("due_on", "id")
     )
+
+
+def _household_head(ref: str):
+    from lianxin.people.models import Person
+
+    return Subquery(Person.objects.filter(household_id=OuterRef(ref), relation=Person.Relation.HEAD).values("name")[:1])
 
 
 def case_get(*, user, pk) -> Case:
@@ -136,7 +165,9 @@ def case_get(*, user, pk) -> Case:
                 "co_handlers",
                 Prefetch(
                     "parties",
-                    queryset=CaseParty.objects.select_related("person", "household__village_group", "enterprise"),
+                    queryset=CaseParty.objects.select_related(
+                        "person", "household__village_group", "enterprise"
+                    ).annotate(head_name=_household_head("household_id")),
                 ),
                 Prefetch("events", queryset=CaseEvent.objects.select_related("actor").order_by("at", "id")),
                 "suspensions",
@@ -185,8 +216,103 @@ def service_item_list(*, user, active_only: bool = False) -> QuerySet[ServiceIte
     return qs.filter(active=True) if active_only else qs
 
 
-def patrol_log_list(*, user, region: int | str | None = None) -> QuerySet[PatrolLog]:
+def patrol_log_list(*, user, region=None) -> QuerySet[PatrolLog]:
+    """Patrols in scope (联防巡逻), in a region's subtree; the page orders them by date, newest first."""
     qs = scope_to_user(PatrolLog.objects.select_related("region", "recorded_by"), user)
-    if region:
-        qs = qs.filter(region_id=region)
+    if region is not None:
+        qs = qs.filter(region__path__startswith=region.path)
     return qs
+
+
+# --- parties of a dispute: search-as-you-type -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartyOption:
+    """One household, person or enterprise offered as a party (当事人), with what tells it apart."""
+
+    kind: str  # "household" | "person" | "enterprise"
+    id: int
+    label: str
+    detail: str = ""
+
+
+PARTY_KINDS = ("household", "person", "enterprise")
+PARTY_SEARCH_LIMIT = 8
+
+
+def _household_options(qs) -> list[PartyOption]:
+    from lianxin.people.models import Person
+
+    head = Person.objects.filter(household=OuterRef("pk"), relation=Person.Relation.HEAD).values("name")[:1]
+    rows = qs.select_related("village_group__parent").annotate(head_name=Subquery(head))
+    return [
+        PartyOption(
+            "household",
+            h.pk,
+            f"{h.head_name or _('(未登记户主)')} · {h.number or '#' + str(h.pk)}户",
+            f"{h.village_group.parent.name if h.village_group.parent_id else ''}{h.village_group.name}",
+        )
+        for h in rows
+    ]
+
+
+def _person_options(qs) -> list[PartyOption]:
+    rows = qs.select_related("household__village_group")
+    return [
+        PartyOption(
+            "person",
+            p.pk,
+            p.name,
+            f"{p.household.village_group.name} · {p.household.number or '#' + str(p.household_id)}户",
+        )
+        for p in rows
+    ]
+
+
+def _enterprise_options(qs) -> list[PartyOption]:
+    return [PartyOption("enterprise", e.pk, e.name, e.region.name) for e in qs.select_related("region")]
+
+
+def party_search(*, user, q: str, kinds=PARTY_KINDS, limit: int = PARTY_SEARCH_LIMIT) -> list[PartyOption]:
+    """Households (by head's name, household number or village group), persons (by name) and enterprises (by
+    name) in the user's scope, for the dispute form's pickers. The search text arrives by POST, never in a URL."""
+    from lianxin.enterprises.models import Enterprise
+    from lianxin.people.identity import name_normalize
+    from lianxin.people.models import Household, Person
+
+    q = name_normalize(q or "")[:50]
+    if not q:
+        return []
+    options: list[PartyOption] = []
+    if "household" in kinds:
+        households = scope_to_user(Household.objects.all(), user).filter(
+            Q(number__icontains=q)
+            | Q(village_group__name__icontains=q)
+            | Q(members__name__icontains=q, members__relation=Person.Relation.HEAD)
+        )
+        options += _household_options(households.distinct().order_by("village_group__path", "number", "pk")[:limit])
+    if "person" in kinds:
+        persons = scope_to_user(Person.objects.all(), user).filter(name__icontains=q).order_by("name", "pk")
+        options += _person_options(persons[:limit])
+    if "enterprise" in kinds:
+        enterprises = scope_to_user(Enterprise.objects.all(), user).filter(name__icontains=q).order_by("name")
+        options += _enterprise_options(enterprises[:limit])
+    return options
+
+
+def party_options(*, user, kind: str, ids) -> list[PartyOption]:
+    """The chosen parties of one kind, as chips (scoped: an id outside the user's scope is dropped)."""
+    from lianxin.enterprises.models import Enterprise
+    from lianxin.people.models import Household, Person
+
+    ids = [int(i) for i in ids if str(i).isdigit() and int(i) < 2**31]
+    if not ids:
+        return []
+    if kind == "household":
+        return _household_options(scope_to_user(Household.objects.filter(pk__in=ids), user).order_by("pk"))
+    if kind == "person":
+        return _person_options(scope_to_user(Person.objects.filter(pk__in=ids), user).order_by("pk"))
+    if kind == "enterprise":
+        return _enterprise_options(scope_to_user(Enterprise.objects.filter(pk__in=ids), user).order_by("pk"))
+    return []

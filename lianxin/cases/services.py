@@ -24,6 +24,7 @@ from lianxin.people.models import Household, Person
 from lianxin.regions.models import Region
 
 from .models import (
+    LEADER_EVENT_TYPES,
     Case,
     CaseAttachment,
     CaseEvent,
@@ -131,7 +132,9 @@ def _check_register(actor, kind: str) -> None:
         raise DomainError(_("您的角色无权登记%(kind)s") % {"kind": Kind(kind).label}, code="permission_denied")
 
 
-def _add_parties(case: Case, parties: Iterable[tuple[str, Person | Household | Enterprise]]) -> None:
+def _add_parties(case: Case, parties: Iterable[tuple[str, Person | Household | Enterprise | str]]) -> None:
+    """Link the parties: a registered person, household or enterprise, or the name of someone outside the
+    registers (a plain string)."""
     for role, party in parties:
         link = CaseParty(case=case, role=role)
         if isinstance(party, Person):
@@ -140,8 +143,10 @@ def _add_parties(case: Case, parties: Iterable[tuple[str, Person | Household | E
             link.household = party
         elif isinstance(party, Enterprise):
             link.enterprise = party
+        elif isinstance(party, str) and party.strip():
+            link.name = party.strip()
         else:
-            raise DomainError(_("当事人必须是已登记的人员、户或企业"), field="parties")
+            raise DomainError(_("当事人必须是已登记的人员、户或企业,或填写姓名"), field="parties")
         link.full_clean()
         link.save()
 
@@ -512,6 +517,42 @@ def case_comment(*, case: Case, actor, text: str) -> CaseEvent:
         raise DomainError(_("您无权对此案件发表意见"), code="permission_denied")
     with transaction.atomic(), acting_as(actor):
         return _event(case, type=CaseEvent.Type.COMMENT, actor=actor, reason=text)
+
+
+def case_instruct(*, case: Case, actor, type: str, text: str = "") -> CaseEvent:
+    """A leader's instruction (批示) or chase (督办) on an open case: a line of the case history that stays in
+    the handler's 待办 until the handler answers it or acts on the case."""
+    if type not in LEADER_EVENT_TYPES:
+        raise DomainError(_("请选择批示或督办"), field="type")
+    if actor is None or not actor.has_perm("cases.instruct_case"):
+        raise DomainError(_("只有镇领导可以批示或督办案件"), code="permission_denied")
+    if not case_visible_to(actor).filter(pk=case.pk).exists():
+        raise DomainError(_("您无权批示此案件"), code="permission_denied")
+    text = (text or "").strip()
+    if type == CaseEvent.Type.CHASE and not text:
+        text = _("请抓紧办理,按期办结")
+    if not text:
+        raise DomainError(_("请填写批示内容"), field="text")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if not case.is_open:
+            raise DomainError(
+                _("案件%(number)s已“%(state)s”,不能再批示或督办")
+                % {"number": case.number, "state": State(case.state).label},
+                code="invalid_transition",
+            )
+        with acting_as(actor):
+            return _event(case, type=type, actor=actor, reason=text)
+
+
+def case_acknowledge(*, case: Case, actor, text: str = "") -> CaseEvent:
+    """The handler's answer to a leader's instruction or chase (回复批示/督办); it leaves their 待办."""
+    _require_handler(case, actor)
+    if not CaseEvent.objects.filter(case=case, type__in=LEADER_EVENT_TYPES).exists():
+        raise DomainError(_("此案件没有领导批示或督办"), code="invalid_transition")
+    text = (text or "").strip() or _("已阅,正在办理")
+    with transaction.atomic(), acting_as(actor):
+        return _event(case, type=CaseEvent.Type.ACKNOWLEDGEMENT, actor=actor, reason=text)
 
 
 def case_link_parcels(*, case: Case, actor, parcels: Iterable) -> Case:

@@ -9,7 +9,9 @@ Definitions (shown on the page):
 - on time (按期办结): resolved (办结) on or before the stored deadline ``due_on``;
 - handling time (办理用时): working days from acceptance (or registration) to resolution, minus the
   working days the case was suspended (中止), counted with ``core.workdays``;
-- load (在办量): cases open now (registered, accepted, in progress, suspended) per assignee, whatever the period.
+- load (在办量): cases of the period still open (registered, accepted, in progress, suspended) per assignee;
+- overdue (超期): ``models.overdue_filter``, the one definition (a running clock past its stored deadline),
+  counted over the same cases of the period as every other figure of the page.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from django.utils import timezone
 from lianxin.core.permissions import DASHBOARD_PERMISSION, scope_to_user
 from lianxin.core.workdays import WorkdayCounter
 
-from .models import CLOCK_STATES, OPEN_STATES, RESOLVED_STATES, Case
+from .models import OPEN_STATES, RESOLVED_STATES, Case, overdue_filter
 from .selectors import KIND_VIEW_PERMISSIONS, case_visible_to
 
 OVERDUE_LIST_SIZE = 50
@@ -143,15 +145,17 @@ class Figures:
     thefts_solved: int = 0
     suspects_caught: int = 0
     loss_value: Decimal = Decimal("0.00")
+    overdue: int = 0  # overdue now (models.overdue_filter) among the period's cases
 
 
-def case_statistics(*, user, period: Period) -> Figures:
+def case_statistics(*, user, period: Period, today: date | None = None) -> Figures:
     """The leaders' figures for cases registered in ``period`` (统计期内登记的案件)."""
     qs = period_cases(user, period)
     figures = Figures(period=period)
 
-    # One scan for every count and sum: grouped by kind × state × month (a few hundred groups at most),
-    # with conditional aggregates per group, added up here.
+    # One scan for every count and sum of the page, the overdue count too: grouped by kind × state × month
+    # (a few hundred groups at most), with conditional aggregates per group, added up here.
+    today = today or timezone.localdate()
     resolved = Q(state__in=RESOLVED_STATES, resolved_at__isnull=False)
     theft = Q(kind=Case.Kind.SECURITY_INCIDENT, incident_type=Case.IncidentType.THEFT)
     security = Q(kind=Case.Kind.SECURITY_INCIDENT)
@@ -161,6 +165,7 @@ def case_statistics(*, user, period: Period) -> Figures:
         .values_list("kind", "state", "m")
         .annotate(
             n=Count("*"),
+            overdue=Count("pk", filter=overdue_filter(today)),
             resolved=Count("pk", filter=resolved),
             with_deadline=Count("pk", filter=resolved & Q(due_on__isnull=False)),
             on_time=Count("pk", filter=resolved & Q(due_on__isnull=False, due_on__gte=LocalDate("resolved_at"))),
@@ -179,7 +184,8 @@ def case_statistics(*, user, period: Period) -> Figures:
         ("resolved", "with_deadline", "on_time", "rated", "satisfaction", "thefts", "thefts_solved"), 0
     )
     totals.update(incidents=0, suspects=0, loss=Decimal("0"))
-    for kind, state, month, n, *sums in rows:
+    for kind, state, month, n, overdue, *sums in rows:
+        figures.overdue += overdue
         kind_counts[kind] = kind_counts.get(kind, 0) + n
         state_counts[state] = state_counts.get(state, 0) + n
         month_counts[month] = month_counts.get(month, 0) + n
@@ -257,8 +263,9 @@ def _median_handling_workdays(resolved: QuerySet[Case]) -> Decimal | None:
                 return days
         raise IndexError(index)
 
+    # One precision whatever the parity, so a median of 10 is always 10.0 (shown "10" by the number filter).
     if total % 2:
-        return Decimal(nth(total // 2))
+        return Decimal(nth(total // 2)).quantize(Decimal("0.1"))
     return (Decimal(nth(total // 2 - 1) + nth(total // 2)) / 2).quantize(Decimal("0.1"))
 
 
@@ -270,18 +277,16 @@ class HandlerLoad:
     overdue: int
 
 
-def handler_load(*, user, today: date | None = None) -> list[HandlerLoad]:
-    """Open cases per assignee now (在办量), with how many of them are overdue; busiest first."""
+def handler_load(*, user, today: date | None = None, period: Period | None = None) -> list[HandlerLoad]:
+    """Open cases per assignee (在办量) among the cases registered in ``period`` (all when None), with how many
+    of them are overdue; busiest first."""
     today = today or timezone.localdate()
+    qs = period_cases(user, period) if period else _aggregate_cases(user)
     rows = (
-        _aggregate_cases(user)
-        .filter(state__in=OPEN_STATES, assignee__isnull=False)
+        qs.filter(state__in=OPEN_STATES, assignee__isnull=False)
         .order_by()
         .values("assignee", "assignee__username", "assignee__first_name", "assignee__last_name")
-        .annotate(
-            open=Count("*"),
-            overdue=Count("pk", filter=Q(state__in=CLOCK_STATES, due_on__lt=today)),
-        )
+        .annotate(open=Count("*"), overdue=Count("pk", filter=overdue_filter(today)))
         .order_by("-open", "assignee")
     )
     result = []
@@ -291,17 +296,31 @@ def handler_load(*, user, today: date | None = None) -> list[HandlerLoad]:
     return result
 
 
-def overdue_cases(*, user, today: date | None = None) -> QuerySet[Case]:
-    """Open cases past their stored deadline (超期), oldest deadline first: one range scan on (state, due_on)."""
+def overdue_cases(*, user, today: date | None = None, period: Period | None = None) -> QuerySet[Case]:
+    """Overdue cases (超期) the user may read row by row, oldest deadline first: a range scan on (state, due_on).
+    With ``period``, those registered in it, like every figure of the statistics page; the registration time is
+    compared through COALESCE so the database keeps walking the deadline index (a few thousand overdue cases)
+    rather than every case of the period."""
     today = today or timezone.localdate()
-    return (
-        case_visible_to(user)
-        .filter(state__in=CLOCK_STATES, due_on__lt=today)
-        .select_related("region", "assignee")
-        .order_by("due_on", "id")
-    )
+    qs = case_visible_to(user).filter(overdue_filter(today))
+    if period:
+        qs = qs.annotate(_registered=Coalesce("registered_at", "registered_at")).filter(
+            _registered__gte=period.start, _registered__lt=period.end
+        )
+    return qs.select_related("region", "assignee").order_by("due_on", "id")
 
 
-def overdue_count(*, user, today: date | None = None) -> int:
+def overdue_count(*, user, today: date | None = None, period: Period | None = None) -> int:
+    """How many cases are overdue among the period's cases (``Figures.overdue``, the dashboard's view, so a
+    county viewer counts what they may not open); without a period, all of them."""
     today = today or timezone.localdate()
-    return case_visible_to(user).filter(state__in=CLOCK_STATES, due_on__lt=today).count()
+    if period:
+        return case_statistics(user=user, period=period, today=today).overdue
+    return _aggregate_cases(user).filter(overdue_filter(today)).count()
+
+
+def can_list_overdue(user) -> bool:
+    """Whether the user may see the overdue cases row by row (not only count them)."""
+    from .selectors import visible_kinds
+
+    return user.has_perm("cases.view_case") and bool(visible_kinds(user))

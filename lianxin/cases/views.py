@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,8 +12,9 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from lianxin.core.errors import DomainError
+from lianxin.core.pagination import Segment, segmented_keyset_page, segments_iterator
 from lianxin.core.permissions import scope_to_user
-from lianxin.core.web import add_service_errors, page_from_request, querystring_without
+from lianxin.core.web import add_service_errors, querystring_without
 from lianxin.enterprises.models import Enterprise, Project
 from lianxin.imports.xlsx import ExportColumn, export_response, title_prefix
 from lianxin.people.models import Household, Person
@@ -21,51 +23,77 @@ from lianxin.regions.selectors import region_list
 
 from . import selectors, services
 from .forms import (
+    AcknowledgeForm,
     AssignForm,
     AttachmentForm,
+    CaseFilterForm,
     CommentForm,
     DisputeForm,
     EnterpriseRequestForm,
     IncidentResultForm,
+    InstructionForm,
     IntegrityReportForm,
     MediationForm,
+    PartyPickForm,
+    PartySearchForm,
+    PatrolFilterForm,
     PatrolLogForm,
     RatingForm,
     SecurityIncidentForm,
     ServiceItemForm,
     TransitionForm,
 )
-from .models import Case
+from .models import LEADER_EVENT_TYPES, Case
 
 Kind, State = Case.Kind, Case.State
 
 
-def _filters(request) -> dict:
+def _filter_form(request) -> CaseFilterForm:
+    user = request.user
+    enterprises = scope_to_user(Enterprise.objects.all(), user)
+    return CaseFilterForm(
+        request.GET,
+        user=user,
+        kinds=[(k, Kind(k).label) for k in selectors.visible_kinds(user)],
+        regions=region_list(user=user).exclude(level=Region.Level.VILLAGE_GROUP),
+        enterprises=enterprises if user.has_perm("cases.view_enterprise_request") else Enterprise.objects.none(),
+    )
+
+
+def _filters(form: CaseFilterForm) -> dict:
+    values = form.values
     return {
-        "kind": request.GET.get("kind", ""),
-        "state": request.GET.get("state", ""),
-        "region": request.GET.get("region", "") or None,
-        "assignee": request.GET.get("assignee", "") or None,
-        "overdue": request.GET.get("overdue") == "1",
-        "q": request.GET.get("q", ""),
+        "kind": values["kind"] or "",
+        "state": values["state"] or "",
+        "region": values["region"],
+        "assignee": values["assignee"],
+        "enterprise": values["enterprise"],
+        "overdue": bool(values["overdue"]),
+        "q": values["q"] or "",
     }
 
 
 @login_required
 @permission_required("cases.view_case", raise_exception=True)
 def case_list(request):
-    qs = selectors.case_list_page_rows(selectors.case_list(user=request.user, **_filters(request)))
+    """The cases by urgency: overdue first, then by deadline, then the ones without a running clock."""
+    form = _filter_form(request)
+    filters = _filters(form)
+    qs = selectors.case_list_page_rows(selectors.case_list(user=request.user, **filters))
+    segments = selectors.case_urgency_segments(qs, state=filters["state"], overdue=filters["overdue"])
+    page = segmented_keyset_page(
+        segments, after=request.GET.get("after"), before=request.GET.get("before"), size=settings.LIANXIN_PAGE_SIZE
+    )
     return render(
         request,
         "cases/case_list.html",
         {
-            "page": page_from_request(request, qs),
+            "form": form,
+            "page": page,
             "filters": querystring_without(request, "after", "before"),
-            "kinds": [(k, Kind(k).label) for k in selectors.visible_kinds(request.user)],
-            "states": State.choices,
-            "regions": region_list(user=request.user).exclude(level=Region.Level.VILLAGE_GROUP),
             "today": timezone.localdate(),
             "can_register": request.user.has_perm("cases.add_case"),
+            "kinds": form.fields["kind"].choices[1:],
         },
     )
 
@@ -74,9 +102,11 @@ def case_list(request):
 @permission_required("cases.view_case", raise_exception=True)
 @require_GET
 def case_export(request):
-    """The case list as .xlsx under the same filters, newest first."""
-    filters = _filters(request)
-    qs = selectors.case_list(user=request.user, **filters).order_by("-pk")
+    """The case list as .xlsx under the same filters, in the same order (by urgency)."""
+    filters = _filters(_filter_form(request))
+    qs = selectors.case_list(user=request.user, **filters)
+    segments = selectors.case_urgency_segments(qs, state=filters["state"], overdue=filters["overdue"])
+    ordered = segments_iterator(segments)
     columns = [
         ExportColumn(_("编号")),
         ExportColumn(_("类别"), "choice"),
@@ -102,7 +132,13 @@ def case_export(request):
             (c.assignee.get_full_name() or c.assignee.username) if c.assignee_id else "",
             c.satisfaction,
         )
-        for c in qs.iterator(chunk_size=2000)
+        for c in ordered
+    )
+    logged = {k: v for k, v in filters.items() if k != "q"}
+    logged.update(
+        region=filters["region"] and filters["region"].pk,
+        enterprise=filters["enterprise"] and filters["enterprise"].pk,
+        search=bool(filters["q"].strip()),
     )
     return export_response(
         request,
@@ -110,10 +146,21 @@ def case_export(request):
         title=title_prefix(request.user) + _("案件台账"),
         columns=columns,
         rows=rows,
-        filters={k: v for k, v in filters.items() if k != "q"} | {"search": bool(filters["q"].strip())},
+        filters=logged,
         back=f"{reverse('cases:case-list')}?{request.GET.urlencode()}",
         count_unit=pgettext("count unit", "件"),
     )
+
+
+def _leader_entries(case: Case, events: list) -> list[tuple]:
+    """The leaders' instructions and chases on the case, each with whether the handler has answered it
+    (an event of the assignee after it)."""
+    entries = []
+    for event in events:
+        if event.type in LEADER_EVENT_TYPES:
+            answered = any(e.actor_id == case.assignee_id and e.pk > event.pk for e in events if case.assignee_id)
+            entries.append((event, answered))
+    return entries
 
 
 def _detail_context(request, case: Case) -> dict:
@@ -121,10 +168,17 @@ def _detail_context(request, case: Case) -> dict:
     targets = services.allowed_targets(case, user)
     can_handle = selectors.can_handle(user, case)
     today = timezone.localdate()
+    events = list(case.events.all())
+    leader_entries = _leader_entries(case, events)
     return {
         "case": case,
         "parties": list(case.parties.all()),
-        "events": list(case.events.all()),
+        "events": events,
+        "leader_entries": leader_entries,
+        "can_instruct": case.is_open and user.has_perm("cases.instruct_case"),
+        "can_acknowledge": can_handle and any(not answered for _e, answered in leader_entries),
+        "instruction_form": InstructionForm(),
+        "acknowledge_form": AcknowledgeForm(),
         "parcels": selectors.case_parcels(case),
         "targets": [(t, State(t).label, services.TRANSITIONS[(case.state, t)]) for t in targets],
         "can_handle": can_handle,
@@ -133,7 +187,7 @@ def _detail_context(request, case: Case) -> dict:
         and user.has_perm("cases.rate_case"),  # handlers record the revisit with the 回访 action instead
         "can_comment": can_handle
         or (case.kind == Kind.ENTERPRISE_REQUEST and user.has_perm("cases.submit_enterprise_request")),
-        "overdue": case.is_open and case.due_on is not None and case.due_on < today,
+        "overdue": case.overdue_on(today),
         "outcomes": Case.DisputeOutcome.choices,
         "rating_form": RatingForm(),
         "comment_form": CommentForm(),
@@ -255,6 +309,40 @@ def case_assign(request, pk: int):
 
 
 @login_required
+@permission_required("cases.instruct_case", raise_exception=True)
+@require_POST
+def case_instruct(request, pk: int):
+    """A leader's instruction (批示) or chase (督办): a line of the history, in the handler's 待办 until answered."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    form = InstructionForm(request.POST)
+    if form.is_valid():
+
+        def call():
+            event = services.case_instruct(case=case, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("已%(type)s,承办人将在待办中看到") % {"type": event.get_type_display()})
+
+        _service_call(request, case, call)
+    else:
+        messages.error(request, _("请选择批示或督办"))
+    return redirect(reverse("cases:case-detail", args=[case.pk]) + "#instructions")
+
+
+@login_required
+@require_POST
+def case_acknowledge(request, pk: int):
+    """The handler answers the leaders' instructions and chases on the case (回复)."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    form = AcknowledgeForm(request.POST)
+    form.is_valid()
+    _service_call(
+        request,
+        case,
+        lambda: services.case_acknowledge(case=case, actor=request.user, text=form.cleaned_data.get("text", "")),
+    )
+    return redirect(reverse("cases:case-detail", args=[case.pk]) + "#instructions")
+
+
+@login_required
 @require_POST
 def mediation_add(request, pk: int):
     case = selectors.case_get(user=request.user, pk=pk)
@@ -322,26 +410,21 @@ def mediation_agreement(request, pk: int):
     case = selectors.case_get(user=request.user, pk=pk)
     if case.kind != Kind.DISPUTE:
         raise Http404
+    sessions = list(case.mediations.all())
+    if not sessions:
+        messages.error(request, _("尚未记录调解,记录调解后才能生成调解协议书"))
+        return redirect("cases:case-detail", pk=case.pk)
     doc = OfficialDocument(_("人民调解协议书"), subtitle=case.number)
     doc.heading(_("一、当事人"))
     parties = list(case.parties.all())
-    rows = []
-    for party in parties:
-        if party.person_id:
-            rows.append([party.get_role_display(), party.person.name, party.person.household.village_group.name])
-        elif party.household_id:
-            head = party.household.members.filter(relation="head").first()
-            name = head.name if head else str(party.household)
-            rows.append([party.get_role_display(), name, party.household.village_group.name])
-        else:
-            rows.append([party.get_role_display(), party.enterprise.name, party.enterprise.region.name])
+    rows = [[party.get_role_display(), *_party_name_and_place(party)] for party in parties]
     if rows:
         doc.table([_("身份"), _("姓名/名称"), _("住所地")], rows)
     else:
         doc.paragraph(_("(未登记当事人)"))
     doc.heading(_("二、纠纷简要情况"))
     doc.paragraph(case.description)
-    for session in case.mediations.all():
+    for session in sessions:
         doc.paragraph(
             _("%(date)s在%(place)s调解,参加人员:%(who)s。%(summary)s")
             % {
@@ -354,11 +437,27 @@ def mediation_agreement(request, pk: int):
     doc.heading(_("三、经调解,自愿达成如下协议"))
     doc.paragraph(case.result or _("(协议内容待填写)"))
     doc.paragraph(_("本协议一式三份,当事人各执一份,人民调解委员会留存一份,自各方签字之日起生效。"))
-    signatures = [(_("当事人(签名)"), "") for _party in parties or [None, None]]
+    # One signature line per party, named, so every party of the dispute signs under its own name.
+    signatures = [
+        (_("%(role)s %(name)s(签名)") % {"role": party.get_role_display(), "name": _party_name_and_place(party)[0]}, "")
+        for party in parties
+    ] or [(_("当事人(签名)"), ""), (_("当事人(签名)"), "")]
     signatures.append((_("人民调解员(签名)"), (case.assignee.get_full_name() if case.assignee_id else "")))
     signatures.append((_("日期"), chinese_date(timezone.localdate())))
     doc.signatures(signatures)
     return doc.response(_("人民调解协议书_%(number)s.docx") % {"number": case.number})
+
+
+def _party_name_and_place(party) -> tuple[str, str]:
+    """A party's name (a household by its head) and where it lives or sits, for the mediation agreement."""
+    if party.person_id:
+        return party.person.name, party.person.household.village_group.name
+    if party.household_id:
+        head = party.household.members.filter(relation="head").first()
+        return (head.name if head else str(party.household)), party.household.village_group.name
+    if party.enterprise_id:
+        return party.enterprise.name, party.enterprise.region.name
+    return party.name, ""
 
 
 # --- registration ------------------------------------------------------------------------------------------
@@ -399,7 +498,8 @@ def case_create(request):
         }
         households = _households(user)
         if initial["households"]:
-            first = households.filter(pk__in=[h for h in initial["households"] if h.isdigit()]).first()
+            ids = [h for h in initial["households"] if h.isdigit() and int(h) < 2**31]
+            first = households.filter(pk__in=ids).first()
             if first:
                 initial["region"] = first.village_group_id
                 initial["title"] = _("%(group)s%(house)s户征地补偿纠纷") % {
@@ -412,6 +512,7 @@ def case_create(request):
             regions=regions,
             households=households,
             persons=scope_to_user(Person.objects.all(), user),
+            enterprises=scope_to_user(Enterprise.objects.all(), user),
             parcels=parcels,
             projects=scope_to_user(Project.objects.all(), user),
         )
@@ -423,16 +524,13 @@ def case_create(request):
         data = dict(form.cleaned_data)
         try:
             if kind == Kind.DISPUTE:
-                parties = [("applicant", h) for h in data.pop("households")] + [
-                    ("applicant", p) for p in data.pop("persons")
-                ]
                 case = services.dispute_register(
                     actor=user,
                     title=data["title"],
                     description=data["description"],
                     region=data["region"],
                     category=data["dispute_category"],
-                    parties=parties,
+                    parties=form.parties(),
                     parcels=data["parcels"],
                     project=data["project"],
                 )
@@ -443,15 +541,52 @@ def case_create(request):
         else:
             messages.success(request, _("已登记,编号%(number)s") % {"number": case.number})
             return redirect("cases:case-detail", pk=case.pk)
-    selected_parcels = []
-    if kind == Kind.DISPUTE and form.fields["parcels"].queryset is not None:
-        ids = form["parcels"].value() or []
-        selected_parcels = list(form.fields["parcels"].queryset.filter(pk__in=[i for i in ids if str(i).isdigit()]))
-    return render(
-        request,
-        "cases/case_form.html",
-        {"form": form, "kind": kind, "kind_label": Kind(kind).label, "selected_parcels": selected_parcels},
-    )
+    context = {"form": form, "kind": kind, "kind_label": Kind(kind).label}
+    if kind == Kind.DISPUTE:
+        ids = [i for i in (form["parcels"].value() or []) if str(i).isdigit() and int(i) < 2**31]
+        context["selected_parcels"] = list(form.fields["parcels"].queryset.filter(pk__in=ids))
+        context["picked"] = {
+            side: [
+                option
+                for party_kind, ids in form.picked_ids(side).items()
+                for option in selectors.party_options(user=user, kind=party_kind, ids=ids)
+            ]
+            for side in ("applicant", "respondent")
+        }
+        return render(request, "cases/dispute_form.html", context, status=400 if form.errors else 200)
+    return render(request, "cases/case_form.html", context)
+
+
+@login_required
+@require_POST
+def party_search(request):
+    """The dispute form's picker (htmx): households, persons and enterprises in scope matching the typed text.
+    POSTed, so a name typed in never lands in a URL or an access log."""
+    if not (request.user.has_perm("cases.add_case") and request.user.has_perm("cases.view_dispute")):
+        raise PermissionDenied
+    form = PartySearchForm(request.POST)
+    if not form.is_valid():
+        return render(request, "cases/_party_results.html", {"options": [], "q": ""})
+    side = form.cleaned_data["side"]
+    kinds = ("household", "person") if side == "applicant" else selectors.PARTY_KINDS
+    options = selectors.party_search(user=request.user, q=form.cleaned_data["q"], kinds=kinds)
+    return render(request, "cases/_party_results.html", {"options": options, "q": form.cleaned_data["q"], "side": side})
+
+
+@login_required
+@require_POST
+def party_pick(request):
+    """One chosen party as a chip (htmx): a ticked box named after the form field of its kind and side."""
+    if not (request.user.has_perm("cases.add_case") and request.user.has_perm("cases.view_dispute")):
+        raise PermissionDenied
+    form = PartyPickForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(status=204)
+    data = form.cleaned_data
+    options = selectors.party_options(user=request.user, kind=data["kind"], ids=[data["id"]])
+    if not options:
+        return HttpResponse(status=204)
+    return render(request, "cases/_party_chip.html", {"option": options[0], "side": data["side"]})
 
 
 @login_required
@@ -531,7 +666,15 @@ def service_item_edit(request, pk: int):
 @login_required
 @permission_required("cases.view_patrollog", raise_exception=True)
 def patrol_log_list(request):
-    qs = selectors.patrol_log_list(user=request.user, region=request.GET.get("region") or None)
+    """Joint-defence patrols by date, newest first (the day patrolled, not the day typed in)."""
+    filter_form = PatrolFilterForm(request.GET, regions=region_list(user=request.user))
+    qs = selectors.patrol_log_list(user=request.user, region=filter_form.values["region"])
+    page = segmented_keyset_page(
+        [Segment(qs, "patrolled_on", descending=True)],
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        size=settings.LIANXIN_PAGE_SIZE,
+    )
     form = None
     if request.user.has_perm("cases.add_patrollog"):
         form = PatrolLogForm(
@@ -552,7 +695,8 @@ def patrol_log_list(request):
         request,
         "cases/patrol_list.html",
         {
-            "page": page_from_request(request, qs),
+            "filter_form": filter_form,
+            "page": page,
             "filters": querystring_without(request, "after", "before"),
             "form": form,
         },

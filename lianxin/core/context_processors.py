@@ -2,11 +2,13 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# The menu: (label, url name, permission needed to see it), or (group label, [such entries]) for a
-# drop-down. A group shows when the user may see any of its entries; with only one, as that link.
+from .inbox import has_inbox
+
+# The menu: (label, url name, permission needed to see it — or a predicate of the user), or
+# (group label, [such entries]) for a drop-down. A group shows when the user may see any of its entries; with only one, as that link.
 NAVIGATION = [
     (_("园区概况"), "reports:home", None),
-    (_("待办"), "core:inbox", "cases.view_case"),
+    (_("待办"), "core:inbox", has_inbox),
     (
         _("台账"),
         [
@@ -45,7 +47,10 @@ FRESH_FROM_MENU = {"people:person-list"}
 
 
 def _link(request, user, label, name, perm) -> dict | None:
-    if perm is not None and not user.has_perm(perm):
+    if callable(perm):
+        if not perm(user):
+            return None
+    elif perm is not None and not user.has_perm(perm):
         return None
     url = reverse(name)
     item = {"label": label, "url": url, "active": request.path == url}

@@ -1,34 +1,30 @@
-"""The deadline inbox (待办提醒): cases due within two working days and overdue cases.
+"""The 待办 inbox: what is waiting for a user, gathered from every app through a small registry.
 
-No notification table: the inbox is a selector over the cases' stored deadline ``due_on`` (one index
-range scan), so it can never disagree with the cases themselves and needs no clean-up. An assignee (and
-co-handler) sees their own cases; a township leader sees every such case in their jurisdiction.
-The daily e-mail (``send_deadline_reminders``) sends the same list.
+Core imports no domain app (STYLE.md). Each app registers its providers in ``AppConfig.ready()``::
+
+    from lianxin.core import inbox
+    inbox.register(DeadlinesProvider())
+
+A provider is one section of the inbox page (a title and rows, each with a link and a clock) and a
+count for the navbar badge. No notification table: every provider is a selector over the ledgers
+themselves (a case's stored deadline, a pending hand-over proposal…), so the inbox can never disagree
+with them and needs no clean-up. ``applies`` checks permissions only (no query), so a user pays only
+for the providers of their role; ``count`` must stay cheap (capped counts on an index).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import QuerySet
 from django.utils import timezone
-
-from lianxin.accounts.roles import Role
 
 from .workdays import add_workdays
 
 DUE_SOON_WORKDAYS = 2
 BADGE_CAP = 99
-
-
-def _cases():
-    from lianxin.cases.models import Case
-
-    return Case
-
-
-def is_leader(user) -> bool:
-    return getattr(user, "role", "") == Role.TOWNSHIP_LEADER
+PAGE_ROWS = 200  # rows per section on the inbox page
+HOME_ROWS = 5  # rows per section on the home page
 
 
 def due_soon_limit(today: date | None = None) -> date:
@@ -36,40 +32,134 @@ def due_soon_limit(today: date | None = None) -> date:
     return add_workdays(today or timezone.localdate(), DUE_SOON_WORKDAYS).date
 
 
-def _inbox_querysets(user, today: date) -> list[QuerySet]:
-    """The inbox as one or two index-driven queries.
+@dataclass
+class InboxAction:
+    """A one-click form on a row (e.g. 受理): POSTed to ``url`` with ``fields``."""
 
-    A leader's is one range scan on (state, due_on). A handler's is split in two, the cases they are
-    assignee of (index on assignee, state, due_on) and those they co-handle (a few primary keys):
-    an OR of the two would make the database walk every due case of the township to find a handler's.
-    """
-    from lianxin.cases.models import CLOCK_STATES
-    from lianxin.cases.selectors import case_visible_to
+    url: str
+    label: str
+    fields: dict[str, str] = field(default_factory=dict)
 
-    Case = _cases()
-    if user is None or not user.is_authenticated or not user.has_perm("cases.view_case"):
+
+@dataclass
+class InboxRow:
+    """One thing waiting: what (``number``, ``title``, ``detail``), where to act (``url``), and its clock:
+    the due date or the day it started waiting (``clock``), said in words (``clock_text``)."""
+
+    title: str
+    url: str
+    number: str = ""
+    detail: str = ""
+    clock: date | None = None
+    clock_text: str = ""
+    overdue: bool = False
+    provisional: bool = False
+    action: InboxAction | None = None
+
+
+@dataclass
+class InboxSection:
+    key: str
+    title: str
+    description: str
+    rows: list[InboxRow]
+    count: int
+    empty_text: str = ""
+
+    @property
+    def more(self) -> int:
+        return max(self.count - len(self.rows), 0)
+
+
+class InboxProvider:
+    """One section of the inbox. Subclasses set ``key``, ``title`` and implement ``applies``, ``rows`` and
+    ``count`` (keyword arguments ``user``, ``today`` and ``limit``/``cap``)."""
+
+    key: str = ""
+    title = ""
+    description = ""
+    empty_text = ""
+    order = 100
+
+    def applies(self, user) -> bool:  # permission checks only: runs on every page
+        raise NotImplementedError
+
+    def description_for(self, user) -> str:
+        return str(self.description)
+
+    def rows(self, *, user, today: date, limit: int) -> list[InboxRow]:
+        raise NotImplementedError
+
+    def count(self, *, user, today: date, cap: int) -> int:
+        """How many rows there are, counting at most ``cap`` + 1 (the badge says "99+")."""
+        return len(self.rows(user=user, today=today, limit=cap + 1))
+
+
+_providers: dict[str, InboxProvider] = {}
+
+
+def register(provider: InboxProvider) -> InboxProvider:
+    """Add (or replace, by key) a provider; called from an app's ``ready()``."""
+    if not provider.key:
+        raise ValueError("an inbox provider needs a key")
+    _providers[provider.key] = provider
+    return provider
+
+
+def providers() -> list[InboxProvider]:
+    return sorted(_providers.values(), key=lambda p: (p.order, p.key))
+
+
+def provider(key: str) -> InboxProvider | None:
+    return _providers.get(key)
+
+
+def _active(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+
+
+def providers_for(user) -> list[InboxProvider]:
+    if not _active(user):
         return []
-    qs = case_visible_to(user).filter(state__in=CLOCK_STATES, due_on__lte=due_soon_limit(today))
-    if is_leader(user):
-        return [qs]
-    co_handled = Case.co_handlers.through.objects.filter(user_id=user.pk).values("case_id")
-    return [qs.filter(assignee_id=user.pk), qs.filter(pk__in=co_handled).exclude(assignee_id=user.pk)]
+    return [p for p in providers() if p.applies(user)]
 
 
-def inbox_cases(*, user, today: date | None = None, limit: int = 500) -> list:
-    """Open cases with a running clock due by ``due_soon_limit`` (overdue ones included), earliest first."""
+def has_inbox(user) -> bool:
+    """Whether the user's role has any 待办 at all (the menu entry and the page)."""
+    return bool(providers_for(user))
+
+
+def sections(*, user, today: date | None = None, limit: int = PAGE_ROWS, keys=None) -> list[InboxSection]:
+    """The user's inbox, one section per provider of their role (empty ones included: "nothing waiting")."""
     today = today or timezone.localdate()
-    rows = []
-    for qs in _inbox_querysets(user, today):
-        rows.extend(qs.select_related("region", "assignee").order_by("due_on", "id")[:limit])
-    rows.sort(key=lambda case: (case.due_on, case.pk))
-    return rows[:limit]
+    result = []
+    for p in providers_for(user):
+        if keys is not None and p.key not in keys:
+            continue
+        rows = p.rows(user=user, today=today, limit=limit + 1)
+        count = len(rows) if len(rows) <= limit else p.count(user=user, today=today, cap=max(limit, BADGE_CAP))
+        result.append(
+            InboxSection(
+                key=p.key,
+                title=str(p.title),
+                description=p.description_for(user),
+                rows=rows[:limit],
+                count=count,
+                empty_text=str(p.empty_text),
+            )
+        )
+    return result
+
+
+def inbox_count(user, today: date | None = None) -> int:
+    """Everything waiting for the user, each provider counting at most ``BADGE_CAP`` + 1 rows."""
+    today = today or timezone.localdate()
+    return sum(p.count(user=user, today=today, cap=BADGE_CAP) for p in providers_for(user))
 
 
 def inbox_badge(user, today: date | None = None) -> str:
-    """The navbar count: at most ``BADGE_CAP`` + 1 rows are counted per query, so the badge stays cheap."""
-    today = today or timezone.localdate()
-    count = sum(qs.order_by()[: BADGE_CAP + 1].count() for qs in _inbox_querysets(user, today))
+    """The navbar count: "" when nothing waits, "99+" past the cap."""
+    count = inbox_count(user, today)
     if not count:
         return ""
     return f"{BADGE_CAP}+" if count > BADGE_CAP else str(count)

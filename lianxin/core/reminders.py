@@ -17,11 +17,21 @@ from django.utils.translation import gettext as _
 
 from lianxin.accounts.roles import Role
 
-from .inbox import due_soon_limit, inbox_cases
+from . import inbox
+from .inbox import due_soon_limit
 from .models import DeadlineReminder
 
 logger = logging.getLogger(__name__)
 MAX_LINES = 50
+# The inbox provider whose rows the e-mail sends: the cases' deadlines (registered by the cases app).
+DEADLINES = "cases.deadlines"
+
+
+def _deadline_rows(user, today: date) -> list[inbox.InboxRow]:
+    provider = inbox.provider(DEADLINES)
+    if provider is None or not provider.applies(user):
+        return []
+    return provider.rows(user=user, today=today, limit=MAX_LINES + 1)
 
 
 def smtp_configured() -> bool:
@@ -60,7 +70,7 @@ def reminders_send(*, today: date) -> ReminderResult:
         if user.pk in already:
             result.skipped += 1
             continue
-        cases = inbox_cases(user=user, today=today, limit=MAX_LINES + 1)
+        cases = _deadline_rows(user, today)
         if not cases:
             continue
         with translation.override(settings.LANGUAGE_CODE):
@@ -81,8 +91,8 @@ def reminders_send(*, today: date) -> ReminderResult:
 
 
 def _message(user, cases, today: date) -> tuple[str, str]:
-    overdue = [c for c in cases[:MAX_LINES] if c.due_on < today]
-    soon = [c for c in cases[:MAX_LINES] if c.due_on >= today]
+    overdue = [row for row in cases[:MAX_LINES] if row.overdue]
+    soon = [row for row in cases[:MAX_LINES] if not row.overdue]
     subject = _("【连心桥】期限提醒:超期%(overdue)s件,即将到期%(soon)s件") % {
         "overdue": len(overdue),
         "soon": len(soon),
@@ -92,9 +102,9 @@ def _message(user, cases, today: date) -> tuple[str, str]:
         if group:
             lines.append(title)
             lines.extend(
-                f"  {c.number}  {c.title}  {_('期限')} {c.due_on:%Y-%m-%d}"
-                + (f" ({_('暂定')})" if c.due_provisional else "")
-                for c in group
+                f"  {row.number}  {row.title}  {_('期限')} {row.clock:%Y-%m-%d}"
+                + (f" ({_('暂定')})" if row.provisional else "")
+                for row in group
             )
             lines.append("")
     if len(cases) > MAX_LINES:

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,20 +69,18 @@ def holiday_delete(request, pk: int):
 
 
 @login_required
-@permission_required("cases.view_case", raise_exception=True)
 def inbox(request):
-    """My deadline inbox (待办提醒): overdue cases first, then those due within two working days."""
+    """My 待办: one section per provider of my role (deadlines, intake, instructions, hand-over approvals…)."""
+    if not inbox_selectors.has_inbox(request.user):
+        raise PermissionDenied
     today = timezone.localdate()
-    cases = inbox_selectors.inbox_cases(user=request.user, today=today)
     return render(
         request,
         "core/inbox.html",
         {
-            "overdue": [case for case in cases if case.due_on < today],
-            "due_soon": [case for case in cases if case.due_on >= today],
+            "sections": inbox_selectors.sections(user=request.user, today=today),
             "today": today,
             "due_soon_limit": inbox_selectors.due_soon_limit(today),
-            "is_leader": inbox_selectors.is_leader(request.user),
         },
     )
 
@@ -89,6 +88,5 @@ def inbox(request):
 @login_required
 @require_GET
 def inbox_badge(request):
-    """The navbar badge (htmx, after the page loaded): how many cases are due soon or overdue."""
-    count = inbox_selectors.inbox_badge(request.user) if request.user.has_perm("cases.view_case") else ""
-    return render(request, "core/_inbox_badge.html", {"count": count})
+    """The navbar badge (htmx, after the page loaded): how many things wait in my 待办."""
+    return render(request, "core/_inbox_badge.html", {"count": inbox_selectors.inbox_badge(request.user)})

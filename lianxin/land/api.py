@@ -15,7 +15,7 @@ from lianxin.people.models import Household
 from lianxin.regions.models import Region
 
 from . import selectors, services
-from .models import Compensation, ContractHolding, LandClass, Parcel, ProcedureMilestone, Unit
+from .models import Compensation, ContractHolding, HandoverOverride, LandClass, Parcel, ProcedureMilestone, Unit
 
 router = Router(tags=["land"])
 
@@ -194,6 +194,30 @@ class HandoverOut(Schema):
     parcel_id: int
     handed_over_on: date
     override_reason: str
+    override_id: int | None = None
+
+
+class HandoverOverrideIn(Schema):
+    handed_over_on: date
+    reason_category: HandoverOverride.Reason
+    reason: str
+
+
+class HandoverOverrideOut(Schema):
+    id: int
+    parcel_id: int
+    handed_over_on: date
+    reason_category: HandoverOverride.Reason
+    reason: str
+    status: HandoverOverride.Status
+    proposed_by_id: int
+    decided_by_id: int | None
+    decision_note: str
+
+
+class OverrideDecisionIn(Schema):
+    approve: bool
+    note: str = ""
 
 
 class StatusRowOut(Schema):
@@ -356,9 +380,25 @@ def holding_add(request, parcel_id: int, payload: HoldingIn):
 
 @router.post("/parcels/{parcel_id}/handover", response={201: HandoverOut})
 def parcel_handover(request, parcel_id: int, payload: HandoverIn):
-    """Hand the parcel over; refused unless every holder is fully paid, or with an override reason."""
+    """Hand the parcel over; refused unless every holder is fully paid (before that: propose an override)."""
     parcel = selectors.parcel_get(user=request.user, pk=parcel_id)
     return Status(201, services.handover_record(parcel=parcel, actor=request.user, **payload.dict()))
+
+
+@router.post("/parcels/{parcel_id}/handover-overrides", response={201: HandoverOverrideOut})
+def handover_override_propose(request, parcel_id: int, payload: HandoverOverrideIn):
+    """Propose handing the parcel over before every holder is paid (先行交地), for a township leader to decide."""
+    parcel = selectors.parcel_get(user=request.user, pk=parcel_id)
+    return Status(201, services.handover_override_propose(parcel=parcel, actor=request.user, **payload.dict()))
+
+
+@router.post("/handover-overrides/{override_id}/decision", response=HandoverOverrideOut)
+def handover_override_decide(request, override_id: int, payload: OverrideDecisionIn):
+    """A township leader other than the proposer approves (the parcel is handed over) or rejects a proposal."""
+    override = get_scoped_or_404(HandoverOverride.objects.all(), request.user, pk=override_id)
+    return services.handover_override_decide(
+        override=override, approve=payload.approve, note=payload.note, actor=request.user
+    )
 
 
 @router.get("/households/{household_id}/figures", response=HouseholdFiguresOut)

@@ -23,6 +23,7 @@ class LandConfig(AppConfig):
             models.SupplementaryAgreement,
             models.AgreementAttachment,
             models.Handover,
+            models.HandoverOverride,
             models.SiteImage,
             models.ProcedureMilestone,
         ):
@@ -31,3 +32,6 @@ class LandConfig(AppConfig):
         auditlog.register(models.Payment, exclude_fields=["bank_account_ciphertext"])
         # Imported for its side effect: the land ledgers register with the import engine.
         from . import ledger  # noqa: F401
+        from .inbox import register_inbox
+
+        register_inbox()  # pending hand-over overrides in the leaders' 待办 (core holds the registry)

@@ -257,7 +257,7 @@ def household_statement(household: Household, agreements: list[Agreement]) -> Ho
                     1,
                 )
             )
-    payments = Payment.objects.filter(agreement_id__in=ids).order_by("paid_on", "pk")
+    payments = Payment.objects.filter(agreement_id__in=ids).select_related("reverses").order_by("paid_on", "pk")
     for payment in payments:
         if payment.reverses_id:
             kind, summary = _("冲销"), payment.reason
@@ -269,7 +269,7 @@ def household_statement(household: Household, agreements: list[Agreement]) -> Ho
                 payment.paid_on,
                 kind,
                 numbers[payment.agreement_id],
-                payment.voucher_no,
+                payment.voucher_reference,
                 summary,
                 None,
                 payment.amount,

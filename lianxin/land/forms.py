@@ -3,10 +3,11 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lianxin.core.forms import IsoDateInput, StyledForm
+from lianxin.core import formats
+from lianxin.core.forms import FilterForm, IsoDateInput, SearchField, StyledForm
 from lianxin.regions.models import Region
 
-from .models import Compensation, LandClass, Parcel, ProcedureMilestone, Unit
+from .models import Compensation, HandoverOverride, LandClass, Parcel, ProcedureMilestone, Unit
 
 DATE = IsoDateInput()
 AREA = {"max_digits": 12, "decimal_places": 4, "min_value": Decimal("0.0001")}
@@ -88,7 +89,7 @@ class AgreementForm(StyledForm):
                 % {
                     "code": h.parcel.code,
                     "cls": h.parcel.land_class.name,
-                    "area": h.parcel.area_mu,
+                    "area": formats.area_exact(h.parcel.area_mu),
                     "share": h.share_percent,
                 },
             )
@@ -118,12 +119,26 @@ class SupplementForm(StyledForm):
 
 class HandoverForm(StyledForm):
     handed_over_on = forms.DateField(label=_("交地日期"), widget=DATE)
-    override_reason = forms.CharField(
-        label=_("未兑付完毕交地理由"),
+
+
+class HandoverOverrideForm(StyledForm):
+    """A working-group member proposes handing over before every holder is paid (先行交地)."""
+
+    handed_over_on = forms.DateField(label=_("拟交地日期"), widget=DATE)
+    reason_category = forms.ChoiceField(label=_("理由类别"), choices=[("", "—"), *HandoverOverride.Reason.choices])
+    reason = forms.CharField(
+        label=_("具体理由"),
         max_length=300,
-        required=False,
-        help_text=_("仅在尚有承包户未兑付完毕时填写;将记入审计日志"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("须由镇领导(非提请人)批准后才交地;提请和审批均记入审计日志"),
     )
+
+
+class OverrideDecisionForm(StyledForm):
+    APPROVE, REJECT = "approve", "reject"
+
+    decision = forms.ChoiceField(choices=[(APPROVE, _("批准")), (REJECT, _("驳回"))], widget=forms.HiddenInput)
+    note = forms.CharField(label=_("审批意见"), max_length=300, required=False)
 
 
 class AttachmentForm(StyledForm):
@@ -145,7 +160,10 @@ class MilestoneForm(StyledForm):
     note = forms.CharField(label=_("备注"), max_length=300, required=False)
 
 
-class ParcelFilterForm(StyledForm):
+MAX_ID = 2**31 - 1
+
+
+class ParcelFilterForm(FilterForm):
     project = forms.ModelChoiceField(label=_("项目"), queryset=None, required=False, empty_label=_("全部项目"))
     village_group = forms.ModelChoiceField(
         label=_("村民小组"), queryset=None, required=False, empty_label=_("全部小组")
@@ -154,8 +172,10 @@ class ParcelFilterForm(StyledForm):
         label=_("地类"), queryset=LandClass.objects.all(), required=False, empty_label=_("全部地类")
     )
     status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部状态")), *Parcel.Status.choices], required=False)
-    q = forms.CharField(
-        label=_("地块编号"), required=False, widget=forms.TextInput(attrs={"placeholder": _("地块编号")})
+    q = SearchField(
+        label=_("地块编号"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"placeholder": _("地块编号"), "aria-label": _("地块编号")}),
     )
     mismatch = forms.BooleanField(label=_("面积不符"), required=False)
 
@@ -165,14 +185,56 @@ class ParcelFilterForm(StyledForm):
         self.fields["village_group"].queryset = village_groups if village_groups is not None else Region.objects.none()
 
     def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
+        values = self.values
         return {
-            "project": data.get("project"),
-            "village_group": data.get("village_group"),
-            "land_class": data.get("land_class"),
-            "status": data.get("status") or "",
-            "q": data.get("q") or "",
-            "mismatch": bool(data.get("mismatch")),
+            "project": values["project"],
+            "village_group": values["village_group"],
+            "land_class": values["land_class"],
+            "status": values["status"] or "",
+            "q": values["q"] or "",
+            "mismatch": bool(values["mismatch"]),
         }
+
+
+class LedgerFilterForm(FilterForm):
+    """The filters of the agreement and payment lists: project, village (group), a search by number and
+    "unpaid balance" (未兑付完毕)."""
+
+    project = forms.ModelChoiceField(label=_("项目"), queryset=None, required=False, empty_label=_("全部项目"))
+    village_group = forms.ModelChoiceField(
+        label=_("村民小组"), queryset=None, required=False, empty_label=_("全部小组")
+    )
+    q = SearchField(label=_("查找"), max_length=40)
+    unpaid = forms.BooleanField(label=_("仅看未兑付完毕"), required=False)
+
+    def __init__(self, *args, projects, village_groups, placeholder, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        self.fields["village_group"].queryset = village_groups
+        self.fields["q"].widget.attrs.update(placeholder=placeholder, **{"aria-label": placeholder})
+
+
+class AgreementStartForm(FilterForm):
+    """The agreement form's choice of project and household (and the household search), from the query string."""
+
+    project = forms.ModelChoiceField(label=_("项目"), queryset=None, required=False)
+    household = forms.IntegerField(label=_("户"), required=False, min_value=1, max_value=MAX_ID)
+    q = SearchField(label=_("查找"), max_length=40)
+
+    def __init__(self, *args, projects, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+
+
+class StandardFilterForm(FilterForm):
+    item = forms.ChoiceField(label=_("补偿项目"), choices=[("", _("全部项目")), *Compensation.choices], required=False)
+    on = forms.DateField(label=_("适用日期"), required=False, widget=IsoDateInput)
+
+
+class ProgressFilterForm(FilterForm):
+    village_group = forms.ModelChoiceField(label=_("村(组)"), queryset=None, required=False)
+    days = forms.IntegerField(label=_("久拖未签天数"), required=False, min_value=0, max_value=3650)
+
+    def __init__(self, *args, regions, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village_group"].queryset = regions

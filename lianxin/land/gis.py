@@ -507,10 +507,15 @@ class ParcelFilters:
 
 
 def _int(value: Any) -> int | None:
+    """A positive id, or None for anything else (``abc``, ``1.5``, ``-1``, a 30-digit number)."""
     try:
-        return int(str(value))
+        number = int(str(value))
     except (TypeError, ValueError):
         return None
+    return number if 0 < number <= MAX_ID else None
+
+
+MAX_ID = 2**31 - 1
 
 
 def parcel_filters(*, user, params, default_project: bool = False) -> ParcelFilters:
@@ -534,10 +539,10 @@ def parcel_filters(*, user, params, default_project: bool = False) -> ParcelFilt
         class_pk = _int(class_id)
         filters.land_class = LandClass.objects.filter(pk=class_pk).first() if class_pk else None
         if filters.land_class is None:  # the API also takes the class code, e.g. 0101
-            filters.land_class = LandClass.objects.filter(code=str(class_id)).first()
+            filters.land_class = LandClass.objects.filter(code=str(class_id)[:8].replace("\x00", "")).first()
     status = params.get("status") or ""
     filters.status = status if status in Parcel.Status.values else ""
-    filters.q = (params.get("q") or "").strip()[:40]
+    filters.q = (params.get("q") or "").replace("\x00", "").strip()[:40]
     filters.mismatch = str(params.get("mismatch") or "").lower() in ("1", "true", "on", "yes")
     return filters
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_noop as N_
 
 from lianxin.accounts.services import audit_batch
+from lianxin.core import formats
 from lianxin.core.errors import DomainError
 from lianxin.core.permissions import scope_to_user
 from lianxin.enterprises.models import Project
@@ -628,11 +629,18 @@ class PaymentLedger(Ledger):
         if amount <= 0:
             raise RowRejected(_("兑付金额必须大于0"), "amount")
         voucher = values["voucher_no"].strip()
+        used_by = self._project_vouchers(agreement.project_id, ctx).get(voucher)
+        if used_by is not None and used_by != agreement.pk:
+            raise RowRejected(
+                _("凭证号%(voucher)s在本项目中已用于其他协议;凭证号在项目内不能重复") % {"voucher": voucher},
+                "voucher_no",
+            )
+        self._project_vouchers(agreement.project_id, ctx)[voucher] = agreement.pk
         if voucher not in vouchers:  # a payment already recorded (re-import) does not count twice
             if running + amount > agreement.total_amount:
                 raise RowRejected(
                     _("累计兑付将超过协议总金额%(total)s元(已兑付%(paid)s元)")
-                    % {"total": agreement.total_amount, "paid": running},
+                    % {"total": formats.money(agreement.total_amount), "paid": formats.money(running)},
                     "amount",
                 )
             cache[number] = (agreement, vouchers, running + amount)
@@ -649,6 +657,18 @@ class PaymentLedger(Ledger):
             payee_name=values.get("payee_name") or "",
             bank_account=str(values.get("bank_account") or ""),
         )
+
+    @staticmethod
+    def _project_vouchers(project_id: int, ctx: Context) -> dict[str, int]:
+        """Voucher number → agreement id of a project's payments (and of this file's rows so far)."""
+        projects = ctx.cache.setdefault("project_vouchers", {})
+        if project_id not in projects:
+            projects[project_id] = dict(
+                Payment.objects.filter(project_id=project_id, reverses__isnull=True).values_list(
+                    "voucher_no", "agreement_id"
+                )
+            )
+        return projects[project_id]
 
     def natural_key(self, prepared: PaymentRow) -> Hashable:
         return (prepared.agreement_id, prepared.voucher_no)

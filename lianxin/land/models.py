@@ -396,7 +396,8 @@ class Payment(models.Model):
     village_group = models.ForeignKey(Region, verbose_name=_("村民小组"), on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(_("金额(元)"), **MONEY)
     paid_on = models.DateField(_("兑付日期"))
-    voucher_no = models.CharField(_("凭证号"), max_length=40)
+    # Unique per project; a reversal has none of its own: it references the payment it reverses.
+    voucher_no = models.CharField(_("凭证号"), max_length=40, blank=True)
     payee_name = models.CharField(_("收款人"), max_length=50)
     bank_account_ciphertext = models.BinaryField(null=True, editable=False)
     bank_account_masked = models.CharField(_("收款账号"), max_length=40, blank=True, editable=False)
@@ -426,6 +427,12 @@ class Payment(models.Model):
                 condition=(Q(reverses__isnull=True) & Q(amount__gt=0)) | (Q(reverses__isnull=False) & Q(amount__lt=0)),
                 name="payment_sign_matches_kind",
             ),
+            # A unique index only (no table rebuild, so the append-only triggers stay as they are).
+            models.UniqueConstraint(
+                fields=["project", "voucher_no"],
+                condition=Q(reverses__isnull=True),
+                name="payment_voucher_unique_in_project",
+            ),
         ]
         indexes = [
             models.Index(fields=["project", "paid_on", "amount"], name="payment_project_date_amount"),
@@ -439,6 +446,11 @@ class Payment(models.Model):
     def is_reversal(self) -> bool:
         return self.reverses_id is not None
 
+    @property
+    def voucher_reference(self) -> str:
+        """The voucher the entry stands for: its own, or for a reversal the one of the payment it reverses."""
+        return self.reverses.voucher_no if self.reverses_id else self.voucher_no
+
     def save(self, *args, **kwargs) -> None:
         # Append-only (the database refuses too): an existing entry is never rewritten.
         if not self._state.adding:
@@ -449,13 +461,91 @@ class Payment(models.Model):
         raise PaymentAppendOnly
 
 
+class HandoverOverride(BaseModel):
+    """A proposal to hand a parcel over before every holder is paid (先行交地), against the rule 先补偿后用地.
+
+    Two people: a working-group member proposes it with a reason category and text; a township leader
+    other than the proposer approves (the parcel is then handed over) or rejects it. Until then the parcel
+    stays unhanded. At most one proposal per parcel is pending; it is withdrawn when the parcel is handed
+    over the ordinary way (every holder paid meanwhile).
+    """
+
+    class Reason(models.TextChoices):
+        FUNDS_IN_TRANSIT = "funds_in_transit", _("补偿款已拨付、正在到账")
+        PAYEE_UNAVAILABLE = "payee_unavailable", _("收款人无法联系或拒绝领取,款项已提存")
+        SHARE_DISPUTE = "share_dispute", _("补偿款分配有争议,款项已专户存储")
+        PROJECT_URGENCY = "project_urgency", _("重点项目工期紧迫,经上级同意先行用地")
+        OTHER = "other", _("其他")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("已驳回")
+        WITHDRAWN = "withdrawn", _("已撤销")
+
+    parcel = models.ForeignKey(
+        Parcel, verbose_name=_("地块"), on_delete=models.PROTECT, related_name="handover_overrides"
+    )
+    handed_over_on = models.DateField(_("拟交地日期"))
+    reason_category = models.CharField(_("理由类别"), max_length=30, choices=Reason.choices)
+    reason = models.CharField(_("具体理由"), max_length=300)
+    blockers = models.TextField(_("未满足的交地条件"), blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提请人"), on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.CharField(_("审批意见"), max_length=300, blank=True)
+
+    scope_region_lookup = "parcel__village_group"
+
+    class Meta:
+        verbose_name = _("先行交地申请")
+        verbose_name_plural = _("先行交地申请")
+        ordering = ["-id"]
+        permissions = [("decide_handoveroverride", _("批准或驳回先行交地"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parcel"], condition=Q(status="proposed"), name="handover_override_one_pending"
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("proposed_by")),
+                name="handover_override_two_people",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "parcel"], name="handover_override_status")]
+
+    def __str__(self) -> str:
+        return f"{self.parcel} {self.get_status_display()}"
+
+    @property
+    def reason_text(self) -> str:
+        return f"{self.get_reason_category_display()}:{self.reason}"
+
+
 class Handover(BaseModel):
-    """A parcel handed over to the project (交地). Normally only when every holder is fully paid;
-    an override records its reason (and is audited)."""
+    """A parcel handed over to the project (交地). Normally only when every holder is fully paid; otherwise
+    only through an approved ``HandoverOverride`` (older rows carry just the override's reason)."""
 
     parcel = models.OneToOneField(Parcel, verbose_name=_("地块"), on_delete=models.PROTECT, related_name="handover")
     handed_over_on = models.DateField(_("交地日期"))
     override_reason = models.CharField(_("未兑付完毕交地理由"), max_length=300, blank=True)
+    override = models.OneToOneField(
+        HandoverOverride,
+        verbose_name=_("先行交地审批"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handover",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("经办人"), on_delete=models.PROTECT, related_name="+"
     )
@@ -465,7 +555,7 @@ class Handover(BaseModel):
     class Meta:
         verbose_name = _("交地")
         verbose_name_plural = _("交地")
-        permissions = [("override_handover", _("未兑付完毕时交地(须说明理由)"))]
+        permissions = [("override_handover", _("提请未兑付完毕先行交地(须镇领导批准)"))]
 
     def __str__(self) -> str:
         return f"{self.parcel} {self.handed_over_on}"

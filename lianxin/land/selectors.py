@@ -112,6 +112,13 @@ def parcel_list(
     return qs
 
 
+def scope_covers_project(*, user, project: Project) -> bool:
+    """Whether the user's scope holds every parcel of the project (a township leader) or only some (a village
+    cadre): figures are then labelled 全项目 or with the user's scope. Two counts, no rows."""
+    everything = Parcel.objects.filter(project=project)
+    return _progress_scope(everything, user).count() == everything.count()
+
+
 def parcel_totals(qs: QuerySet[Parcel]) -> dict:
     """Count and area of a (filtered) parcel list, for its 合计 row."""
     totals = qs.order_by().aggregate(n=Count("*"), area_mu=Sum("area_mu"))
@@ -191,8 +198,16 @@ def standard_get(*, user, pk: int) -> CompensationStandard:
 
 
 def agreement_list(
-    *, user, project: Project | None = None, household: Household | None = None, village_group: Region | None = None
+    *,
+    user,
+    project: Project | None = None,
+    household: Household | None = None,
+    village_group: Region | None = None,
+    q: str = "",
+    unpaid: bool = False,
 ) -> QuerySet[Agreement]:
+    """Agreements in scope; ``q`` finds an agreement or household number, ``unpaid`` keeps those with a balance
+    (未兑付完毕)."""
     qs = scope_to_user(
         Agreement.objects.select_related("project", "household", "village_group__parent"), user
     ).annotate(head_name=_head_name("household_id"))
@@ -200,6 +215,11 @@ def agreement_list(
         qs = qs.filter(project=project)
     if household:
         qs = qs.filter(household=household)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(household__number=q))
+    if unpaid:
+        qs = qs.filter(paid_total__lt=F("total_amount"))
     return _region_filter(qs, village_group, "village_group")
 
 
@@ -213,7 +233,17 @@ def agreement_get(*, user, pk: int) -> Agreement:
     )
 
 
-def payment_list(*, user, agreement: Agreement | None = None, project: Project | None = None) -> QuerySet[Payment]:
+def payment_list(
+    *,
+    user,
+    agreement: Agreement | None = None,
+    project: Project | None = None,
+    village_group: Region | None = None,
+    q: str = "",
+    unpaid: bool = False,
+) -> QuerySet[Payment]:
+    """Payments in scope; ``q`` finds a voucher, agreement or household number, ``unpaid`` keeps the payments
+    of agreements that still have a balance (未兑付完毕)."""
     qs = scope_to_user(Payment.objects.select_related("agreement", "recorded_by", "reverses"), user).annotate(
         reversal_id=Subquery(Payment.objects.filter(reverses=OuterRef("pk")).values("pk")[:1])
     )
@@ -221,7 +251,17 @@ def payment_list(*, user, agreement: Agreement | None = None, project: Project |
         qs = qs.filter(agreement=agreement)
     if project:
         qs = qs.filter(project=project)
-    return qs
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(voucher_no__icontains=q)
+            | Q(reverses__voucher_no__icontains=q)
+            | Q(agreement__number__icontains=q)
+            | Q(agreement__household__number=q)
+        )
+    if unpaid:
+        qs = qs.filter(agreement__paid_total__lt=F("agreement__total_amount"))
+    return _region_filter(qs, village_group, "village_group")
 
 
 def payment_get(*, user, pk: int) -> Payment:
@@ -289,6 +329,59 @@ class ProcedureRow:
     milestone: ProcedureMilestone | None
     done: bool
     warnings: list[str]
+    ledger: str = ""  # what the ledger says of this step (签订协议, 补偿兑付, 交付用地), e.g. 已交地 121/1,263 块
+    ledger_state: str = ""  # "" (nothing yet), "in_progress" or "done"
+
+
+def _ledger_progress(project: Project) -> dict[str, tuple[str, str]]:
+    """Steps 6, 9 and 10 read from the ledger itself (parcels, agreements, payments, hand-overs): the procedure
+    page can never say 未开始 while parcels are handed over. Three aggregates over the project."""
+    from lianxin.core import formats
+
+    Step = ProcedureMilestone.Step
+    parcels = Parcel.objects.filter(project=project).aggregate(
+        total=Count("*"),
+        agreed=Count("pk", filter=~Q(status=Parcel.Status.SURVEYED)),
+        handed=Count("pk", filter=Q(status=Parcel.Status.HANDED_OVER)),
+    )
+    money = Agreement.objects.filter(project=project).aggregate(
+        n=Count("*"),
+        paid_off=Count("pk", filter=Q(total_amount__gt=0, paid_total__gte=F("total_amount"))),
+        agreed=Sum("total_amount"),
+        paid=Sum("paid_total"),
+    )
+    total = parcels["total"] or 0
+
+    def state(done: int, whole: int) -> str:
+        if not done:
+            return ""
+        return "done" if whole and done >= whole else "in_progress"
+
+    result = {}
+    if total:
+        result[Step.AGREEMENTS.value] = (
+            _("已签协议地块 %(n)s/%(total)s 块")
+            % {"n": formats.number(parcels["agreed"], 0), "total": formats.number(total, 0)},
+            state(parcels["agreed"], total),
+        )
+        result[Step.HANDOVER.value] = (
+            _("已交地 %(n)s/%(total)s 块")
+            % {"n": formats.number(parcels["handed"], 0), "total": formats.number(total, 0)},
+            state(parcels["handed"], total),
+        )
+    if money["n"]:
+        paid, agreed = money["paid"] or ZERO, money["agreed"] or ZERO
+        result[Step.PAYMENT.value] = (
+            _("兑付完毕协议 %(n)s/%(total)s 份,已兑付 %(paid)s / %(agreed)s 元")
+            % {
+                "n": formats.number(money["paid_off"], 0),
+                "total": formats.number(money["n"], 0),
+                "paid": formats.money(paid),
+                "agreed": formats.money(agreed),
+            },
+            state(money["paid_off"], money["n"]) if paid else "",
+        )
+    return result
 
 
 def procedure_status(*, project: Project) -> dict:
@@ -305,10 +398,12 @@ def procedure_status(*, project: Project) -> dict:
             return None
         return m.started_on or m.completed_on
 
+    ledger = _ledger_progress(project)
     for index, step in enumerate(steps):
         milestone = by_step.get(step.value)
         warnings: list[str] = []
-        done = bool(milestone and milestone.is_done)
+        ledger_text, ledger_state = ledger.get(step.value, ("", ""))
+        done = bool(milestone and milestone.is_done) or ledger_state == "done"
         begun = first_date(milestone)
         if begun:
             for earlier in steps[:index]:
@@ -339,7 +434,7 @@ def procedure_status(*, project: Project) -> dict:
                     )
         if not done and next_step is None:
             next_step = step
-        rows.append(ProcedureRow(step.value, step.label, milestone, done, warnings))
+        rows.append(ProcedureRow(step.value, step.label, milestone, done, warnings, ledger_text, ledger_state))
     plan = by_step.get(ProcedureMilestone.Step.PLAN_ANNOUNCEMENT.value)
     first_signed = Agreement.objects.filter(project=project).aggregate(d=Min("signed_on"))["d"]
     if first_signed and (plan is None or plan.completed_on is None or first_signed <= plan.completed_on):

@@ -7,12 +7,12 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from auditlog.models import LogEntry
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianxin.core import crypto
+from lianxin.core import crypto, formats
 from lianxin.core.audit import acting_as
 from lianxin.core.errors import DomainError
 from lianxin.core.permissions import require_perm
@@ -29,6 +29,7 @@ from .models import (
     ContractHolding,
     ContractRight,
     Handover,
+    HandoverOverride,
     LandClass,
     Parcel,
     Payment,
@@ -537,10 +538,15 @@ def payment_record(
     account = _bank_account(bank_account)
     with transaction.atomic(), acting_as(actor):
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        _check_voucher_free(locked.project_id, voucher_no)
         if locked.paid_total + amount > locked.total_amount:
             raise DomainError(
                 _("兑付后累计%(after)s元将超过协议总金额%(total)s元(尚未兑付%(balance)s元);如需增加请先签订补充协议")
-                % {"after": locked.paid_total + amount, "total": locked.total_amount, "balance": locked.balance},
+                % {
+                    "after": formats.money(locked.paid_total + amount),
+                    "total": formats.money(locked.total_amount),
+                    "balance": formats.money(locked.balance),
+                },
                 field="amount",
                 code="over_payment",
             )
@@ -559,11 +565,37 @@ def payment_record(
             bank_account_masked=mask_bank_account(account) if account else "",
             recorded_by=actor,
         )
-        payment.full_clean()
-        payment.save(force_insert=True)
+        payment.full_clean(validate_constraints=False)  # the voucher rule is checked above, in Chinese
+        try:
+            with transaction.atomic():
+                payment.save(force_insert=True)
+        except IntegrityError:  # a concurrent payment took the voucher number between the check and the insert
+            _check_voucher_free(locked.project_id, voucher_no)
+            raise
         _apply_payment(locked, amount, paid_on, actor)
     agreement.refresh_from_db()
     return payment
+
+
+def _check_voucher_free(project_id: int, voucher_no: str) -> None:
+    """A voucher number is used once per project (凭证号在项目内唯一); a reversal references the original."""
+    taken = (
+        Payment.objects.filter(project_id=project_id, voucher_no=voucher_no, reverses__isnull=True)
+        .select_related("agreement")
+        .first()
+    )
+    if taken is not None:
+        raise DomainError(
+            _("凭证号%(voucher)s在本项目中已使用(协议%(number)s,%(day)s兑付%(amount)s元);更正请冲销原兑付记录")
+            % {
+                "voucher": voucher_no,
+                "number": taken.agreement.number,
+                "day": f"{taken.paid_on:%Y-%m-%d}",
+                "amount": formats.money(taken.amount),
+            },
+            field="voucher_no",
+            code="duplicate_voucher",
+        )
 
 
 def payment_reverse(
@@ -590,7 +622,7 @@ def payment_reverse(
             village_group_id=payment.village_group_id,
             amount=-payment.amount,
             paid_on=reversed_on,
-            voucher_no=payment.voucher_no,
+            voucher_no="",  # a reversal references the original (``reverses``), it does not reuse its number
             payee_name=payment.payee_name,
             bank_account_ciphertext=payment.bank_account_ciphertext,
             bank_account_masked=payment.bank_account_masked,
@@ -649,48 +681,117 @@ def handover_blockers(parcel: Parcel) -> list[str]:
         elif not holding.agreement.is_fully_paid:
             problems.append(
                 _("协议%(number)s尚未兑付完毕(未付%(balance)s元)")
-                % {"number": holding.agreement.number, "balance": holding.agreement.balance}
+                % {"number": holding.agreement.number, "balance": formats.money(holding.agreement.balance)}
             )
     return problems
 
 
 def handover_record(*, parcel: Parcel, handed_over_on: date, actor, override_reason: str = "") -> Handover:
     """Hand a parcel over to the project (交地): only when every holder's agreement is fully paid
-    (先补偿后用地). An override needs its own permission and a stated reason, and is audited."""
+    (先补偿后用地). Before that, only a township leader's approval of a proposal hands it over
+    (``handover_override_propose`` / ``handover_override_decide``); ``override_reason`` is refused."""
     require_perm(actor, "land.add_handover")
     if handed_over_on > timezone.localdate():
         raise DomainError(_("交地日期不能晚于今天"), field="handed_over_on")
-    override_reason = (override_reason or "").strip()
     with transaction.atomic(), acting_as(actor):
         locked = Parcel.objects.select_for_update().get(pk=parcel.pk)
         if Handover.objects.filter(parcel=locked).exists():
             raise DomainError(_("地块%(code)s已交地") % {"code": locked.code}, code="already_handed_over")
         blockers = handover_blockers(locked)
         if blockers:
-            if not override_reason:
-                raise DomainError(
-                    _("尚不能交地:%(why)s。如确需先行交地,请填写理由") % {"why": ";".join(blockers)},
-                    field="override_reason",
-                    code="not_paid",
-                )
-            require_perm(actor, "land.override_handover")
-        else:
-            override_reason = ""
-        handover = Handover(
-            parcel=locked, handed_over_on=handed_over_on, override_reason=override_reason, recorded_by=actor
-        )
+            raise DomainError(
+                _("尚不能交地:%(why)s。确需先行交地的,请提请镇领导批准(先补偿后用地)") % {"why": ";".join(blockers)},
+                field="override_reason" if (override_reason or "").strip() else "handed_over_on",
+                code="not_paid",
+            )
+        handover = Handover(parcel=locked, handed_over_on=handed_over_on, recorded_by=actor)
         handover.full_clean()
         handover.save()
-        if override_reason:
-            LogEntry.objects.log_create(
-                locked,
-                action=LogEntry.Action.UPDATE,
-                changes={"handover_override": [";".join(blockers), override_reason]},
-                force_log=True,
-            )
+        for pending in HandoverOverride.objects.filter(parcel=locked, status=HandoverOverride.Status.PROPOSED):
+            pending.status = HandoverOverride.Status.WITHDRAWN
+            pending.decision_note = _("各承包户已兑付完毕,已按正常程序交地")
+            pending.save(update_fields=["status", "decision_note", "updated_at"])
         parcel_status_refresh(parcels=[locked], actor=actor)
     parcel.refresh_from_db()
     return handover
+
+
+def handover_override_propose(
+    *, parcel: Parcel, handed_over_on: date, reason_category: str, reason: str, actor
+) -> HandoverOverride:
+    """Propose handing a parcel over before every holder is paid (先行交地申请), with a reason category and
+    text. The parcel stays unhanded until a township leader approves; one pending proposal per parcel."""
+    require_perm(actor, "land.override_handover")
+    if handed_over_on is None or handed_over_on > timezone.localdate():
+        raise DomainError(_("交地日期不能晚于今天"), field="handed_over_on")
+    if reason_category not in HandoverOverride.Reason.values:
+        raise DomainError(_("请选择理由类别"), field="reason_category")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("请填写先行交地的具体理由"), field="reason")
+    with transaction.atomic(), acting_as(actor):
+        locked = Parcel.objects.select_for_update().get(pk=parcel.pk)
+        if Handover.objects.filter(parcel=locked).exists():
+            raise DomainError(_("地块%(code)s已交地") % {"code": locked.code}, code="already_handed_over")
+        blockers = handover_blockers(locked)
+        if not blockers:
+            raise DomainError(_("各承包户已兑付完毕,可直接交地,无需先行交地审批"), field="reason_category")
+        if HandoverOverride.objects.filter(parcel=locked, status=HandoverOverride.Status.PROPOSED).exists():
+            raise DomainError(_("地块%(code)s已有待镇领导审批的先行交地申请") % {"code": locked.code}, code="duplicate")
+        override = HandoverOverride(
+            parcel=locked,
+            handed_over_on=handed_over_on,
+            reason_category=reason_category,
+            reason=reason,
+            blockers=";".join(blockers),
+            proposed_by=actor,
+        )
+        override.full_clean()
+        override.save()
+    return override
+
+
+def handover_override_decide(*, override: HandoverOverride, approve: bool, actor, note: str = "") -> HandoverOverride:
+    """A township leader other than the proposer approves (the parcel is handed over, 先行交地) or rejects
+    (with a note) a pending proposal. Both the proposal and the decision are in the audit trail."""
+    require_perm(actor, "land.decide_handoveroverride")
+    note = (note or "").strip()
+    if not approve and not note:
+        raise DomainError(_("驳回须填写审批意见"), field="note")
+    with transaction.atomic(), acting_as(actor):
+        locked = HandoverOverride.objects.select_for_update().select_related("parcel").get(pk=override.pk)
+        if locked.status != HandoverOverride.Status.PROPOSED:
+            raise DomainError(
+                _("该申请已%(status)s,不能再审批") % {"status": locked.get_status_display()}, code="already_decided"
+            )
+        if locked.proposed_by_id == actor.pk:
+            raise DomainError(_("提请人不能审批自己的先行交地申请"), code="permission_denied")
+        parcel = Parcel.objects.select_for_update().get(pk=locked.parcel_id)
+        if approve and Handover.objects.filter(parcel=parcel).exists():
+            raise DomainError(_("地块%(code)s已交地") % {"code": parcel.code}, code="already_handed_over")
+        locked.status = HandoverOverride.Status.APPROVED if approve else HandoverOverride.Status.REJECTED
+        locked.decided_by, locked.decided_at, locked.decision_note = actor, timezone.now(), note
+        locked.full_clean()
+        locked.save()
+        if approve:
+            handover = Handover(
+                parcel=parcel,
+                handed_over_on=locked.handed_over_on,
+                override_reason=locked.reason_text[:300],
+                override=locked,
+                recorded_by=locked.proposed_by,
+            )
+            handover.full_clean()
+            handover.save()
+            LogEntry.objects.log_create(
+                parcel,
+                action=LogEntry.Action.UPDATE,
+                changes={"handover_override": [locked.blockers, locked.reason_text]},
+                force_log=True,
+            )
+            parcel_status_refresh(parcels=[parcel], actor=actor)
+    override.refresh_from_db()
+    return locked
 
 
 # --- procedure -----------------------------------------------------------------------------------

@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from lianxin.core.errors import DomainError
-from lianxin.core.permissions import get_scoped_or_404, require_perm
+from lianxin.core.permissions import get_scoped_or_404, require_perm, scope_to_user
 from lianxin.core.web import add_service_errors, page_from_request, querystring_without
 from lianxin.enterprises.models import Project
 from lianxin.imports.xlsx import ExportColumn, export_response, title_prefix
@@ -25,20 +26,34 @@ from lianxin.regions.models import Region
 from . import selectors, services
 from .forms import (
     AgreementForm,
+    AgreementStartForm,
     AttachmentForm,
     ContractRightForm,
     HandoverForm,
+    HandoverOverrideForm,
     HoldingForm,
+    LedgerFilterForm,
     MilestoneForm,
+    OverrideDecisionForm,
     ParcelFilterForm,
     ParcelForm,
     PaymentForm,
+    ProgressFilterForm,
     ReversalForm,
     StandardEndForm,
+    StandardFilterForm,
     StandardForm,
     SupplementForm,
 )
-from .models import AgreementAttachment, Compensation, ContractRight, Handover, Parcel, ProcedureMilestone
+from .models import (
+    AgreementAttachment,
+    Compensation,
+    ContractRight,
+    Handover,
+    HandoverOverride,
+    Parcel,
+    ProcedureMilestone,
+)
 
 SERVICE_ERRORS = (ValidationError, DomainError)
 
@@ -57,19 +72,33 @@ def _project_or_404(user, pk) -> Project:
     return project
 
 
-def _project_filter(request):
-    """The project chosen in the list filters (``?project=``), if the user has land in it; else None."""
-    return selectors.land_project_list(user=request.user).filter(pk=_int(request.GET.get("project"))).first()
+def _filter_regions(user):
+    """Villages and village groups the user may filter by."""
+    levels = [Region.Level.VILLAGE, Region.Level.VILLAGE_GROUP]
+    return scope_to_user(Region.objects.filter(level__in=levels), user)
 
 
-def _region_in_scope(user, pk) -> Region | None:
-    """A village or village group the user may filter by (ignored when outside the scope)."""
-    pk = _int(pk)
-    if pk is None:
-        return None
-    from lianxin.core.permissions import scope_to_user
+AGREEMENT_SEARCH = _lazy("协议编号或户编号")
+PAYMENT_SEARCH = _lazy("凭证号、协议编号或户编号")
 
-    return scope_to_user(Region.objects.all(), user).filter(pk=pk).first()
+
+def _logged_filters(values: dict) -> dict:
+    """The filters as the export's security event records them (ids; whether a search was used)."""
+    return {
+        "project": values["project"] and values["project"].pk,
+        "village_group": values["village_group"] and values["village_group"].pk,
+        "search": bool(values["q"]),
+        "unpaid": bool(values["unpaid"]),
+    }
+
+
+def _ledger_filter_form(request, placeholder: str) -> LedgerFilterForm:
+    return LedgerFilterForm(
+        request.GET,
+        projects=selectors.land_project_list(user=request.user),
+        village_groups=_filter_regions(request.user),
+        placeholder=placeholder,
+    )
 
 
 # --- home ----------------------------------------------------------------------------------------
@@ -78,8 +107,14 @@ def _region_in_scope(user, pk) -> Region | None:
 @login_required
 @permission_required("land.view_parcel", raise_exception=True)
 def home(request):
+    """One card per project: the project's own figures (its land demand) labelled as the project's, and the
+    progress within the user's scope labelled with that scope (全项目, or e.g. 甲马石村委会)."""
     projects = list(selectors.land_project_list(user=request.user))
-    summaries = [(project, selectors.land_progress(user=request.user, project=project)) for project in projects]
+    summaries = []
+    for project in projects:
+        progress = selectors.land_progress(user=request.user, project=project)
+        whole = selectors.scope_covers_project(user=request.user, project=project)
+        summaries.append((project, progress, None if whole else request.user.scope_label))
     return render(request, "land/home.html", {"summaries": summaries})
 
 
@@ -89,7 +124,7 @@ def home(request):
 def _parcel_filter_form(request) -> ParcelFilterForm:
     projects = selectors.land_project_list(user=request.user)
     return ParcelFilterForm(
-        request.GET or None,
+        request.GET,
         projects=projects,
         village_groups=selectors.land_village_group_list(user=request.user),
     )
@@ -168,7 +203,6 @@ def parcel_export(request):
 @login_required
 @permission_required("land.add_parcel", raise_exception=True)
 def parcel_create(request):
-    from lianxin.core.permissions import scope_to_user
 
     groups = scope_to_user(Region.objects.filter(level=Region.Level.VILLAGE_GROUP), request.user)
     projects = selectors.parcel_project_choices(user=request.user)
@@ -192,7 +226,13 @@ def _parcel_context(request, parcel: Parcel, **extra) -> dict:
     holdings = list(selectors.holding_list(user=request.user, parcel=parcel))
     agreement_ids = {h.agreement_id for h in holdings if h.agreement_id}
     payments = selectors.payment_list(user=request.user).filter(agreement_id__in=agreement_ids).order_by("-pk")[:100]
-    handover = Handover.objects.filter(parcel=parcel).select_related("recorded_by").first()
+    handover = Handover.objects.filter(parcel=parcel).select_related("recorded_by", "override__decided_by").first()
+    overrides = list(
+        scope_to_user(HandoverOverride.objects.filter(parcel=parcel), request.user).select_related(
+            "proposed_by", "decided_by"
+        )
+    )
+    pending = next((o for o in overrides if o.status == HandoverOverride.Status.PROPOSED), None)
     context = {
         "parcel": parcel,
         "holdings": holdings,
@@ -200,6 +240,13 @@ def _parcel_context(request, parcel: Parcel, **extra) -> dict:
         "handover": handover,
         "blockers": services.handover_blockers(parcel) if handover is None else [],
         "handover_form": HandoverForm(initial={"handed_over_on": timezone.localdate()}),
+        "override_form": HandoverOverrideForm(initial={"handed_over_on": timezone.localdate()}),
+        "decision_form": OverrideDecisionForm(),
+        "overrides": overrides,
+        "pending_override": pending,
+        "can_decide": pending is not None
+        and request.user.has_perm("land.decide_handoveroverride")
+        and pending.proposed_by_id != request.user.pk,
         "holding_form": HoldingForm(initial={"share_percent": Decimal("100")}),
         "tolerance_percent": None,
     }
@@ -222,7 +269,6 @@ def holding_add(request, pk: int):
     form = HoldingForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        from lianxin.core.permissions import scope_to_user
         from lianxin.people.models import Household
 
         candidates = list(scope_to_user(Household.objects.all(), request.user).filter(number=data["household"].strip()))
@@ -267,11 +313,51 @@ def parcel_handover(request, pk: int):
     return render(request, "land/parcel_detail.html", _parcel_context(request, parcel, handover_form=form), status=400)
 
 
+@login_required
+@permission_required("land.override_handover", raise_exception=True)
+@require_POST
+def handover_override_propose(request, pk: int):
+    """Propose handing the parcel over before every holder is paid (先行交地), for a township leader to decide."""
+    parcel = selectors.parcel_get(user=request.user, pk=pk)
+    form = HandoverOverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.handover_override_propose(parcel=parcel, actor=request.user, **form.cleaned_data)
+        except SERVICE_ERRORS as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已提请镇领导批准地块%(code)s先行交地") % {"code": parcel.code})
+            return redirect(reverse("land:parcel-detail", args=[parcel.pk]) + "#handover")
+    return render(request, "land/parcel_detail.html", _parcel_context(request, parcel, override_form=form), status=400)
+
+
+@login_required
+@permission_required("land.decide_handoveroverride", raise_exception=True)
+@require_POST
+def handover_override_decide(request, pk: int):
+    """A township leader approves (the parcel is handed over) or rejects a proposal to hand over early."""
+    override = get_scoped_or_404(HandoverOverride.objects.select_related("parcel"), request.user, pk=pk)
+    form = OverrideDecisionForm(request.POST)
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == OverrideDecisionForm.APPROVE
+        try:
+            services.handover_override_decide(
+                override=override, approve=approve, note=form.cleaned_data["note"], actor=request.user
+            )
+        except SERVICE_ERRORS as exc:
+            add_service_errors(form, exc)
+        else:
+            done = _("已批准地块%(code)s先行交地") if approve else _("已驳回地块%(code)s的先行交地申请")
+            messages.success(request, done % {"code": override.parcel.code})
+            return redirect(reverse("land:parcel-detail", args=[override.parcel_id]) + "#handover")
+    parcel = selectors.parcel_get(user=request.user, pk=override.parcel_id)
+    return render(request, "land/parcel_detail.html", _parcel_context(request, parcel, decision_form=form), status=400)
+
+
 # --- standards -----------------------------------------------------------------------------------
 
 
 def _standard_regions(user):
-    from lianxin.core.permissions import scope_to_user
 
     return scope_to_user(Region.objects.filter(level__in=[Region.Level.TOWNSHIP, Region.Level.VILLAGE]), user).order_by(
         "path"
@@ -281,20 +367,14 @@ def _standard_regions(user):
 @login_required
 @permission_required("land.view_compensationstandard", raise_exception=True)
 def standard_list(request):
-    on = None
-    if request.GET.get("on"):
-        try:
-            from datetime import date
-
-            on = date.fromisoformat(request.GET["on"])
-        except ValueError:
-            on = None
-    item = request.GET.get("item", "")
-    qs = selectors.standard_list(user=request.user, item=item if item in Compensation.values else "", on=on)
+    form = StandardFilterForm(request.GET)
+    values = form.values
+    qs = selectors.standard_list(user=request.user, item=values["item"] or "", on=values["on"])
     return render(
         request,
         "land/standard_list.html",
         {
+            "form": form,
             "standards": qs.order_by("item", "region__path", "land_class__sort_order", "-effective_from")[:500],
             "items": Compensation.choices,
             "end_form": StandardEndForm(),
@@ -341,16 +421,13 @@ def standard_end(request, pk: int):
 @login_required
 @permission_required("land.view_agreement", raise_exception=True)
 def agreement_list(request):
-    project = _project_filter(request)
-    qs = selectors.agreement_list(
-        user=request.user,
-        project=project,
-        village_group=_region_in_scope(request.user, request.GET.get("village_group")),
-    )
+    form = _ledger_filter_form(request, AGREEMENT_SEARCH)
+    qs = selectors.agreement_list(user=request.user, **form.values)
     return render(
         request,
         "land/agreement_list.html",
         {
+            "form": form,
             "page": page_from_request(request, qs),
             "filters": querystring_without(request, "after", "before"),
             "projects": selectors.land_project_list(user=request.user),
@@ -363,9 +440,9 @@ def agreement_list(request):
 @permission_required("land.view_agreement", raise_exception=True)
 @require_GET
 def agreement_export(request):
-    project = _project_filter(request)
-    group = _region_in_scope(request.user, request.GET.get("village_group"))
-    qs = selectors.agreement_list(user=request.user, project=project, village_group=group).order_by("-pk")
+    form = _ledger_filter_form(request, AGREEMENT_SEARCH)
+    values = form.values
+    qs = selectors.agreement_list(user=request.user, **values).order_by("-pk")
     columns = [
         ExportColumn(_("协议编号"), "text"),
         ExportColumn(_("项目")),
@@ -403,7 +480,7 @@ def agreement_export(request):
         title=title_prefix(request.user) + _("征地补偿协议台账"),
         columns=columns,
         rows=rows,
-        filters={"project": project and project.pk, "village_group": group and group.pk},
+        filters=_logged_filters(values),
         back=f"{reverse('land:agreement-list')}?{request.GET.urlencode()}",
         count_unit=pgettext("count unit", "份"),
     )
@@ -423,9 +500,10 @@ def agreement_create(request):
     """Choose a project and a household; its unsigned shares come prefilled; "计算" shows the items
     computed from the standards in force on the signing date before "保存" signs."""
     projects = selectors.land_project_list(user=request.user)
-    project = projects.filter(pk=_int(request.GET.get("project"))).first() or projects.first()
-    household_id = _int(request.GET.get("household"))
-    context: dict = {"projects": projects, "project": project, "q": request.GET.get("q", "")}
+    choice = AgreementStartForm(request.GET, projects=projects).values
+    project = choice["project"] or projects.first()
+    household_id = choice["household"]
+    context: dict = {"projects": projects, "project": project, "q": choice["q"] or ""}
     if household_id is None or project is None:
         context["households"] = selectors.household_search(user=request.user, q=context["q"]) if context["q"] else []
         return render(request, "land/agreement_form.html", context)
@@ -588,15 +666,17 @@ def procedure_document(request, pk: int):
 @login_required
 @permission_required("land.view_payment", raise_exception=True)
 def payment_list(request):
-    project = _project_filter(request)
-    qs = selectors.payment_list(user=request.user, project=project).select_related("agreement__household")
+    form = _ledger_filter_form(request, PAYMENT_SEARCH)
+    qs = selectors.payment_list(user=request.user, **form.values).select_related("agreement__household")
     return render(
         request,
         "land/payment_list.html",
         {
+            "form": form,
             "page": page_from_request(request, qs),
             "filters": querystring_without(request, "after", "before"),
             "projects": selectors.land_project_list(user=request.user),
+            "village_groups": selectors.land_village_group_list(user=request.user),
         },
     )
 
@@ -605,12 +685,8 @@ def payment_list(request):
 @permission_required("land.view_payment", raise_exception=True)
 @require_GET
 def payment_export(request):
-    project = _project_filter(request)
-    qs = (
-        selectors.payment_list(user=request.user, project=project)
-        .select_related("agreement__household")
-        .order_by("-pk")
-    )
+    values = _ledger_filter_form(request, PAYMENT_SEARCH).values
+    qs = selectors.payment_list(user=request.user, **values).select_related("agreement__household").order_by("-pk")
     columns = [
         ExportColumn(_("协议编号"), "text"),
         ExportColumn(_("户编号"), "text"),
@@ -619,6 +695,7 @@ def payment_export(request):
         ExportColumn(_("凭证号"), "text"),
         ExportColumn(_("收款人"), "name"),
         ExportColumn(_("收款账号"), "text"),
+        ExportColumn(_("冲销的凭证号"), "text"),
         ExportColumn(_("冲销理由")),
     ]
     rows = (
@@ -630,6 +707,7 @@ def payment_export(request):
             p.voucher_no,
             p.payee_name,
             p.bank_account_masked,
+            p.reverses.voucher_no if p.reverses_id else "",
             p.reason,
         )
         for p in qs.iterator(chunk_size=2000)
@@ -640,7 +718,7 @@ def payment_export(request):
         title=title_prefix(request.user) + _("征地补偿兑付台账"),
         columns=columns,
         rows=rows,
-        filters={"project": project and project.pk},
+        filters=_logged_filters(values),
         back=f"{reverse('land:payment-list')}?{request.GET.urlencode()}",
         count_unit=pgettext("count unit", "笔"),
     )
@@ -718,12 +796,14 @@ def progress(request, pk: int):
     if not (request.user.has_perm("land.view_parcel") or request.user.has_perm("accounts.view_dashboard")):
         raise PermissionDenied
     project = _project_or_404(request.user, pk)
-    group = _region_in_scope(request.user, request.GET.get("village_group"))
-    days = _int(request.GET.get("days"))
-    days = days if days is not None and 0 <= days <= 3650 else None
+    form = ProgressFilterForm(request.GET, regions=_filter_regions(request.user))
+    group, days = form.values["village_group"], form.values["days"]
+    whole = selectors.scope_covers_project(user=request.user, project=project)
     context = {
+        "form": form,
         "project": project,
         "village_group": group,
+        "scope": None if whole else request.user.scope_label,
         "progress": selectors.land_progress(user=request.user, project=project, village_group=group),
         "groups": selectors.land_progress_by_group(user=request.user, project=project, village_group=group),
         "trend": selectors.land_trend(user=request.user, project=project, village_group=group),

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from . import selectors
+from .work import home_work
 
 
 @login_required
@@ -15,4 +16,5 @@ def home(request):
             context["chart_population"] = selectors.population_by_village_group(user=request.user)
         if not overview.public:  # one enterprise's output is not a public figure: only within the user's scope
             context["chart_output"] = selectors.output_by_enterprise(user=request.user, year=overview.indicator_year)
+    context["work"] = home_work(user=request.user)  # every role: its 待办 and key counts (issue 10)
     return render(request, "reports/home.html", context)

@@ -35,12 +35,17 @@ class InboxPage(BasePage):
     path = "/inbox/"
 
     @property
+    def deadline_rows(self) -> Locator:
+        return self.page.get_by_test_id("inbox-casesdeadlines").get_by_test_id("inbox-row")
+
+    @property
     def overdue_rows(self) -> Locator:
-        return self.page.get_by_test_id("inbox-overdue").locator("tbody tr")
+        """Rows of the deadline section whose clock is marked overdue (超期)."""
+        return self.deadline_rows.filter(has=self.page.locator("[data-testid=inbox-clock].text-danger"))
 
     @property
     def due_soon_rows(self) -> Locator:
-        return self.page.get_by_test_id("inbox-due-soon").locator("tbody tr")
+        return self.deadline_rows.filter(has_not=self.page.locator("[data-testid=inbox-clock].text-danger"))
 
 
 class HolidayPage(BasePage):

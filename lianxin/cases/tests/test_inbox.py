@@ -9,9 +9,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from lianxin.accounts.roles import Role
+from lianxin.cases.inbox import deadline_cases as inbox_cases
 from lianxin.cases.models import Case
 from lianxin.cases.tests.test_statistics import make_case
-from lianxin.core.inbox import due_soon_limit, inbox_badge, inbox_cases
+from lianxin.core.inbox import due_soon_limit, inbox_badge
 from lianxin.core.models import DeadlineReminder
 from lianxin.core.workdays import add_workdays
 
@@ -97,10 +98,12 @@ def test_inbox_page_lists_overdue_and_due_soon(village_a, village_a_clerk, login
     response = login_as(village_a_clerk).get("/inbox/")
     assert response.status_code == 200
     html = response.content.decode()
-    overdue_part, soon_part = html.split('data-testid="inbox-due-soon"')
-    assert "超期的" in overdue_part
-    assert "快到期的" not in overdue_part
-    assert "快到期的" in soon_part
+    section = html.split('data-testid="inbox-casesdeadlines"')[1]
+    overdue_row, soon_row = section.split("</li>")[:2]
+    assert "超期的" in overdue_row
+    assert ">超期<" in overdue_row
+    assert "快到期的" in soon_row
+    assert ">超期<" not in soon_row
 
 
 def test_inbox_page_refused_without_case_permission(system_admin, login_as):

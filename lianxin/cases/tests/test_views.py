@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from lianxin.cases import services
 from lianxin.cases.models import Case
@@ -116,7 +117,7 @@ def test_dispute_form_prefilled_from_a_stalled_household(login_as, handler, hous
     url = reverse("cases:case-create") + f"?kind=dispute&household={household_a.pk}"
     client = login_as(handler)
     html = client.get(url).content.decode()
-    assert f'value="{household_a.pk}" selected' in html
+    assert f'name="households" value="{household_a.pk}" checked' in html  # the picker's chip, ticked
     response = client.post(
         url,
         {
@@ -200,6 +201,10 @@ def test_liaison_rates_through_the_page(login_as, liaison, handler, enterprise_i
 
 def test_mediation_agreement_docx(login_as, handler, village_a, person_a):
     case = factories.dispute(handler, village_a, parties=[("applicant", person_a)])
+    case = services.case_transition(case=case, to_state=State.ACCEPTED, actor=handler)
+    services.mediation_record(
+        case=case, actor=handler, held_on=timezone.localdate(), place="村委会", participants="双方", summary="达成一致"
+    )
     response = login_as(handler).get(reverse("cases:mediation-agreement", args=[case.pk]))
     assert response.status_code == 200
     import io

@@ -1,9 +1,8 @@
 """Small display helpers of the land pages: status badges, area and money formatting."""
 
-from decimal import Decimal
-
 from django import template
 
+from lianxin.core import formats
 from lianxin.land.models import Parcel
 
 register = template.Library()
@@ -23,20 +22,20 @@ def status_class(status: str) -> str:
 
 @register.filter
 def mu(value) -> str:
-    """Area in mu with up to 2 decimals and thousands separators (4,126.5)."""
-    if value is None:
-        return "—"
-    amount = Decimal(value).quantize(Decimal("0.01"))
-    text = f"{amount:,.2f}".rstrip("0").rstrip(".")
-    return text
+    """Area in mu with up to 2 decimals and thousands separators (4,126.5): ``core.formats.area``."""
+    return formats.area(value)
+
+
+@register.filter
+def mu_exact(value) -> str:
+    """Area in mu at the stored precision (1.024): the quantity an agreement line was priced from."""
+    return formats.area_exact(value)
 
 
 @register.filter
 def yuan(value) -> str:
-    """Money in yuan, 2 decimals, thousands separators."""
-    if value is None:
-        return "—"
-    return f"{Decimal(value).quantize(Decimal('0.01')):,.2f}"
+    """Money in yuan, 2 decimals, thousands separators: ``core.formats.money``."""
+    return formats.money(value)
 
 
 @register.simple_tag

@@ -28,11 +28,13 @@ def test_village_cadre_sees_people_figures_of_their_village_only(login_as, villa
 
 
 @pytest.mark.parametrize("role", ["outsider", "system_admin"])
-def test_roles_without_the_dashboard_get_a_welcome(request, login_as, role, park):
+def test_roles_without_the_dashboard_get_a_welcome_with_their_own_work(request, login_as, role, park):
     user = request.getfixturevalue(role)
 
     response = login_as(user).get(reverse("reports:home"))
 
     assert response.status_code == 200
-    assert "请从上方菜单进入您负责的工作" in response.content.decode()
-    assert 'data-figure="population"' not in response.content.decode()
+    html = response.content.decode()
+    assert "欢迎," in html
+    assert 'data-testid="home-counts"' in html  # not a bare welcome (issue 10): their key counts
+    assert 'data-figure="population"' not in html
