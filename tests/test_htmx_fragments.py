@@ -36,6 +36,7 @@ class Fragment:
     method: str
     user: str  # a fixture of the root conftest
     build: Callable  # (request) -> url
+    data: Callable = lambda request: {}  # (request) -> the form an htmx POST sends
 
 
 def _batch_url(request) -> str:
@@ -69,6 +70,20 @@ FRAGMENTS = [
         lambda request: reverse("people:person-reveal", args=[request.getfixturevalue("person_a").pk]),
     ),
     Fragment("land:parcel-map-card", "get", "working_group_member", _parcel_card_url),
+    Fragment(
+        "cases:party-search",
+        "post",
+        "working_group_member",
+        lambda request: reverse("cases:party-search"),
+        lambda request: {"q": request.getfixturevalue("person_a").name, "side": "applicant"},
+    ),
+    Fragment(
+        "cases:party-pick",
+        "post",
+        "working_group_member",
+        lambda request: reverse("cases:party-pick"),
+        lambda request: {"kind": "household", "id": request.getfixturevalue("household_a").pk, "side": "applicant"},
+    ),
 ]
 IDS = [f.url_name for f in FRAGMENTS]
 PAGE = "/people/households/?village_group=3"  # the page the fragment is requested from
@@ -99,7 +114,9 @@ def test_every_fragment_endpoint_of_the_templates_is_checked():
 def test_a_fragment_answers_a_fragment(request, login_as, fragment):
     url = fragment.build(request)
 
-    response = getattr(login_as(request.getfixturevalue(fragment.user)), fragment.method)(url, headers=HTMX)
+    response = getattr(login_as(request.getfixturevalue(fragment.user)), fragment.method)(
+        url, fragment.data(request), headers=HTMX
+    )
 
     assert response.status_code == 200
     _assert_no_page(response)
@@ -109,7 +126,7 @@ def test_a_fragment_answers_a_fragment(request, login_as, fragment):
 def test_a_fragment_for_a_signed_out_user_sends_the_page_to_the_login(request, fragment):
     url = fragment.build(request)
 
-    response = getattr(Client(), fragment.method)(url, headers=HTMX)
+    response = getattr(Client(), fragment.method)(url, fragment.data(request), headers=HTMX)
 
     assert response.status_code in (200, 204, 401)
     _assert_no_page(response)
@@ -138,7 +155,7 @@ def newcomer(village_a):
 def test_a_fragment_for_an_account_on_a_one_time_password_is_no_page(request, login_as, newcomer, fragment):
     url = fragment.build(request)
 
-    response = getattr(login_as(newcomer), fragment.method)(url, headers=HTMX)
+    response = getattr(login_as(newcomer), fragment.method)(url, fragment.data(request), headers=HTMX)
 
     _assert_no_page(response)
     assert response.status_code in (200, 204)

@@ -19,6 +19,8 @@ indexes when the migration runs: a later migration that adds a unique index must
 Upserts (``ON CONFLICT DO UPDATE``) are UPDATEs and meet the update trigger on both databases.
 """
 
+import re
+
 from django.apps import apps
 from django.db import migrations
 
@@ -73,34 +75,54 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def sqlite_unique_keys(cursor, table: str) -> list[list[str]]:
-    """The primary key and every unique index of ``table``, as column lists (SQLite's catalogue)."""
+def sqlite_unique_keys(cursor, table: str) -> list[tuple[list[str], str]]:
+    """The primary key and every unique index of ``table``: (columns, the partial index's predicate or "")."""
     cursor.execute(f"PRAGMA table_info({_quote(table)})")
-    primary = [row[1] for row in sorted(cursor.fetchall(), key=lambda row: row[5]) if row[5]]
-    keys = [primary] if primary else []
+    info = cursor.fetchall()
+    primary = [row[1] for row in sorted(info, key=lambda row: row[5]) if row[5]]
+    keys: list[tuple[list[str], str]] = [(primary, "")] if primary else []
     cursor.execute(f"PRAGMA index_list({_quote(table)})")
     for _seq, name, unique, _origin, partial in cursor.fetchall():
         if not unique:
             continue
         cursor.execute(f"PRAGMA index_info({_quote(name)})")
         columns = [row[2] for row in cursor.fetchall()]
-        if partial or None in columns:
-            # A partial or expression index would need its predicate here; none exists yet: say so loudly.
-            raise ValueError(f"append-only guard of {table}: unique index {name} is partial or on an expression")
-        if columns not in keys:
-            keys.append(columns)
+        if None in columns:
+            # An expression index would need its expression here; none exists: say so loudly.
+            raise ValueError(f"append-only guard of {table}: unique index {name} is on an expression")
+        predicate = ""
+        if partial:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = %s", [name])
+            sql = cursor.fetchone()[0]
+            predicate = re.split(r"\sWHERE\s", sql, maxsplit=1, flags=re.IGNORECASE)[1]
+        if (columns, predicate) not in keys:
+            keys.append((columns, predicate))
     return keys
 
 
+def _on_new_row(predicate: str, columns: set[str]) -> str:
+    """A partial index's predicate about the row being inserted: its quoted column names read from NEW."""
+    return re.sub(r'"(\w+)"', lambda m: f"NEW.{m.group(0)}" if m.group(1) in columns else m.group(0), predicate)
+
+
 def insert_guard_statements(cursor, table: str, *, what: str) -> tuple[list[str], list[str]]:
-    """SQLite: (add, remove) the trigger that refuses an INSERT whose key exists — the REPLACE route."""
+    """SQLite: (add, remove) the trigger that refuses an INSERT whose key exists — the REPLACE route.
+
+    A partial unique index conflicts only when both the stored row and the new one satisfy its predicate."""
     keys = sqlite_unique_keys(cursor, table)
-    exists = " OR ".join(
-        f"EXISTS (SELECT 1 FROM {_quote(table)} WHERE "
-        + " AND ".join(f"{_quote(c)} = NEW.{_quote(c)}" for c in key)
-        + ")"
-        for key in keys
-    )
+    cursor.execute(f"PRAGMA table_info({_quote(table)})")
+    all_columns = {row[1] for row in cursor.fetchall()}
+    conditions = []
+    for key, predicate in keys:
+        match = " AND ".join(f"{_quote(c)} = NEW.{_quote(c)}" for c in key)
+        if predicate:
+            conditions.append(
+                f"(({_on_new_row(predicate, all_columns)}) AND EXISTS (SELECT 1 FROM {_quote(table)} "
+                f"WHERE {match} AND ({predicate})))"
+            )
+        else:
+            conditions.append(f"EXISTS (SELECT 1 FROM {_quote(table)} WHERE {match})")
+    exists = " OR ".join(conditions)
     add = [
         f"""CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} WHEN {exists}
         BEGIN SELECT RAISE(ABORT, '{what} are append-only'); END;"""

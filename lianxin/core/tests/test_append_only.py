@@ -100,7 +100,7 @@ def test_replace_on_any_unique_key_is_refused_by_the_database_itself(rows, recur
         stored = dict(zip(columns, cursor.fetchone(), strict=True))
     before = _snapshot(table)
     tried = 0
-    for key in keys:
+    for key, _predicate in keys:
         if any(stored[c] is None for c in key):
             continue  # NULL never conflicts
         # A new row that repeats only this key (a fresh id unless the key is the id).
@@ -113,7 +113,7 @@ def test_replace_on_any_unique_key_is_refused_by_the_database_itself(rows, recur
             )
         tried += 1
 
-    assert tried == len([k for k in keys if all(stored[c] is not None for c in k)]) >= 1
+    assert tried == len([k for k, _p in keys if all(stored[c] is not None for c in k)]) >= 1
     assert _snapshot(table) == before
 
 

@@ -4,6 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from lianxin.core.append_only import insert_guard_operation
+
 
 def refuse_duplicate_vouchers(apps, schema_editor):
     """Payments are append-only, so a voucher number used twice in a project cannot be renamed here: name the
@@ -104,4 +106,6 @@ class Migration(migrations.Migration):
             model_name='handoveroverride',
             constraint=models.CheckConstraint(condition=models.Q(('decided_by__isnull', True), models.Q(('decided_by', models.F('proposed_by')), _negated=True), _connector='OR'), name='handover_override_two_people'),
         ),
+        # The REPLACE guard is built from the unique indexes: rebuild it with the voucher's (SQLite only).
+        insert_guard_operation("land_payment", what="payments"),
     ]
