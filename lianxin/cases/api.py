@@ -2,12 +2,14 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from pydantic import Field, StrictBool
 
-from lianxin.core.api import PageOut, page_out
+from lianxin.core.api import Count, Id, InputSchema, PageOut, SafeDate, SearchTerm, model_decimal, page_out
 from lianxin.core.errors import DomainError
 from lianxin.core.pagination import keyset_page
 from lianxin.core.permissions import get_scoped_or_404, scope_to_user
@@ -63,54 +65,54 @@ class EventOut(Schema):
     reason: str
 
 
-class PartyIn(Schema):
+class PartyIn(InputSchema):
     role: CaseParty.Role = CaseParty.Role.APPLICANT
-    person_id: int | None = None
-    household_id: int | None = None
-    enterprise_id: int | None = None
+    person_id: Id | None = None
+    household_id: Id | None = None
+    enterprise_id: Id | None = None
 
 
-class CaseIn(Schema):
+class CaseIn(InputSchema):
     kind: Case.Kind
     title: str
     description: str
-    region_id: int | None = None
+    region_id: Id | None = None
     parties: list[PartyIn] = []
-    parcel_ids: list[int] = []
-    project_id: int | None = None
+    parcel_ids: list[Id] = []
+    project_id: Id | None = None
     dispute_category: str = ""
-    enterprise_id: int | None = None
-    service_item_id: int | None = None
+    enterprise_id: Id | None = None
+    service_item_id: Id | None = None
     incident_type: str = ""
     site: str = ""
-    occurred_on: date | None = None
-    loss_value: Decimal | None = None
+    occurred_on: SafeDate | None = None
+    loss_value: model_decimal(Case, "loss_value", ge=0) | None = None
 
 
-class TransitionIn(Schema):
+class TransitionIn(InputSchema):
     to_state: Case.State
     reason: str = ""
     outcome: str = ""
-    solved: bool | None = None
-    suspects_caught: int | None = None
-    satisfaction: int | None = None
-    assignee_id: int | None = None
+    solved: StrictBool | None = None
+    suspects_caught: Count | None = None
+    satisfaction: Annotated[int, Field(ge=1, le=5)] | None = None
+    assignee_id: Id | None = None
 
 
-class CommentIn(Schema):
+class CommentIn(InputSchema):
     text: str
 
 
-class RatingIn(Schema):
-    satisfaction: int
+class RatingIn(InputSchema):
+    satisfaction: Annotated[int, Field(ge=1, le=5)]
     comment: str = ""
 
 
-class ReportIn(Schema):
+class ReportIn(InputSchema):
     title: str
     description: str
-    region_id: int
-    anonymous: bool = True
+    region_id: Id
+    anonymous: StrictBool = True
     reporter_name: str = ""
     reporter_phone: str = ""
     reported_cadre_name: str = ""
@@ -122,7 +124,7 @@ class ReportOut(Schema):
     passphrase: str
 
 
-class TrackIn(Schema):
+class TrackIn(InputSchema):
     code: str
     passphrase: str
 
@@ -143,7 +145,7 @@ class ServiceItemOut(Schema):
     active: bool
 
 
-def _case(request, case_id: int) -> Case:
+def _case(request, case_id: Id) -> Case:
     return selectors.case_get(user=request.user, pk=case_id)
 
 
@@ -163,10 +165,10 @@ def case_list(
     request,
     kind: str = "",
     state: str = "",
-    region: int | None = None,
-    assignee: int | None = None,
+    region: Id | None = None,
+    assignee: Id | None = None,
     overdue: bool = False,
-    q: str = "",
+    q: SearchTerm = "",
     after: str | None = None,
 ):
     qs = selectors.case_list(
@@ -176,12 +178,12 @@ def case_list(
 
 
 @router.get("/cases/{case_id}", response=CaseOut)
-def case_detail(request, case_id: int):
+def case_detail(request, case_id: Id):
     return _case(request, case_id)
 
 
 @router.get("/cases/{case_id}/events", response=list[EventOut])
-def case_events(request, case_id: int):
+def case_events(request, case_id: Id):
     return list(_case(request, case_id).events.all())
 
 
@@ -238,7 +240,7 @@ def case_create(request, payload: CaseIn):
 
 
 @router.post("/cases/{case_id}/transitions", response=CaseOut)
-def case_transition(request, case_id: int, payload: TransitionIn):
+def case_transition(request, case_id: Id, payload: TransitionIn):
     case = _case(request, case_id)
     extra = payload.dict(exclude={"to_state", "reason", "assignee_id"}, exclude_none=True)
     assignee = None
@@ -254,12 +256,12 @@ def case_transition(request, case_id: int, payload: TransitionIn):
 
 
 @router.post("/cases/{case_id}/comments", response={201: EventOut})
-def case_comment(request, case_id: int, payload: CommentIn):
+def case_comment(request, case_id: Id, payload: CommentIn):
     return Status(201, services.case_comment(case=_case(request, case_id), actor=request.user, text=payload.text))
 
 
 @router.post("/cases/{case_id}/rating", response=CaseOut)
-def case_rate(request, case_id: int, payload: RatingIn):
+def case_rate(request, case_id: Id, payload: RatingIn):
     return services.case_rate(
         case=_case(request, case_id), actor=request.user, satisfaction=payload.satisfaction, comment=payload.comment
     )
