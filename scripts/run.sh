@@ -28,9 +28,11 @@ trap 'kill "$WORKER" 2>/dev/null || true' EXIT INT TERM
 
 echo "Lianxin: serving on http://$HOST:$PORT/ (Ctrl-C stops; background worker log: var/worker.log)"
 # The access log records the path only: query strings (searches by name or resident ID) and
-# referrers may carry personal data, which must not reach the logs.
+# referrers may carry personal data, which must not reach the logs. Requests to the integrity-report
+# form and endpoint and the tracking page are logged without the client's address (the logger class).
 .venv/bin/gunicorn config.wsgi:application \
   --bind "$HOST:$PORT" \
   --workers "${WEB_CONCURRENCY:-2}" \
+  --logger-class lianxin.core.logfilters.AddressFreeAccessLogger \
   --access-logfile - \
   --access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'

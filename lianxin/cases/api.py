@@ -9,7 +9,18 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field, StrictBool
 
-from lianxin.core.api import Count, Id, InputSchema, PageOut, SafeDate, SearchTerm, model_decimal, page_out
+from lianxin.core.api import (
+    Count,
+    ErrorOut,
+    Id,
+    InputSchema,
+    PageOut,
+    SafeDate,
+    SearchTerm,
+    error_body,
+    model_decimal,
+    page_out,
+)
 from lianxin.core.errors import DomainError
 from lianxin.core.pagination import keyset_page
 from lianxin.core.permissions import get_scoped_or_404, scope_to_user
@@ -18,7 +29,7 @@ from lianxin.people.models import Household, Person
 from lianxin.regions.models import Region
 from lianxin.regions.selectors import region_get
 
-from . import selectors, services
+from . import report_guard, selectors, services
 from .models import Case, CaseEvent, CaseParty
 
 router = Router(tags=["cases"])
@@ -116,6 +127,13 @@ class ReportIn(InputSchema):
     reporter_name: str = ""
     reporter_phone: str = ""
     reported_cadre_name: str = ""
+    challenge_token: str = Field(description="The token of GET /api/cases/reports/challenge")
+    challenge_answer: str = Field(max_length=10, description="The answer to its question, as a number")
+
+
+class ChallengeOut(Schema):
+    question: str
+    token: str
 
 
 class ReportOut(Schema):
@@ -272,9 +290,36 @@ def service_item_list(request):
     return list(selectors.service_item_list(user=request.user, active_only=True))
 
 
-@router.post("/reports", response={201: ReportOut}, auth=None)
+def _public_json_refusal(request):
+    """The answer to a cross-site or non-JSON call of a public endpoint, or None when it may go on."""
+    if request.content_type != "application/json":
+        return Status(415, error_body(_("请以 application/json 提交"), "unsupported_media_type"))
+    if not report_guard.same_origin(request):
+        return Status(403, error_body(_("不接受来自其他网站的提交"), "cross_site"))
+    return None
+
+
+@router.get("/reports/challenge", response=ChallengeOut, auth=None)
+def report_challenge(request):
+    """The human check of an integrity report: a question (a small sum in Chinese numerals) and its token."""
+    challenge = report_guard.challenge_new()
+    return {"question": challenge.question, "token": challenge.token}
+
+
+@router.post("/reports", response={201: ReportOut, 403: ErrorOut, 415: ErrorOut, 429: ErrorOut}, auth=None)
 def report_submit(request, payload: ReportIn):
-    """An integrity report, with or without an account; the tracking code and passphrase are returned once."""
+    """An integrity report, with or without an account; the tracking code and passphrase are returned once.
+
+    JSON from this site or a script only (415, 403), rate-limited per client and for everyone (429),
+    and answered with the human check of GET /reports/challenge."""
+    refusal = _public_json_refusal(request)
+    if refusal is not None:
+        return refusal
+    if not report_guard.attempt_allowed(request):
+        return Status(429, error_body(_("举报提交过于频繁,请稍后再试"), "rate_limited"))
+    problem = report_guard.challenge_problem(payload.challenge_token, payload.challenge_answer)
+    if problem is not None:
+        raise DomainError(problem, field="challenge_answer")
     region = Region.objects.filter(
         pk=payload.region_id, level__in=[Region.Level.TOWNSHIP, Region.Level.VILLAGE]
     ).first()
@@ -282,15 +327,21 @@ def report_submit(request, payload: ReportIn):
         raise DomainError(_("请选择发生地(镇或村)"), field="region_id")
     user = request.user if request.user.is_authenticated else None
     case, code, passphrase = services.integrity_report_submit(
-        actor=user, region=region, **payload.dict(exclude={"region_id"})
+        actor=user, region=region, **payload.dict(exclude={"region_id", "challenge_token", "challenge_answer"})
     )
+    report_guard.report_accepted()
     return Status(201, {"number": case.number, "tracking_code": code, "passphrase": passphrase})
 
 
-@router.post("/reports/track", response={200: TrackOut, 404: dict, 429: dict}, auth=None)
+@router.post(
+    "/reports/track", response={200: TrackOut, 403: ErrorOut, 404: ErrorOut, 415: ErrorOut, 429: ErrorOut}, auth=None
+)
 def report_track(request, payload: TrackIn):
     from .tracking import attempt_allowed
 
+    refusal = _public_json_refusal(request)
+    if refusal is not None:
+        return refusal
     if not attempt_allowed(request):
         return Status(429, {"message": _("查询过于频繁,请15分钟后再试"), "code": "rate_limited"})
     case = services.integrity_report_track(code=payload.code, passphrase=payload.passphrase)
