@@ -1,4 +1,3 @@
-from django.conf import settings
 from ninja.security import HttpBearer, SessionAuth
 
 from .services import api_token_authenticate
@@ -18,8 +17,9 @@ class ActiveSessionAuth(SessionAuth):
     """The browser session (CSRF-checked); an account still on its one-time password is refused."""
 
     def _get_key(self, request):
-        # No session cookie, no session to ride on: not signed in (401), rather than a CSRF failure (403).
-        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        # No signed-in session (no cookie, or one of no session): not signed in (401), rather than a
+        # CSRF failure (403). A signed-in session is CSRF-checked as before.
+        if not request.user.is_authenticated:
             return None
         return super()._get_key(request)
 

@@ -141,10 +141,17 @@ def bounded_decimal(
     ]
 
 
+# SQLite (the embedded default) keeps a decimal column as a double: 15 significant digits come back
+# exactly, a 16th may not (99999999999999.99 is read back as 1E+14, past the column's 16 digits: the
+# page or answer that reads it fails). No ledger amount comes near 10 trillion yuan.
+EXACT_DIGITS = 15
+
+
 def model_decimal(model, field_name: str, **bounds):
-    """``bounded_decimal`` with the digits and places of ``model.field_name``: the API takes what the column holds."""
+    """``bounded_decimal`` with the places of ``model.field_name`` and its digits (at most
+    ``EXACT_DIGITS``): the API takes what the column holds and gives back."""
     field = model._meta.get_field(field_name)
-    return bounded_decimal(field.max_digits, field.decimal_places, **bounds)
+    return bounded_decimal(min(field.max_digits, EXACT_DIGITS), field.decimal_places, **bounds)
 
 
 # -- OpenAPI: distinct names -----------------------------------------------------------------------
@@ -203,6 +210,10 @@ class CleanTextParser(Parser):
         return data
 
     def parse_querydict(self, data, list_fields, request: HttpRequest):
+        for key in data.keys():
+            if key not in list_fields and len(data.getlist(key)) > 1:
+                # ?q=a&q=b is a list where the schema says one value: refused, not the last one kept.
+                raise NinjaValidationError([{"loc": ("query", key), "type": "repeated", "msg": "repeated"}])
         result = super().parse_querydict(data, list_fields, request)
         for key, value in result.items():
             if isinstance(value, list):
@@ -262,6 +273,7 @@ def _rules() -> dict[str, str]:
         "model_type": obj,
         "model_attributes_type": obj,
         "is_instance_of": _("必须是上传的文件"),
+        "repeated": _("只能给出一个值"),
     }
 
 

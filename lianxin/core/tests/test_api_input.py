@@ -166,21 +166,11 @@ def test_payment_amount_of_1e27_is_refused_not_a_server_error(client, bearer, wo
     _assert_error_body(response, 422, field="amount")
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        {"assignee": "1183121249996146919604224"},
-        {"region": str(2**63)},
-        {"after": "99999999999999999999999"},
-    ],
-)
-def test_ids_no_key_can_reach_are_refused_or_ignored_not_a_server_error(client, bearer, working_group_member, query):
+@pytest.mark.parametrize("query", [{"assignee": "1183121249996146919604224"}, {"region": str(2**63)}])
+def test_ids_no_key_can_reach_are_refused_not_a_server_error(client, bearer, working_group_member, query):
     response = client.get("/api/cases/cases", query, headers=bearer(working_group_member))
 
-    if "after" in query:
-        assert response.status_code == 200  # a bad cursor is ignored, as a bad page link is
-    else:
-        _assert_error_body(response, 422, field=next(iter(query)))
+    _assert_error_body(response, 422, field=next(iter(query)))
 
 
 def test_path_id_no_key_can_reach_is_refused(client, bearer, working_group_member):
@@ -266,3 +256,48 @@ def test_api_description_and_its_page_need_a_login(client, bearer, working_group
 
     assert client.get("/api/openapi.json", headers=bearer(working_group_member)).status_code == 200
     assert client.get("/api/docs", headers=bearer(working_group_member)).status_code == 200
+
+
+def test_a_repeated_query_parameter_is_refused_not_the_last_one_kept(client, bearer, working_group_member):
+    response = client.get("/api/cases/cases?q=a&q=b", headers=bearer(working_group_member))
+
+    body = _assert_error_body(response, 422, field="q")
+    assert "一个值" in body["message"]
+
+
+def test_an_amount_the_embedded_database_cannot_give_back_is_refused(
+    client, bearer, working_group_member, enterprise_in_town
+):
+    # SQLite keeps decimals as doubles: 99999999999999.99 (16 digits, within the column) came back
+    # as 1E+14, and the list of figures failed (a 500) from then on.
+    url = f"/api/enterprises/enterprises/{enterprise_in_town.pk}/indicators"
+    body = {"year": 2025, "output_value": "99999999999999.99", "tax_paid": "1"}
+
+    response = _post_json(client, url, body, bearer(working_group_member))
+
+    _assert_error_body(response, 422, field="output_value")
+    assert client.get(url, headers=bearer(working_group_member)).status_code == 200
+    largest = {"year": 2025, "output_value": "9999999999999.99", "tax_paid": "1"}
+    assert _post_json(client, url, largest, bearer(working_group_member)).status_code == 200
+    assert client.get(url, headers=bearer(working_group_member)).json()[0]["output_value"] == "9999999999999.99"
+
+
+def test_a_write_with_a_stale_session_cookie_is_401_too(client, group_a1):
+    client.cookies["sessionid"] = "no-such-session"
+
+    response = _post_json(client, "/api/people/households", {"village_group_id": group_a1.pk}, {})
+
+    _assert_error_body(response, 401)
+
+
+def test_a_signed_in_session_still_needs_its_csrf_token(login_as, working_group_member, group_a1):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(working_group_member)
+
+    response = _post_json(client, "/api/people/households", {"village_group_id": group_a1.pk}, {})
+
+    body = _assert_error_body(response, 403)
+    assert body["code"] == "csrf_failed"
+    assert not Household.objects.exists()

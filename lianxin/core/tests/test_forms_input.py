@@ -81,3 +81,9 @@ def test_a_page_form_refuses_a_lone_surrogate_with_a_chinese_message():
 
     assert not form.is_valid()
     assert form.errors["household"] == ["不能包含无效的Unicode字符(单独的代理字符)"]
+
+
+def test_forms_refuse_an_amount_the_embedded_database_cannot_give_back():
+    # 16 digits fit the column, but SQLite's double gives 99999999999999.99 back as 1E+14.
+    assert not _indicator("99999999999999.99").is_valid()
+    assert _indicator("9999999999999.99").is_valid()
