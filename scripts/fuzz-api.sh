@@ -16,6 +16,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
+ROOT="$(pwd)"
 PY=.venv/bin/python
 EXAMPLES="${FUZZ_EXAMPLES:-10}"
 SEED="${FUZZ_SEED:-20261203}"
@@ -68,12 +69,13 @@ status=0
 for role in workgroup cadre; do
   echo
   echo "==> schemathesis as $role ($EXAMPLES examples per operation, seed $SEED)"
-  .venv/bin/schemathesis run "http://127.0.0.1:$PORT/api/openapi.json" \
+  # Run from the work directory: schemathesis keeps its replay data in ./.schemathesis.
+  (cd "$WORK" && "$ROOT/.venv/bin/schemathesis" run "http://127.0.0.1:$PORT/api/openapi.json" \
     --header "Authorization: Bearer $(cat "$WORK/tokens/$role.token")" \
     --checks "$CHECKS" \
     --max-examples "$EXAMPLES" --seed "$SEED" --workers 1 --no-shrink --request-timeout 30 \
     --suppress-health-check all --warnings off --generation-database none \
-    --report json --report-dir "$WORK/report-$role" >"$WORK/schemathesis-$role.txt" 2>&1 || status=1
+    --report json --report-dir "$WORK/report-$role") >"$WORK/schemathesis-$role.txt" 2>&1 || status=1
   tail -n 30 "$WORK/schemathesis-$role.txt"
 done
 
