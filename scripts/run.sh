@@ -30,11 +30,13 @@ echo "Lianxin: serving on http://$HOST:$PORT/ (Ctrl-C stops; background worker l
 # gunicorn's control socket defaults to ~/.gunicorn/gunicorn.ctl, shared by every instance the same
 # account runs on the host: keep this instance's in its own var directory (gunicorn makes it 0600).
 # The access log records the path only: query strings (searches by name or resident ID) and
-# referrers may carry personal data, which must not reach the logs.
+# referrers may carry personal data, which must not reach the logs. Requests to the integrity-report
+# form and endpoint and the tracking page are logged without the client's address (the logger class).
 VAR_DIR="${LIANXIN_VAR_DIR:-var}"
 .venv/bin/gunicorn config.wsgi:application \
   --bind "$HOST:$PORT" \
   --control-socket "$VAR_DIR/gunicorn.ctl" \
   --workers "${WEB_CONCURRENCY:-2}" \
+  --logger-class lianxin.core.logfilters.AddressFreeAccessLogger \
   --access-logfile - \
   --access-logformat '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything CI checks, in one command (`make test`):
 #   ruff lint + format check, compilemessages, makemigrations --check,
-#   pytest on SQLite (browser tests included), then the whole suite again on PostgreSQL.
+#   pytest on SQLite (browser tests included), API fuzzing (schemathesis, a live server on SQLite),
+#   then the whole suite again on PostgreSQL.
 # Extra arguments go to both pytest runs, e.g. `scripts/test.sh -k land -x`.
 #
 # Environment:
@@ -81,6 +82,11 @@ fi
 # The backup test writes how long its restore took, per database, for the summary.
 rm -f test-artifacts/restore-time-*.txt
 step "pytest (SQLite)" env -u DATABASE_URL $PY -m pytest "${E2E_ARGS[@]}" "$@"
+
+# --- API fuzzing (schemathesis) against a live server on SQLite ---------------------------
+# Bounded: every operation, FUZZ_EXAMPLES examples each (default 10), a fixed seed, two roles;
+# fails on any 5xx, undocumented status code or response outside its schema (scripts/fuzz-api.sh).
+step "API fuzzing (schemathesis)" env -u DATABASE_URL FUZZ_EXAMPLES="${FUZZ_EXAMPLES:-10}" scripts/fuzz-api.sh
 
 # --- pytest on PostgreSQL -----------------------------------------------------------------
 pg_ready() { command -v pg_isready >/dev/null && pg_isready -q -h "$PG_TEST_HOST" -p "$PG_TEST_PORT"; }

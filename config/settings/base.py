@@ -242,6 +242,16 @@ LIANXIN_PAGE_SIZE = 50
 LIANXIN_AREA_TOLERANCE = Decimal(os.environ.get("LIANXIN_AREA_TOLERANCE", "0.02"))
 # Land: a household holding surveyed parcels without an agreement for this many days is "stalled".
 LIANXIN_LAND_STALLED_DAYS = 30
+# Integrity reports (廉政举报) from anyone, without an account: per client, submissions in the window;
+# for everyone together, accepted reports in the window (lianxin.cases.report_guard).
+LIANXIN_REPORT_WINDOW_SECONDS = int(os.environ.get("LIANXIN_REPORT_WINDOW_SECONDS", "3600"))
+LIANXIN_REPORT_ATTEMPTS_PER_CLIENT = int(os.environ.get("LIANXIN_REPORT_ATTEMPTS_PER_CLIENT", "10"))
+LIANXIN_REPORT_LIMIT_GLOBAL = int(os.environ.get("LIANXIN_REPORT_LIMIT_GLOBAL", "60"))
+# Its human check: answered no sooner than this after it was shown, and within the maximum.
+LIANXIN_REPORT_CHALLENGE_MIN_SECONDS = 3
+LIANXIN_REPORT_CHALLENGE_MAX_SECONDS = 30 * 60
+# Requests to these paths are logged without the client's address (reporters of integrity reports).
+LIANXIN_ADDRESS_FREE_PATHS = ["/cases/report/", "/cases/track/", "/api/cases/reports"]
 # Ledger uploads: the file is streamed to disk, never held in memory.
 LIANXIN_IMPORT_MAX_BYTES = int(os.environ.get("LIANXIN_IMPORT_MAX_MB", "200")) * 2**20
 # Uploaded ledger files are personal data: deleted this many days after the batch is committed, undone, or
@@ -255,7 +265,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Requests to LIANXIN_ADDRESS_FREE_PATHS (integrity reports) are logged without the client's address.
+    "filters": {"address_free": {"()": "lianxin.core.logfilters.AddressFreeFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["address_free"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LIANXIN_LOG_LEVEL", "INFO")},
     # Request bodies and query strings may carry personal data: never log them.
     "loggers": {

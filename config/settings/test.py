@@ -14,6 +14,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Tests (and the browser tests) answer the integrity report's human check at once.
+LIANXIN_REPORT_CHALLENGE_MIN_SECONDS = 0
 
 # Background jobs run inline in tests; progress goes to a per-process cache.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

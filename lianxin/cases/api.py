@@ -2,13 +2,25 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from pydantic import Field, StrictBool
 
-from lianxin.core.api import PageOut, page_out
+from lianxin.core.api import (
+    Count,
+    ErrorOut,
+    Id,
+    InputSchema,
+    PageOut,
+    SafeDate,
+    SearchTerm,
+    error_body,
+    model_decimal,
+    page_out,
+)
 from lianxin.core.errors import DomainError
 from lianxin.core.pagination import keyset_page
 from lianxin.core.permissions import get_scoped_or_404, scope_to_user
@@ -17,7 +29,7 @@ from lianxin.people.models import Household, Person
 from lianxin.regions.models import Region
 from lianxin.regions.selectors import region_get
 
-from . import selectors, services
+from . import report_guard, selectors, services
 from .models import Case, CaseEvent, CaseParty
 
 router = Router(tags=["cases"])
@@ -64,67 +76,74 @@ class EventOut(Schema):
     reason: str
 
 
-class PartyIn(Schema):
+class PartyIn(InputSchema):
     role: CaseParty.Role = CaseParty.Role.APPLICANT
-    person_id: int | None = None
-    household_id: int | None = None
-    enterprise_id: int | None = None
+    person_id: Id | None = None
+    household_id: Id | None = None
+    enterprise_id: Id | None = None
     name: str = ""  # someone outside the registers, by name
 
 
-class CaseIn(Schema):
+class CaseIn(InputSchema):
     kind: Case.Kind
     title: str
     description: str
-    region_id: int | None = None
+    region_id: Id | None = None
     parties: list[PartyIn] = []
-    parcel_ids: list[int] = []
-    project_id: int | None = None
+    parcel_ids: list[Id] = []
+    project_id: Id | None = None
     dispute_category: str = ""
-    enterprise_id: int | None = None
-    service_item_id: int | None = None
+    enterprise_id: Id | None = None
+    service_item_id: Id | None = None
     incident_type: str = ""
     site: str = ""
-    occurred_on: date | None = None
-    loss_value: Decimal | None = None
+    occurred_on: SafeDate | None = None
+    loss_value: model_decimal(Case, "loss_value", ge=0) | None = None
 
 
-class TransitionIn(Schema):
+class TransitionIn(InputSchema):
     to_state: Case.State
     reason: str = ""
     outcome: str = ""
-    solved: bool | None = None
-    suspects_caught: int | None = None
-    satisfaction: int | None = None
-    assignee_id: int | None = None
+    solved: StrictBool | None = None
+    suspects_caught: Count | None = None
+    satisfaction: Annotated[int, Field(ge=1, le=5)] | None = None
+    assignee_id: Id | None = None
 
 
-class CommentIn(Schema):
+class CommentIn(InputSchema):
     text: str
 
 
-class InstructionIn(Schema):
+class InstructionIn(InputSchema):
     type: Literal["instruction", "chase"]
     text: str = ""
 
 
-class AcknowledgeIn(Schema):
+class AcknowledgeIn(InputSchema):
     text: str = ""
 
 
-class RatingIn(Schema):
-    satisfaction: int
+class RatingIn(InputSchema):
+    satisfaction: Annotated[int, Field(ge=1, le=5)]
     comment: str = ""
 
 
-class ReportIn(Schema):
+class ReportIn(InputSchema):
     title: str
     description: str
-    region_id: int
-    anonymous: bool = True
+    region_id: Id
+    anonymous: StrictBool = True
     reporter_name: str = ""
     reporter_phone: str = ""
     reported_cadre_name: str = ""
+    challenge_token: str = Field(description="The token of GET /api/cases/reports/challenge")
+    challenge_answer: str = Field(max_length=10, description="The answer to its question, as a number")
+
+
+class ChallengeOut(Schema):
+    question: str
+    token: str
 
 
 class ReportOut(Schema):
@@ -133,7 +152,7 @@ class ReportOut(Schema):
     passphrase: str
 
 
-class TrackIn(Schema):
+class TrackIn(InputSchema):
     code: str
     passphrase: str
 
@@ -154,7 +173,7 @@ class ServiceItemOut(Schema):
     active: bool
 
 
-def _case(request, case_id: int) -> Case:
+def _case(request, case_id: Id) -> Case:
     return selectors.case_get(user=request.user, pk=case_id)
 
 
@@ -176,10 +195,10 @@ def case_list(
     request,
     kind: str = "",
     state: str = "",
-    region: int | None = None,
-    assignee: int | None = None,
+    region: Id | None = None,
+    assignee: Id | None = None,
     overdue: bool = False,
-    q: str = "",
+    q: SearchTerm = "",
     after: str | None = None,
 ):
     qs = selectors.case_list(
@@ -189,12 +208,12 @@ def case_list(
 
 
 @router.get("/cases/{case_id}", response=CaseOut)
-def case_detail(request, case_id: int):
+def case_detail(request, case_id: Id):
     return _case(request, case_id)
 
 
 @router.get("/cases/{case_id}/events", response=list[EventOut])
-def case_events(request, case_id: int):
+def case_events(request, case_id: Id):
     return list(_case(request, case_id).events.all())
 
 
@@ -251,7 +270,7 @@ def case_create(request, payload: CaseIn):
 
 
 @router.post("/cases/{case_id}/transitions", response=CaseOut)
-def case_transition(request, case_id: int, payload: TransitionIn):
+def case_transition(request, case_id: Id, payload: TransitionIn):
     case = _case(request, case_id)
     extra = payload.dict(exclude={"to_state", "reason", "assignee_id"}, exclude_none=True)
     assignee = None
@@ -267,12 +286,12 @@ def case_transition(request, case_id: int, payload: TransitionIn):
 
 
 @router.post("/cases/{case_id}/comments", response={201: EventOut})
-def case_comment(request, case_id: int, payload: CommentIn):
+def case_comment(request, case_id: Id, payload: CommentIn):
     return Status(201, services.case_comment(case=_case(request, case_id), actor=request.user, text=payload.text))
 
 
 @router.post("/cases/{case_id}/instructions", response={201: EventOut})
-def case_instruct(request, case_id: int, payload: InstructionIn):
+def case_instruct(request, case_id: Id, payload: InstructionIn):
     """A township leader's instruction (批示) or chase (督办); it waits in the handler's 待办 until answered."""
     event = services.case_instruct(
         case=_case(request, case_id), actor=request.user, type=payload.type, text=payload.text
@@ -281,13 +300,13 @@ def case_instruct(request, case_id: int, payload: InstructionIn):
 
 
 @router.post("/cases/{case_id}/acknowledgements", response={201: EventOut})
-def case_acknowledge(request, case_id: int, payload: AcknowledgeIn):
+def case_acknowledge(request, case_id: Id, payload: AcknowledgeIn):
     """The handler's answer to the leaders' instructions and chases on the case."""
     return Status(201, services.case_acknowledge(case=_case(request, case_id), actor=request.user, text=payload.text))
 
 
 @router.post("/cases/{case_id}/rating", response=CaseOut)
-def case_rate(request, case_id: int, payload: RatingIn):
+def case_rate(request, case_id: Id, payload: RatingIn):
     return services.case_rate(
         case=_case(request, case_id), actor=request.user, satisfaction=payload.satisfaction, comment=payload.comment
     )
@@ -298,9 +317,36 @@ def service_item_list(request):
     return list(selectors.service_item_list(user=request.user, active_only=True))
 
 
-@router.post("/reports", response={201: ReportOut}, auth=None)
+def _public_json_refusal(request):
+    """The answer to a cross-site or non-JSON call of a public endpoint, or None when it may go on."""
+    if request.content_type != "application/json":
+        return Status(415, error_body(_("请以 application/json 提交"), "unsupported_media_type"))
+    if not report_guard.same_origin(request):
+        return Status(403, error_body(_("不接受来自其他网站的提交"), "cross_site"))
+    return None
+
+
+@router.get("/reports/challenge", response=ChallengeOut, auth=None)
+def report_challenge(request):
+    """The human check of an integrity report: a question (a small sum in Chinese numerals) and its token."""
+    challenge = report_guard.challenge_new()
+    return {"question": challenge.question, "token": challenge.token}
+
+
+@router.post("/reports", response={201: ReportOut, 403: ErrorOut, 415: ErrorOut, 429: ErrorOut}, auth=None)
 def report_submit(request, payload: ReportIn):
-    """An integrity report, with or without an account; the tracking code and passphrase are returned once."""
+    """An integrity report, with or without an account; the tracking code and passphrase are returned once.
+
+    JSON from this site or a script only (415, 403), rate-limited per client and for everyone (429),
+    and answered with the human check of GET /reports/challenge."""
+    refusal = _public_json_refusal(request)
+    if refusal is not None:
+        return refusal
+    if not report_guard.attempt_allowed(request):
+        return Status(429, error_body(_("举报提交过于频繁,请稍后再试"), "rate_limited"))
+    problem = report_guard.challenge_problem(payload.challenge_token, payload.challenge_answer)
+    if problem is not None:
+        raise DomainError(problem, field="challenge_answer")
     region = Region.objects.filter(
         pk=payload.region_id, level__in=[Region.Level.TOWNSHIP, Region.Level.VILLAGE]
     ).first()
@@ -308,15 +354,21 @@ def report_submit(request, payload: ReportIn):
         raise DomainError(_("请选择发生地(镇或村)"), field="region_id")
     user = request.user if request.user.is_authenticated else None
     case, code, passphrase = services.integrity_report_submit(
-        actor=user, region=region, **payload.dict(exclude={"region_id"})
+        actor=user, region=region, **payload.dict(exclude={"region_id", "challenge_token", "challenge_answer"})
     )
+    report_guard.report_accepted()
     return Status(201, {"number": case.number, "tracking_code": code, "passphrase": passphrase})
 
 
-@router.post("/reports/track", response={200: TrackOut, 404: dict, 429: dict}, auth=None)
+@router.post(
+    "/reports/track", response={200: TrackOut, 403: ErrorOut, 404: ErrorOut, 415: ErrorOut, 429: ErrorOut}, auth=None
+)
 def report_track(request, payload: TrackIn):
     from .tracking import attempt_allowed
 
+    refusal = _public_json_refusal(request)
+    if refusal is not None:
+        return refusal
     if not attempt_allowed(request):
         return Status(429, {"message": _("查询过于频繁,请15分钟后再试"), "code": "rate_limited"})
     case = services.integrity_report_track(code=payload.code, passphrase=payload.passphrase)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
+from lianxin.core.api import InputSchema, SafeDate
 from lianxin.core.errors import DomainError
 from lianxin.core.permissions import DASHBOARD_PERMISSION, require_perm
 
@@ -15,9 +16,9 @@ from . import statistics
 router = Router(tags=["cases"])
 
 
-class PeriodIn(Schema):
-    date_from: date | None = None
-    date_to: date | None = None
+class PeriodIn(InputSchema):
+    date_from: SafeDate | None = None
+    date_to: SafeDate | None = None
 
 
 class CountOut(Schema):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.forms import FilterForm, IsoDateInput, SearchField, StyledForm
 
+from . import report_guard
 from .models import Case, CaseEvent, CaseParty, ServiceItem
 
 
@@ -156,10 +157,41 @@ class IntegrityReportForm(StyledForm):
     anonymous = forms.BooleanField(label=_("匿名举报"), required=False, initial=True)
     reporter_name = forms.CharField(label=_("举报人姓名(实名举报填写)"), max_length=50, required=False)
     reporter_phone = forms.CharField(label=_("联系电话(实名举报填写)"), max_length=30, required=False)
+    challenge_answer = forms.CharField(
+        label=_("验证题"), max_length=10, help_text=_("请用数字填写答案,例如 8"), widget=forms.TextInput()
+    )
+    challenge_token = forms.CharField(widget=forms.HiddenInput)
+    # A honeypot: hidden from people (and screen readers); a form-filling robot fills it in.
+    website = forms.CharField(label=_("网址"), required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
-    def __init__(self, *args, regions, **kwargs) -> None:
+    def __init__(self, *args, regions, challenge=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
+        self.fields["website"].widget.attrs["tabindex"] = "-1"
+        self.fields["website"].wrapper_class = "d-none"
+        self.fields["challenge_answer"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        if challenge is not None:
+            self.show_challenge(challenge)
+
+    def show_challenge(self, challenge) -> None:
+        """Ask ``challenge`` (a new one after every failed submission: each is good for one answer)."""
+        self.fields["challenge_answer"].label = _("验证题:%(question)s") % {"question": challenge.question}
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.data["challenge_token"] = challenge.token
+            self.data["challenge_answer"] = ""
+        else:
+            self.initial["challenge_token"] = challenge.token
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            raise forms.ValidationError(_("提交失败,请重新填写"))
+        if "challenge_answer" in cleaned:
+            problem = report_guard.challenge_problem(cleaned.get("challenge_token", ""), cleaned["challenge_answer"])
+            if problem is not None:
+                self.add_error("challenge_answer", problem)
+        return cleaned
 
 
 class TrackForm(StyledForm):

@@ -21,7 +21,7 @@ from lianxin.people.models import Household, Person
 from lianxin.regions.models import Region
 from lianxin.regions.selectors import region_list
 
-from . import selectors, services
+from . import report_guard, selectors, services
 from .forms import (
     AcknowledgeForm,
     AssignForm,
@@ -711,22 +711,35 @@ def _public_regions():
 
 
 def integrity_report_create(request):
-    """Anyone, signed in or not, may report a cadre asking for favours (廉政举报); anonymous by default."""
+    """Anyone, signed in or not, may report a cadre asking for favours (廉政举报); anonymous by default.
+
+    The form carries a CSRF token (the middleware checks it), a human check and a honeypot;
+    submissions are rate-limited per client and for everyone together (report_guard)."""
+    if request.method == "POST" and not report_guard.attempt_allowed(request):
+        response = render(request, "cases/report_limited.html", status=429)
+        response["Retry-After"] = str(report_guard.retry_after_seconds())
+        return response
     form = IntegrityReportForm(request.POST or None, regions=_public_regions())
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = {
+            k: v for k, v in form.cleaned_data.items() if k not in ("challenge_answer", "challenge_token", "website")
+        }
         actor = request.user if request.user.is_authenticated else None
         try:
             case, code, passphrase = services.integrity_report_submit(actor=actor, **data)
         except (ValidationError, DomainError) as exc:
             add_service_errors(form, exc)
         else:
+            report_guard.report_accepted()
             response = render(
                 request, "cases/report_done.html", {"number": case.number, "code": code, "passphrase": passphrase}
             )
             response["Cache-Control"] = "no-store"
             return response
-    return render(request, "cases/report_form.html", {"form": form})
+    form.show_challenge(report_guard.challenge_new())
+    response = render(request, "cases/report_form.html", {"form": form})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def integrity_report_track(request):

@@ -1,14 +1,25 @@
+from decimal import Decimal
+
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from .text import ProhibitSurrogatesValidator
+
 
 class StyledForm(forms.Form):
-    """A form whose widgets carry Bootstrap classes, so templates render fields with one include."""
+    """A form whose widgets carry Bootstrap classes, so templates render fields with one include.
+
+    Every form of the site is one: its text fields also refuse lone surrogates (Django's CharField
+    already refuses NUL), and a decimal "-0" is read as 0."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if isinstance(field, forms.CharField) and not any(
+                isinstance(v, ProhibitSurrogatesValidator) for v in field.validators
+            ):
+                field.validators.append(ProhibitSurrogatesValidator())
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
@@ -20,6 +31,9 @@ class StyledForm(forms.Form):
 
     def full_clean(self) -> None:
         super().full_clean()
+        for name, value in getattr(self, "cleaned_data", {}).items():
+            if isinstance(value, Decimal) and value.is_zero():
+                self.cleaned_data[name] = value.copy_abs()
         for name in self.errors:
             if name in self.fields:
                 widget = self.fields[name].widget

@@ -2,14 +2,15 @@ from datetime import date
 from decimal import Decimal
 
 from ninja import Router, Schema, Status
+from pydantic import StrictBool
 
-from lianxin.core.api import PageOut, page_out
+from lianxin.core.api import Count, Id, InputSchema, PageOut, SafeDate, SearchTerm, Year, model_decimal, page_out
 from lianxin.core.pagination import keyset_page
 from lianxin.core.permissions import require_perm
 from lianxin.regions.selectors import region_get
 
 from . import selectors, services
-from .models import Enterprise, Project
+from .models import Enterprise, EnterpriseIndicator, Project
 
 router = Router(tags=["enterprises"])
 
@@ -26,28 +27,33 @@ class EnterpriseOut(Schema):
     contact_phone: str
 
 
-class EnterpriseIn(Schema):
+class EnterpriseIn(InputSchema):
     name: str
     credit_code: str
     industry: Enterprise.Industry = Enterprise.Industry.MANUFACTURING
-    region_id: int
-    in_park: bool = True
+    region_id: Id
+    in_park: StrictBool = True
     address: str = ""
     contact_name: str = ""
     contact_phone: str = ""
 
 
-class IndicatorIn(Schema):
+class IndicatorIn(InputSchema):
+    year: Year
+    output_value: model_decimal(EnterpriseIndicator, "output_value", ge=0)
+    tax_paid: model_decimal(EnterpriseIndicator, "tax_paid", ge=0)
+    employees: Count = 0
+    local_employees: Count = 0
+
+
+class IndicatorOut(Schema):
+    id: int
+    enterprise_id: int
     year: int
     output_value: Decimal
     tax_paid: Decimal
-    employees: int = 0
-    local_employees: int = 0
-
-
-class IndicatorOut(IndicatorIn):
-    id: int
-    enterprise_id: int
+    employees: int
+    local_employees: int
 
 
 class ProjectOut(Schema):
@@ -63,16 +69,16 @@ class ProjectOut(Schema):
     started_on: date | None
 
 
-class ProjectIn(Schema):
-    enterprise_id: int
+class ProjectIn(InputSchema):
+    enterprise_id: Id
     name: str
-    region_id: int
-    capacity: Decimal | None = None
+    region_id: Id
+    capacity: model_decimal(Project, "capacity", ge=0) | None = None
     capacity_unit: str = ""
-    land_demand_mu: Decimal
-    investment: Decimal
+    land_demand_mu: model_decimal(Project, "land_demand_mu", ge=0)
+    investment: model_decimal(Project, "investment", ge=0)
     status: Project.Status = Project.Status.PLANNED
-    started_on: date | None = None
+    started_on: SafeDate | None = None
 
 
 def _enterprise_fields(request, payload: EnterpriseIn) -> dict:
@@ -82,12 +88,12 @@ def _enterprise_fields(request, payload: EnterpriseIn) -> dict:
 
 
 @router.get("/enterprises", response=PageOut[EnterpriseOut])
-def enterprise_list(request, q: str = "", industry: str = "", after: str | None = None):
+def enterprise_list(request, q: SearchTerm = "", industry: str = "", after: str | None = None):
     return page_out(keyset_page(selectors.enterprise_list(user=request.user, q=q, industry=industry), after=after))
 
 
 @router.get("/enterprises/{enterprise_id}", response=EnterpriseOut)
-def enterprise_detail(request, enterprise_id: int):
+def enterprise_detail(request, enterprise_id: Id):
     return selectors.enterprise_get(user=request.user, pk=enterprise_id)
 
 
@@ -98,20 +104,20 @@ def enterprise_create(request, payload: EnterpriseIn):
 
 
 @router.put("/enterprises/{enterprise_id}", response=EnterpriseOut)
-def enterprise_update(request, enterprise_id: int, payload: EnterpriseIn):
+def enterprise_update(request, enterprise_id: Id, payload: EnterpriseIn):
     require_perm(request.user, "enterprises.change_enterprise")
     enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     return services.enterprise_update(enterprise=enterprise, actor=request.user, **_enterprise_fields(request, payload))
 
 
 @router.get("/enterprises/{enterprise_id}/indicators", response=list[IndicatorOut])
-def indicator_list(request, enterprise_id: int):
+def indicator_list(request, enterprise_id: Id):
     enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     return list(selectors.indicator_list(user=request.user, enterprise=enterprise))
 
 
 @router.post("/enterprises/{enterprise_id}/indicators", response=IndicatorOut)
-def indicator_record(request, enterprise_id: int, payload: IndicatorIn):
+def indicator_record(request, enterprise_id: Id, payload: IndicatorIn):
     """Record or correct one year's figures (the year is the key)."""
     require_perm(request.user, "enterprises.add_enterpriseindicator")
     enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
@@ -119,12 +125,12 @@ def indicator_record(request, enterprise_id: int, payload: IndicatorIn):
 
 
 @router.get("/projects", response=PageOut[ProjectOut])
-def project_list(request, status: str = "", q: str = "", after: str | None = None):
+def project_list(request, status: str = "", q: SearchTerm = "", after: str | None = None):
     return page_out(keyset_page(selectors.project_list(user=request.user, status=status, q=q), after=after))
 
 
 @router.get("/projects/{project_id}", response=ProjectOut)
-def project_detail(request, project_id: int):
+def project_detail(request, project_id: Id):
     return selectors.project_get(user=request.user, pk=project_id)
 
 

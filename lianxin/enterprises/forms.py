@@ -23,8 +23,9 @@ class EnterpriseForm(StyledForm):
 
 class IndicatorForm(StyledForm):
     year = forms.IntegerField(label=_("年度"), min_value=1990, max_value=2100)
-    output_value = forms.DecimalField(label=_("产值(元)"), max_digits=16, decimal_places=2, min_value=0)
-    tax_paid = forms.DecimalField(label=_("税收(元)"), max_digits=16, decimal_places=2, min_value=0)
+    # 15 digits, not the column's 16: what SQLite's double gives back exactly (core.api.EXACT_DIGITS).
+    output_value = forms.DecimalField(label=_("产值(元)"), max_digits=15, decimal_places=2, min_value=0)
+    tax_paid = forms.DecimalField(label=_("税收(元)"), max_digits=15, decimal_places=2, min_value=0)
     employees = forms.IntegerField(label=_("就业人数"), min_value=0)
     local_employees = forms.IntegerField(label=_("其中本地就业"), min_value=0)
 
@@ -36,7 +37,7 @@ class ProjectForm(StyledForm):
     capacity = forms.DecimalField(label=_("设计产能"), max_digits=14, decimal_places=2, required=False, min_value=0)
     capacity_unit = forms.CharField(label=_("产能单位"), max_length=20, required=False)
     land_demand_mu = forms.DecimalField(label=_("用地需求(亩)"), max_digits=12, decimal_places=2, min_value=0)
-    investment = forms.DecimalField(label=_("计划投资(元)"), max_digits=16, decimal_places=2, min_value=0)
+    investment = forms.DecimalField(label=_("计划投资(元)"), max_digits=15, decimal_places=2, min_value=0)
     status = forms.ChoiceField(label=_("状态"), choices=Project.Status.choices)
     started_on = forms.DateField(label=_("开工日期"), required=False, widget=IsoDateInput)
 

@@ -1,13 +1,16 @@
 from datetime import datetime
 
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from lianxin.core.api import PageOut
+from lianxin.core.api import Id, PageOut
+from lianxin.core.errors import DomainError
 from lianxin.core.pagination import keyset_page
 from lianxin.core.permissions import require_perm
 
 from . import selectors, services
+from .ledger import ledger_get
 from .models import ImportBatch
 from .permissions import can_read_rows
 
@@ -65,17 +68,23 @@ def batch_create(
 ):
     """Upload a ledger file; the dry run starts in the background (poll the batch for its result)."""
     require_perm(request.user, "imports.add_importbatch")
+    try:
+        ledger_get(ledger)
+    except LookupError:
+        raise DomainError(
+            _("没有名为“%(ledger)s”的台账") % {"ledger": ledger[:40]}, code="not_found", field="ledger"
+        ) from None
     batch = services.batch_upload(user=request.user, ledger=ledger, file=file, file_name=file.name, mode=mode)
     return Status(202, _out(services.batch_queue_check(batch=batch), request.user))
 
 
 @router.get("/batches/{batch_id}", response=BatchOut)
-def batch_detail(request, batch_id: int):
+def batch_detail(request, batch_id: Id):
     return _out(selectors.batch_get(user=request.user, pk=batch_id), request.user)
 
 
 @router.post("/batches/{batch_id}/commit", response={202: BatchOut})
-def batch_commit(request, batch_id: int):
+def batch_commit(request, batch_id: Id):
     """Import a checked batch (all rows or none, unless uploaded with mode=valid_only)."""
     require_perm(request.user, "imports.add_importbatch")
     batch = selectors.batch_get(user=request.user, pk=batch_id)
@@ -83,6 +92,6 @@ def batch_commit(request, batch_id: int):
 
 
 @router.post("/batches/{batch_id}/undo", response=BatchOut)
-def batch_undo(request, batch_id: int):
+def batch_undo(request, batch_id: Id):
     batch = selectors.batch_get(user=request.user, pk=batch_id)
     return _out(services.batch_undo(batch=batch, actor=request.user), request.user)

@@ -16,6 +16,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from lianxin.core.text import FORBIDDEN_TEXT
+
 from .headers import HeaderMatch, find_header
 from .ledger import Context, Ledger, RowRejected, Written
 from .masking import Masker
@@ -35,11 +37,13 @@ class RowError:
     message: str
 
     def as_dict(self) -> dict:
+        # The file's own text is quoted back: a NUL or lone surrogate in it becomes U+FFFD, or the
+        # error list itself could not be stored (PostgreSQL refuses \u0000 in JSON).
         return {
             "row": self.row,
             "column": self.column,
-            "header": self.header,
-            "value": self.value,
+            "header": FORBIDDEN_TEXT.sub("\ufffd", self.header),
+            "value": FORBIDDEN_TEXT.sub("\ufffd", self.value),
             "message": self.message,
         }
 

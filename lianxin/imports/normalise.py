@@ -30,6 +30,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from lianxin.core.text import forbidden_character
 from lianxin.imports.reading import OversizedCell
 
 __all__ = [
@@ -110,7 +111,11 @@ _CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
 
 
 def _strip_invisible(s: str) -> str:
-    # zero-width spaces, BOMs and control characters pasted from web pages or other systems
+    # Zero-width spaces, BOMs and control characters pasted from web pages or other systems go; a NUL
+    # or a lone surrogate is refused instead (core.text): it is not text, and PostgreSQL cannot store it.
+    problem = forbidden_character(s)
+    if problem is not None:
+        raise CellError(problem)
     return "".join(ch for ch in s if unicodedata.category(ch) not in _CONTROL_CATEGORIES or ch in "\t\n\r")
 
 

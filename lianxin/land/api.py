@@ -6,8 +6,9 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from pydantic import StrictBool
 
-from lianxin.core.api import PageOut, page_out
+from lianxin.core.api import Id, InputSchema, PageOut, SafeDate, SearchTerm, model_decimal, page_out
 from lianxin.core.errors import DomainError
 from lianxin.core.pagination import keyset_page
 from lianxin.core.permissions import get_scoped_or_404, require_perm
@@ -15,7 +16,20 @@ from lianxin.people.models import Household
 from lianxin.regions.models import Region
 
 from . import selectors, services
-from .models import Compensation, ContractHolding, HandoverOverride, LandClass, Parcel, ProcedureMilestone, Unit
+from .models import (
+    Agreement,
+    AgreementItem,
+    Compensation,
+    CompensationStandard,
+    ContractHolding,
+    HandoverOverride,
+    LandClass,
+    Parcel,
+    Payment,
+    ProcedureMilestone,
+    SupplementaryAgreement,
+    Unit,
+)
 
 router = Router(tags=["land"])
 
@@ -42,13 +56,13 @@ class ParcelOut(Schema):
     note: str
 
 
-class ParcelIn(Schema):
-    project_id: int
-    village_group_id: int
+class ParcelIn(InputSchema):
+    project_id: Id
+    village_group_id: Id
     code: str
     land_class_code: str
-    area_mu: Decimal
-    surveyed_on: date | None = None
+    area_mu: model_decimal(Parcel, "area_mu", ge=0)
+    surveyed_on: SafeDate | None = None
     note: str = ""
 
 
@@ -61,9 +75,9 @@ class HoldingOut(Schema):
     agreement_id: int | None
 
 
-class HoldingIn(Schema):
-    household_id: int
-    share_percent: Decimal = Decimal("100")
+class HoldingIn(InputSchema):
+    household_id: Id
+    share_percent: model_decimal(ContractHolding, "share_percent", gt=0, le=100) = Decimal("100")
     contract_right_ref: str = ""
 
 
@@ -79,19 +93,19 @@ class StandardOut(Schema):
     basis: str
 
 
-class StandardIn(Schema):
-    region_id: int
+class StandardIn(InputSchema):
+    region_id: Id
     land_class_code: str | None = None
     item: Compensation
     unit: Unit = Unit.MU
-    unit_price: Decimal
-    effective_from: date
-    effective_to: date | None = None
+    unit_price: model_decimal(CompensationStandard, "unit_price", ge=0)
+    effective_from: SafeDate
+    effective_to: SafeDate | None = None
     basis: str = ""
 
 
-class StandardEndIn(Schema):
-    effective_to: date
+class StandardEndIn(InputSchema):
+    effective_to: SafeDate
 
 
 class ItemOut(Schema):
@@ -124,20 +138,20 @@ class AgreementDetailOut(AgreementOut):
     items: list[ItemOut]
 
 
-class AttachmentIn(Schema):
+class AttachmentIn(InputSchema):
     unit: Unit
-    quantity: Decimal
+    quantity: model_decimal(AgreementItem, "quantity", ge=0)
     label: str = ""
 
 
-class AgreementIn(Schema):
-    project_id: int
-    household_id: int
-    holding_ids: list[int] = []
-    signed_on: date
+class AgreementIn(InputSchema):
+    project_id: Id
+    household_id: Id
+    holding_ids: list[Id] = []
+    signed_on: SafeDate
     number: str = ""
     attachments: list[AttachmentIn] = []
-    supplement_amount: Decimal = Decimal("0")
+    supplement_amount: model_decimal(Agreement, "supplement_amount", ge=0) = Decimal("0")
     supplement_reason: str = ""
 
 
@@ -147,16 +161,20 @@ class QuoteOut(Schema):
     area_mu: Decimal
 
 
-class SupplementIn(Schema):
+class SupplementIn(InputSchema):
+    number: str
+    signed_on: SafeDate
+    amount: model_decimal(SupplementaryAgreement, "amount", gt=0)
+    reason: str
+
+
+class SupplementOut(Schema):
+    id: int
+    agreement_id: int
     number: str
     signed_on: date
     amount: Decimal
     reason: str
-
-
-class SupplementOut(SupplementIn):
-    id: int
-    agreement_id: int
 
 
 class PaymentOut(Schema):
@@ -171,21 +189,21 @@ class PaymentOut(Schema):
     reason: str
 
 
-class PaymentIn(Schema):
-    amount: Decimal
-    paid_on: date
+class PaymentIn(InputSchema):
+    amount: model_decimal(Payment, "amount", gt=0)
+    paid_on: SafeDate
     voucher_no: str
     payee_name: str = ""
     bank_account: str = ""
 
 
-class ReversalIn(Schema):
+class ReversalIn(InputSchema):
     reason: str
-    reversed_on: date | None = None
+    reversed_on: SafeDate | None = None
 
 
-class HandoverIn(Schema):
-    handed_over_on: date
+class HandoverIn(InputSchema):
+    handed_over_on: SafeDate
     override_reason: str = ""
 
 
@@ -197,8 +215,8 @@ class HandoverOut(Schema):
     override_id: int | None = None
 
 
-class HandoverOverrideIn(Schema):
-    handed_over_on: date
+class HandoverOverrideIn(InputSchema):
+    handed_over_on: SafeDate
     reason_category: HandoverOverride.Reason
     reason: str
 
@@ -215,7 +233,7 @@ class HandoverOverrideOut(Schema):
     decision_note: str
 
 
-class OverrideDecisionIn(Schema):
+class OverrideDecisionIn(InputSchema):
     approve: bool
     note: str = ""
 
@@ -253,11 +271,11 @@ class HouseholdFiguresOut(Schema):
     paid_total: Decimal
 
 
-class MilestoneIn(Schema):
+class MilestoneIn(InputSchema):
     step: ProcedureMilestone.Step
-    started_on: date | None = None
-    completed_on: date | None = None
-    not_required: bool = False
+    started_on: SafeDate | None = None
+    completed_on: SafeDate | None = None
+    not_required: StrictBool = False
     note: str = ""
 
 
@@ -317,11 +335,11 @@ def land_class_list(request):
 @router.get("/parcels", response=PageOut[ParcelOut])
 def parcel_list(
     request,
-    project: int | None = None,
-    village_group: int | None = None,
+    project: Id | None = None,
+    village_group: Id | None = None,
     land_class: str = "",
     status: str = "",
-    q: str = "",
+    q: SearchTerm = "",
     mismatch: bool = False,
     after: str | None = None,
 ):
@@ -338,7 +356,7 @@ def parcel_list(
 
 
 @router.get("/parcels/{parcel_id}", response=ParcelOut)
-def parcel_detail(request, parcel_id: int):
+def parcel_detail(request, parcel_id: Id):
     return selectors.parcel_get(user=request.user, pk=parcel_id)
 
 
@@ -359,13 +377,13 @@ def parcel_create(request, payload: ParcelIn):
 
 
 @router.get("/parcels/{parcel_id}/holdings", response=list[HoldingOut])
-def holding_list(request, parcel_id: int):
+def holding_list(request, parcel_id: Id):
     parcel = selectors.parcel_get(user=request.user, pk=parcel_id)
     return list(selectors.holding_list(user=request.user, parcel=parcel))
 
 
 @router.post("/parcels/{parcel_id}/holdings", response={201: HoldingOut})
-def holding_add(request, parcel_id: int, payload: HoldingIn):
+def holding_add(request, parcel_id: Id, payload: HoldingIn):
     require_perm(request.user, "land.add_contractholding")
     parcel = selectors.parcel_get(user=request.user, pk=parcel_id)
     holding = services.holding_add(
@@ -379,21 +397,21 @@ def holding_add(request, parcel_id: int, payload: HoldingIn):
 
 
 @router.post("/parcels/{parcel_id}/handover", response={201: HandoverOut})
-def parcel_handover(request, parcel_id: int, payload: HandoverIn):
+def parcel_handover(request, parcel_id: Id, payload: HandoverIn):
     """Hand the parcel over; refused unless every holder is fully paid (before that: propose an override)."""
     parcel = selectors.parcel_get(user=request.user, pk=parcel_id)
     return Status(201, services.handover_record(parcel=parcel, actor=request.user, **payload.dict()))
 
 
 @router.post("/parcels/{parcel_id}/handover-overrides", response={201: HandoverOverrideOut})
-def handover_override_propose(request, parcel_id: int, payload: HandoverOverrideIn):
+def handover_override_propose(request, parcel_id: Id, payload: HandoverOverrideIn):
     """Propose handing the parcel over before every holder is paid (先行交地), for a township leader to decide."""
     parcel = selectors.parcel_get(user=request.user, pk=parcel_id)
     return Status(201, services.handover_override_propose(parcel=parcel, actor=request.user, **payload.dict()))
 
 
 @router.post("/handover-overrides/{override_id}/decision", response=HandoverOverrideOut)
-def handover_override_decide(request, override_id: int, payload: OverrideDecisionIn):
+def handover_override_decide(request, override_id: Id, payload: OverrideDecisionIn):
     """A township leader other than the proposer approves (the parcel is handed over) or rejects a proposal."""
     override = get_scoped_or_404(HandoverOverride.objects.all(), request.user, pk=override_id)
     return services.handover_override_decide(
@@ -402,7 +420,7 @@ def handover_override_decide(request, override_id: int, payload: OverrideDecisio
 
 
 @router.get("/households/{household_id}/figures", response=HouseholdFiguresOut)
-def household_figures(request, household_id: int):
+def household_figures(request, household_id: Id):
     """Mu lost, contracted land remaining and per-capita remaining land (for the livelihood module)."""
     require_perm(request.user, "land.view_contractholding")
     household = _household(request, household_id)
@@ -414,7 +432,7 @@ def household_figures(request, household_id: int):
 
 
 @router.get("/standards", response=list[StandardOut])
-def standard_list(request, item: str = "", on: date | None = None):
+def standard_list(request, item: str = "", on: SafeDate | None = None):
     return list(selectors.standard_list(user=request.user, item=item if item in Compensation.values else "", on=on))
 
 
@@ -432,7 +450,7 @@ def standard_create(request, payload: StandardIn):
 
 
 @router.post("/standards/{standard_id}/end", response=StandardOut)
-def standard_end(request, standard_id: int, payload: StandardEndIn):
+def standard_end(request, standard_id: Id, payload: StandardEndIn):
     require_perm(request.user, "land.change_compensationstandard")
     standard = selectors.standard_get(user=request.user, pk=standard_id)
     return services.standard_end(standard=standard, effective_to=payload.effective_to, actor=request.user)
@@ -449,7 +467,7 @@ def _holdings(request, payload: AgreementIn, household: Household, project) -> l
 
 
 @router.get("/agreements", response=PageOut[AgreementOut])
-def agreement_list(request, project: int | None = None, household: int | None = None, after: str | None = None):
+def agreement_list(request, project: Id | None = None, household: Id | None = None, after: str | None = None):
     qs = selectors.agreement_list(
         user=request.user,
         project=_project(request, project) if project else None,
@@ -492,7 +510,7 @@ def agreement_create(request, payload: AgreementIn):
 
 
 @router.get("/agreements/{agreement_id}", response=AgreementDetailOut)
-def agreement_detail(request, agreement_id: int):
+def agreement_detail(request, agreement_id: Id):
     agreement = selectors.agreement_get(user=request.user, pk=agreement_id)
     out = {name: getattr(agreement, name) for name in AgreementOut.model_fields}
     out["items"] = list(agreement.items.all())
@@ -500,7 +518,7 @@ def agreement_detail(request, agreement_id: int):
 
 
 @router.post("/agreements/{agreement_id}/supplements", response={201: SupplementOut})
-def supplement_add(request, agreement_id: int, payload: SupplementIn):
+def supplement_add(request, agreement_id: Id, payload: SupplementIn):
     agreement = selectors.agreement_get(user=request.user, pk=agreement_id)
     return Status(201, services.supplementary_agreement_add(agreement=agreement, actor=request.user, **payload.dict()))
 
@@ -509,7 +527,7 @@ def supplement_add(request, agreement_id: int, payload: SupplementIn):
 
 
 @router.get("/payments", response=PageOut[PaymentOut])
-def payment_list(request, project: int | None = None, agreement: int | None = None, after: str | None = None):
+def payment_list(request, project: Id | None = None, agreement: Id | None = None, after: str | None = None):
     qs = selectors.payment_list(
         user=request.user,
         project=_project(request, project) if project else None,
@@ -519,7 +537,7 @@ def payment_list(request, project: int | None = None, agreement: int | None = No
 
 
 @router.post("/agreements/{agreement_id}/payments", response={201: PaymentOut})
-def payment_record(request, agreement_id: int, payload: PaymentIn):
+def payment_record(request, agreement_id: Id, payload: PaymentIn):
     """Append a payment; the paid total never exceeds the agreed total (working group only)."""
     if not request.user.has_perm("land.add_payment"):
         raise PermissionDenied
@@ -528,7 +546,7 @@ def payment_record(request, agreement_id: int, payload: PaymentIn):
 
 
 @router.post("/payments/{payment_id}/reversal", response={201: PaymentOut})
-def payment_reverse(request, payment_id: int, payload: ReversalIn):
+def payment_reverse(request, payment_id: Id, payload: ReversalIn):
     """Correct a payment by a reversal entry of the opposite amount."""
     if not request.user.has_perm("land.add_payment"):
         raise PermissionDenied
@@ -537,14 +555,14 @@ def payment_reverse(request, payment_id: int, payload: ReversalIn):
 
 
 @router.put("/payments/{payment_id}", response={400: dict})
-def payment_update(request, payment_id: int):
+def payment_update(request, payment_id: Id):
     """Always refused: payments are append-only (record a reversal instead)."""
     payment = selectors.payment_get(user=request.user, pk=payment_id)
     services.payment_update(payment=payment, actor=request.user)
 
 
 @router.delete("/payments/{payment_id}", response={400: dict})
-def payment_delete(request, payment_id: int):
+def payment_delete(request, payment_id: Id):
     """Always refused: payments are append-only (record a reversal instead)."""
     payment = selectors.payment_get(user=request.user, pk=payment_id)
     services.payment_delete(payment=payment, actor=request.user)
@@ -554,7 +572,7 @@ def payment_delete(request, payment_id: int):
 
 
 @router.get("/projects/{project_id}/progress", response=ProgressOut)
-def progress(request, project_id: int, village_group: int | None = None):
+def progress(request, project_id: Id, village_group: Id | None = None):
     if not (request.user.has_perm("land.view_parcel") or request.user.has_perm("accounts.view_dashboard")):
         raise PermissionDenied
     project = _project(request, project_id)
@@ -563,7 +581,7 @@ def progress(request, project_id: int, village_group: int | None = None):
 
 
 @router.get("/projects/{project_id}/procedure", response=ProcedureOut)
-def procedure(request, project_id: int):
+def procedure(request, project_id: Id):
     require_perm(request.user, "land.view_proceduremilestone")
     status = selectors.procedure_status(project=_project(request, project_id))
     return {
@@ -584,7 +602,7 @@ def procedure(request, project_id: int):
 
 
 @router.post("/projects/{project_id}/procedure", response=ProcedureOut)
-def procedure_record(request, project_id: int, payload: MilestoneIn):
+def procedure_record(request, project_id: Id, payload: MilestoneIn):
     project = _project(request, project_id)
     services.milestone_record(project=project, actor=request.user, **payload.dict())
     return procedure(request, project_id)

@@ -3,6 +3,7 @@
 Same filters, scope and permissions as the map page; errors come back as {"message", "code"}."""
 
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -10,7 +11,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
+from pydantic import Field
 
+from lianxin.core.api import Id, InputSchema, SearchTerm
 from lianxin.core.errors import DomainError
 from lianxin.core.permissions import require_perm
 
@@ -19,12 +22,12 @@ from . import gis
 router = Router(tags=["land-gis"])
 
 
-class ParcelFilterIn(Schema):
-    project: int | None = None
-    village_group: int | None = None
+class ParcelFilterIn(InputSchema):
+    project: Id | None = None
+    village_group: Id | None = None
     land_class: str | None = None
     status: str | None = None
-    q: str | None = None
+    q: SearchTerm | None = None
     mismatch: bool = False
 
 
@@ -33,6 +36,12 @@ class AreaMismatchOut(Schema):
     area_mu: Decimal
     computed_area_mu: Decimal
     difference_percent: Decimal
+
+
+class RepairedOut(Schema):
+    code: str
+    problem: str
+    computed_area_mu: Decimal
 
 
 class GeometryImportOut(Schema):
@@ -44,6 +53,7 @@ class GeometryImportOut(Schema):
     created: list[str]
     computed_area_mu: Decimal
     mismatches: list[AreaMismatchOut]
+    repaired: list[RepairedOut]
 
 
 def _filters(request, filters: ParcelFilterIn, *, default_project: bool = False) -> gis.ParcelFilters:
@@ -84,13 +94,21 @@ def map_data(request, filters: Query[ParcelFilterIn]):
 @router.post("/import", response=GeometryImportOut, summary="Import parcel geometries into a project")
 def geometry_import(
     request,
-    project: Form[int],
+    project: Form[Id],
     file: File[UploadedFile],
-    epsg: Form[int | None] = None,
+    epsg: Form[Annotated[int, Field(ge=1, le=999_999)] | None] = None,
     code_field: Form[str | None] = None,
     dry_run: Form[bool] = False,
+    repair: Form[bool] = False,
 ):
+    """Parcels are matched by code. An invalid polygon (a self-intersecting ring…) refuses the file,
+    naming the feature and the point; with ``repair`` it is repaired and listed under ``repaired``
+    with its new area."""
     require_perm(request.user, "land.change_parcel")
+    if file.size is not None and file.size > gis.MAX_UPLOAD_BYTES:
+        raise DomainError(
+            _("文件不能超过 %(mb)s MB。") % {"mb": gis.MAX_UPLOAD_BYTES // 2**20}, field="file", code="too_large"
+        )
     target = gis.upload_project_list(user=request.user).filter(pk=project).first()
     if target is None:
         raise DomainError(_("项目不存在或不在您的管辖范围内"), field="project", code="not_found")
@@ -101,6 +119,7 @@ def geometry_import(
         epsg=epsg,
         code_field=code_field or None,
         dry_run=dry_run,
+        repair=repair,
         actor=request.user,
     )
     return {
@@ -119,5 +138,8 @@ def geometry_import(
                 "difference_percent": m.difference_percent,
             }
             for m in report.mismatches
+        ],
+        "repaired": [
+            {"code": r.code, "problem": r.problem, "computed_area_mu": r.computed_area_mu} for r in report.repaired
         ],
     }

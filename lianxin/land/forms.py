@@ -11,7 +11,8 @@ from .models import Compensation, HandoverOverride, LandClass, Parcel, Procedure
 
 DATE = IsoDateInput()
 AREA = {"max_digits": 12, "decimal_places": 4, "min_value": Decimal("0.0001")}
-MONEY = {"max_digits": 16, "decimal_places": 2}
+# 15 digits, not the column's 16: what SQLite's double gives back exactly (core.api.EXACT_DIGITS).
+MONEY = {"max_digits": 15, "decimal_places": 2}
 
 
 class ParcelForm(StyledForm):

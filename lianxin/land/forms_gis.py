@@ -29,6 +29,12 @@ class GeometryImportForm(StyledForm):
         help_text=_("不填时依次查找 地块编码、地块编号、宗地代码、编码、code"),
     )
     dry_run = forms.BooleanField(label=_("只检查,不写入"), required=False, initial=True)
+    repair = forms.BooleanField(
+        label=_("修复无效图形"),
+        required=False,
+        initial=False,
+        help_text=_("自相交等无效的多边形默认拒绝导入;勾选后自动修复,并列出修复后的面积,请核对"),
+    )
 
     def __init__(self, *args, projects=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -10,6 +10,13 @@ compute geodesic areas in mu, and write GeoJSON and Shapefiles that QGIS opens. 
   3-degree zone prefix (e.g. 39 512 345.6), the matching CGCS2000 Gauss–Krüger zone EPSG:4513–4533.
 - Every geometry is reprojected to EPSG:4490 lon/lat with pyproj (``always_xy=True``); no
   projection maths by hand.
+- Validity: every polygon must be valid (OGC simple features, checked by GEOS through shapely):
+  a self-intersecting (bow-tie) ring, a ring with too few points, a hole outside its shell… is
+  refused with the feature and the point where the ring crosses itself, in the file's own
+  coordinates. Only on the user's explicit request (``repair=True``) is it repaired with
+  ``shapely.make_valid`` (its polygonal part) and the repaired area reported.
+- Size: a GeoJSON over ``MAX_GEOJSON_BYTES`` or nested deeper than ``MAX_JSON_DEPTH`` is refused
+  before it is parsed.
 - Area: ``geodesic_area_m2`` sums ``pyproj.Geod(ellps="GRS80").polygon_area_perimeter`` over
   exterior rings minus holes, ``area_mu`` converts (1 mu = 10000/15 m²) to a Decimal with 4 places.
 - Writing: ``geojson_bytes`` (RFC 7946 plus the ``crs`` member naming EPSG:4490, which QGIS reads)
@@ -22,8 +29,10 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import math
 import posixpath
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,11 +41,15 @@ from typing import Any
 
 import pyproj
 import shapefile
+import shapely
 from django.utils.translation import gettext as _
 from pyproj.enums import WktVersion
 from pyproj.exceptions import CRSError
+from shapely.geometry import mapping, shape
+from shapely.validation import explain_validity, make_valid
 
 from lianxin.core.errors import DomainError
+from lianxin.core.text import json_depth_exceeds
 
 __all__ = [
     "CGCS2000_EPSG",
@@ -57,6 +70,8 @@ __all__ = [
     "shapefile_zip",
 ]
 
+logger = logging.getLogger(__name__)
+
 CGCS2000_EPSG = 4490
 SQUARE_METRES_PER_MU = Decimal(10000) / Decimal(15)  # 666.67 m²
 # CGCS2000 3-degree Gauss–Krüger: zones 25–45 with the zone number prefixed to the easting
@@ -65,6 +80,8 @@ GK_ZONE_PREFIXED = range(4513, 4534)
 GK_CENTRAL_MERIDIAN = range(4534, 4555)
 MAX_FEATURES = 200_000
 MAX_BYTES = 200 * 1024 * 1024
+MAX_GEOJSON_BYTES = 50 * 1024 * 1024
+MAX_JSON_DEPTH = 32  # a MultiPolygon FeatureCollection nests 7 deep
 
 _GEOD = pyproj.Geod(ellps="GRS80")
 _FOUR_PLACES = Decimal("0.0001")
@@ -85,6 +102,7 @@ class GeometryFeature:
     properties: dict[str, Any]
     geometry: dict[str, Any]
     area_m2: float = 0.0
+    repaired: str = ""  # what was wrong with it, when it was repaired on request
 
     @property
     def area_mu(self) -> Decimal:
@@ -145,6 +163,109 @@ def _guess_gauss_kruger(features: Sequence[tuple[int, dict, dict]]) -> int | Non
         if 25 <= zone <= 45:
             return 4488 + zone  # zone 25 → EPSG:4513
     return None
+
+
+# -- validity --------------------------------------------------------------------------------------
+_VALIDITY = re.compile(r"^(?P<reason>.*?)\s*\[(?P<x>\S+) (?P<y>\S+)\]$")
+
+
+def _reason_label(reason: str) -> str:
+    """GEOS's reason (shapely.validation.explain_validity) in Chinese."""
+    labels = {
+        "Self-intersection": _("边界自相交"),
+        "Ring Self-intersection": _("环自相交"),
+        "Too few points": _("环的点数不足"),
+        "Hole lies outside shell": _("内环(洞)在外环之外"),
+        "Nested holes": _("内环相互嵌套"),
+        "Interior is disconnected": _("内部不连通"),
+        "Nested shells": _("多个外环相互嵌套"),
+        "Duplicate Rings": _("有重复的环"),
+        "Invalid Coordinate": _("坐标无效"),
+        "Ring is not closed": _("环未闭合"),
+    }
+    return labels.get(reason, _("图形无效"))
+
+
+@dataclass(frozen=True)
+class Invalidity:
+    """Why a polygon is not valid, and where (in the coordinates it was checked in)."""
+
+    reason: str
+    x: float | None = None
+    y: float | None = None
+
+    def describe(self) -> str:
+        if self.x is None:
+            return self.reason
+        return _("%(reason)s，位置约在 (%(x)s, %(y)s)") % {
+            "reason": self.reason,
+            "x": f"{self.x:.10g}",
+            "y": f"{self.y:.10g}",
+        }
+
+
+def invalidity(geometry: dict) -> Invalidity | None:
+    """None for a valid Polygon/MultiPolygon; else the reason (Chinese) and the point GEOS names,
+    e.g. where a bow-tie ring crosses itself."""
+    explanation = explain_validity(shape(geometry))
+    if explanation == "Valid Geometry":
+        return None
+    match = _VALIDITY.match(explanation)
+    if match is None:
+        return Invalidity(_reason_label(explanation))
+    try:
+        x, y = float(match["x"]), float(match["y"])
+    except ValueError:
+        x = y = None
+    return Invalidity(_reason_label(match["reason"]), x, y)
+
+
+def repaired(geometry: dict) -> dict | None:
+    """The polygonal part of ``shapely.make_valid(geometry)`` as a GeoJSON Polygon/MultiPolygon, or
+    None when nothing of it has an area (a collapsed ring: a line or a point)."""
+    fixed = make_valid(shape(geometry))
+    parts = [part for part in shapely.get_parts(fixed) if part.geom_type in ("Polygon", "MultiPolygon")]
+    if not parts:
+        return None
+    merged = shapely.union_all(parts)
+    if merged.is_empty or merged.area <= 0:
+        return None
+    if merged.geom_type not in ("Polygon", "MultiPolygon"):
+        merged = shapely.MultiPolygon([p for p in shapely.get_parts(merged) if p.geom_type == "Polygon"])
+    return json.loads(json.dumps(mapping(merged)))  # tuples → lists, as the rest of the module writes
+
+
+def _validate(cleaned: list[tuple[int, dict, dict]], repair: bool) -> list[tuple[int, dict, dict, str]]:
+    """Each feature's geometry checked for validity: kept, repaired (``repair``) or refused, all
+    invalid features named in one message."""
+    out = []
+    problems = []
+    for number, properties, geometry in cleaned:
+        problem = invalidity(geometry)
+        if problem is None:
+            out.append((number, properties, geometry, ""))
+            continue
+        label = _describe(number, properties)
+        if repair:
+            fixed = repaired(geometry)
+            if fixed is not None:
+                out.append((number, properties, fixed, problem.describe()))
+                continue
+            problems.append(
+                _("%(feature)s：%(problem)s，修复后没有面积") % {"feature": label, "problem": problem.describe()}
+            )
+        else:
+            problems.append(_("%(feature)s：%(problem)s") % {"feature": label, "problem": problem.describe()})
+    if problems:
+        shown = problems[:20]
+        message = _("有 %(count)s 个要素的图形无效(如自相交)，未写入任何数据：") % {"count": len(problems)}
+        message += "；".join(shown)
+        if len(problems) > len(shown):
+            message += _("……等 %(more)s 个") % {"more": len(problems) - len(shown)}
+        if not repair:
+            message += _("。请在GIS软件中修正后重新上传,或选择“修复无效图形”。")
+        raise GeometryError(message, code="invalid_polygon")
+    return out
 
 
 # -- geometry helpers ------------------------------------------------------------------------------
@@ -286,6 +407,7 @@ def _finish(
     wkt: str | None,
     file_crs: pyproj.CRS | None = None,
     encoding: str | None = None,
+    repair: bool = False,
 ) -> GeometryFile:
     if not raw:
         raise GeometryError(_("文件中没有任何要素。"), code="empty")
@@ -294,6 +416,7 @@ def _finish(
             _("文件有 %(count)s 个要素，超过上限 %(limit)s。") % {"count": len(raw), "limit": MAX_FEATURES}
         )
     cleaned = [(n, props, _clean_geometry(geom, _describe(n, props))) for n, props, geom in raw]
+    checked = _validate(cleaned, repair)  # in the file's own coordinates: the point is where the user finds it
     guessed = False
     if epsg in (None, "") and not wkt and file_crs is None:
         zone_epsg = _guess_gauss_kruger(cleaned)
@@ -312,14 +435,16 @@ def _finish(
     result = GeometryFile(
         source_epsg=crs.to_epsg(min_confidence=70), source_crs_name=crs_label, crs_guessed=guessed, encoding=encoding
     )
-    for number, properties, geometry in cleaned:
+    for number, properties, geometry, problem in checked:
         label = _describe(number, properties)
         lonlat = reproject(geometry, transformer)
         _check_lonlat(lonlat, label, crs_label)
         area = geodesic_area_m2(lonlat)
         if area <= 0:
             raise GeometryError(_("%(feature)s：多边形面积为零。") % {"feature": label}, code="invalid_coordinates")
-        result.features.append(GeometryFeature(number=number, properties=properties, geometry=lonlat, area_m2=area))
+        result.features.append(
+            GeometryFeature(number=number, properties=properties, geometry=lonlat, area_m2=area, repaired=problem)
+        )
     return result
 
 
@@ -338,15 +463,25 @@ def _geojson_crs(document: dict) -> pyproj.CRS | None:
         ) from exc
 
 
-def read_geojson(data: bytes | str | dict, *, epsg: int | str | None = None) -> GeometryFile:
-    """Features of a GeoJSON FeatureCollection, Feature or bare Polygon/MultiPolygon."""
+def read_geojson(data: bytes | str | dict, *, epsg: int | str | None = None, repair: bool = False) -> GeometryFile:
+    """Features of a GeoJSON FeatureCollection, Feature or bare Polygon/MultiPolygon; size and
+    nesting are bounded before the text is parsed."""
     if isinstance(data, dict):
         document = data
     else:
+        raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+        if len(raw) > MAX_GEOJSON_BYTES:
+            raise GeometryError(
+                _("GeoJSON 文件过大(超过 %(mb)s MB)。") % {"mb": MAX_GEOJSON_BYTES // 2**20}, code="too_large"
+            )
+        if json_depth_exceeds(raw, MAX_JSON_DEPTH):
+            raise GeometryError(
+                _("文件不是有效的 GeoJSON：嵌套超过 %(depth)s 层。") % {"depth": MAX_JSON_DEPTH}, code="not_geojson"
+            )
         try:
             text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
             document = json.loads(text)
-        except (UnicodeDecodeError, ValueError) as exc:
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise GeometryError(_("文件不是有效的 GeoJSON(UTF-8 编码的 JSON)。"), code="not_geojson") from exc
     if not isinstance(document, dict) or "type" not in document:
         raise GeometryError(_("文件不是有效的 GeoJSON：缺少 type。"), code="not_geojson")
@@ -367,7 +502,7 @@ def read_geojson(data: bytes | str | dict, *, epsg: int | str | None = None) -> 
         if not isinstance(properties, dict):
             properties = {}
         raw.append((number, properties, item.get("geometry")))
-    return _finish(raw, epsg=epsg, wkt=None, file_crs=_geojson_crs(document))
+    return _finish(raw, epsg=epsg, wkt=None, file_crs=_geojson_crs(document), repair=repair)
 
 
 _CODEPAGES = {
@@ -400,7 +535,7 @@ def _encoding_from_cpg(text: str | None) -> str:
         return "gbk"
 
 
-def read_shapefile_zip(data: bytes, *, epsg: int | str | None = None) -> GeometryFile:
+def read_shapefile_zip(data: bytes, *, epsg: int | str | None = None, repair: bool = False) -> GeometryFile:
     """Features of the one Shapefile layer in a .zip (.shp and .dbf required; .shx, .prj, .cpg read
     when present). Attributes are GBK unless the .cpg names another encoding."""
     try:
@@ -451,7 +586,7 @@ def read_shapefile_zip(data: bytes, *, epsg: int | str | None = None) -> Geometr
             raise GeometryError(
                 _("属性表既不是 GBK 也不是 UTF-8 编码，请附上 .cpg 文件说明编码。"), code="bad_encoding"
             ) from None
-    return _finish(raw, epsg=epsg, wkt=wkt, encoding=encoding)
+    return _finish(raw, epsg=epsg, wkt=wkt, encoding=encoding, repair=repair)
 
 
 _POLYGON_TYPES = {shapefile.POLYGON, shapefile.POLYGONZ, shapefile.POLYGONM}
@@ -468,8 +603,10 @@ def _shapefile_records(shp: bytes, dbf: bytes, shx: bytes | None, encoding: str)
     except UnicodeDecodeError:
         raise
     except Exception as exc:  # pyshp raises plain Exceptions / struct errors for broken files
+        # The library's own words (English, its internals) go to the log, not to the user.
+        logger.warning("Shapefile refused: pyshp could not open it: %r", exc)
         raise GeometryError(
-            _("Shapefile 文件已损坏，无法读取：%(error)s") % {"error": exc}, code="bad_shapefile"
+            _("Shapefile 文件已损坏，无法读取(.shp、.shx、.dbf 不完整或不匹配)。"), code="bad_shapefile"
         ) from exc
     with reader:
         if reader.shapeType not in _POLYGON_TYPES and reader.shapeType != shapefile.NULL:
@@ -490,8 +627,9 @@ def _shapefile_records(shp: bytes, dbf: bytes, shx: bytes | None, encoding: str)
         except GeometryError:
             raise
         except Exception as exc:
+            logger.warning("Shapefile refused: pyshp could not read feature %s: %r", len(raw) + 1, exc)
             raise GeometryError(
-                _("Shapefile 第%(number)s个要素无法读取：%(error)s") % {"number": len(raw) + 1, "error": exc},
+                _("Shapefile 第%(number)s个要素无法读取，文件可能已损坏。") % {"number": len(raw) + 1},
                 code="bad_shapefile",
             ) from exc
     return raw
@@ -507,13 +645,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def read_geometry_file(data: bytes, filename: str = "", *, epsg: int | str | None = None) -> GeometryFile:
-    """Read a GeoJSON (.geojson/.json) or a zipped Shapefile (.zip), told apart by content."""
+def read_geometry_file(
+    data: bytes, filename: str = "", *, epsg: int | str | None = None, repair: bool = False
+) -> GeometryFile:
+    """Read a GeoJSON (.geojson/.json) or a zipped Shapefile (.zip), told apart by content; invalid
+    polygons are refused, or repaired when ``repair`` (see ``invalidity``, ``repaired``)."""
     if data[:4] == b"PK\x03\x04" or filename.lower().endswith(".zip"):
-        return read_shapefile_zip(data, epsg=epsg)
+        return read_shapefile_zip(data, epsg=epsg, repair=repair)
     if filename.lower().endswith((".shp", ".dbf", ".shx")):
         raise GeometryError(_("Shapefile 请把 .shp、.shx、.dbf、.prj(及 .cpg)一起压缩成 .zip 后上传。"), code="not_zip")
-    return read_geojson(data, epsg=epsg)
+    return read_geojson(data, epsg=epsg, repair=repair)
 
 
 # -- writing ---------------------------------------------------------------------------------------

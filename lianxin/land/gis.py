@@ -47,6 +47,7 @@ GROUP_FIELDS = ("村民小组", "小组", "组名", "村组", "village_group", "
 CLASS_FIELDS = ("地类编码", "地类代码", "地类", "地类名称", "land_class", "dlbm", "dlmc", "class")
 AREA_FIELDS = ("测量面积", "面积", "面积(亩)", "测量面积(亩)", "area_mu", "area", "mj")
 MAX_MAP_FEATURES = 20_000
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # a geometry file, page or API
 MAX_SITE_IMAGE_BYTES = 20 * 1024 * 1024
 STATUS_COLOURS = {
     Parcel.Status.SURVEYED: "#9e9e9e",
@@ -86,6 +87,15 @@ class AreaMismatch:
 
 
 @dataclass
+class RepairedFeature:
+    """A feature whose invalid polygon was repaired on request: what was wrong, the area it has now."""
+
+    code: str
+    problem: str
+    computed_area_mu: Decimal
+
+
+@dataclass
 class GeometryImportReport:
     """What an import did (or, for a dry run, would do)."""
 
@@ -95,6 +105,7 @@ class GeometryImportReport:
     updated: list[str] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
     mismatches: list[AreaMismatch] = field(default_factory=list)
+    repaired: list[RepairedFeature] = field(default_factory=list)
     dry_run: bool = False
     computed_area_mu: Decimal = Decimal("0")
 
@@ -134,13 +145,16 @@ def parcel_geometry_import(
     epsg: int | str | None = None,
     code_field: str | None = None,
     dry_run: bool = False,
+    repair: bool = False,
 ) -> GeometryImportReport:
     """Set the geometries (地块图形) of a project's parcels from a GeoJSON or zipped Shapefile.
 
     Matching is by parcel code within the project and the actor's jurisdiction; unmatched features
-    create parcels only with a village group and land class; all or nothing."""
+    create parcels only with a village group and land class; all or nothing. An invalid polygon
+    (a self-intersecting ring…) refuses the file, unless ``repair`` asks to repair it: the report
+    then lists each repaired parcel with its new (geodesic) area."""
     require_perm(actor, "land.change_parcel")
-    parsed = geo.read_geometry_file(data, filename, epsg=epsg)
+    parsed = geo.read_geometry_file(data, filename, epsg=epsg, repair=repair)
     scoped = scope_to_user(Parcel.objects.filter(project=project), actor)
     existing = {p.code: p for p in scoped.select_related("land_class")}
     groups: dict[str, Region] = {}
@@ -228,7 +242,9 @@ def parcel_geometry_import(
     )
     tolerance = settings.LIANXIN_AREA_TOLERANCE
 
-    def note(code: str, surveyed: Decimal, computed: Decimal) -> None:
+    def note(code: str, surveyed: Decimal, computed: Decimal, feature: geo.GeometryFeature) -> None:
+        if feature.repaired:
+            report.repaired.append(RepairedFeature(code=code, problem=feature.repaired, computed_area_mu=computed))
         report.computed_area_mu += computed
         if surveyed and abs(computed - surveyed) / surveyed > tolerance:
             report.mismatches.append(AreaMismatch(code=code, area_mu=surveyed, computed_area_mu=computed))
@@ -243,7 +259,7 @@ def parcel_geometry_import(
                 parcel.computed_area_mu = feature.area_mu
                 parcel.save(update_fields=["geometry", "computed_area_mu", "updated_at"])
             report.updated.append(parcel.code)
-            note(parcel.code, parcel.area_mu, feature.area_mu)
+            note(parcel.code, parcel.area_mu, feature.area_mu, feature)
         for item in creations:
             feature = item.pop("feature")
             if not dry_run:
@@ -255,7 +271,7 @@ def parcel_geometry_import(
                     **item,
                 )
             report.created.append(item["code"])
-            note(item["code"], item["area_mu"], feature.area_mu)
+            note(item["code"], item["area_mu"], feature.area_mu, feature)
     return report
 
 

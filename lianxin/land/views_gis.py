@@ -21,7 +21,7 @@ from . import gis, selectors
 from .forms_gis import GeometryImportForm, SiteImageForm
 from .models import LandClass, Parcel, SiteImage
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_UPLOAD_BYTES = gis.MAX_UPLOAD_BYTES
 
 
 def _map_config(request, filters: gis.ParcelFilters) -> dict:
@@ -132,6 +132,7 @@ def geometry_import(request):
                     epsg=form.cleaned_data["epsg"],
                     code_field=form.cleaned_data["code_field"] or None,
                     dry_run=form.cleaned_data["dry_run"],
+                    repair=form.cleaned_data["repair"],
                     actor=request.user,
                 )
             except (DomainError, ValidationError) as exc:

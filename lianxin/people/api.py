@@ -2,7 +2,7 @@ from datetime import date
 
 from ninja import Query, Router, Schema, Status
 
-from lianxin.core.api import PageOut, page_out
+from lianxin.core.api import Id, InputSchema, PageOut, SearchTerm, page_out
 from lianxin.core.pagination import keyset_page
 from lianxin.core.permissions import require_perm
 from lianxin.regions.selectors import region_get
@@ -22,8 +22,8 @@ class HouseholdOut(Schema):
     village_group: str
 
 
-class HouseholdIn(Schema):
-    village_group_id: int
+class HouseholdIn(InputSchema):
+    village_group_id: Id
     number: str = ""
     address: str = ""
 
@@ -40,8 +40,8 @@ class PersonOut(Schema):
     phone_masked: str
 
 
-class PersonIn(Schema):
-    household_id: int
+class PersonIn(InputSchema):
+    household_id: Id
     name: str
     resident_id: str
     relation: Person.Relation = Person.Relation.OTHER
@@ -49,7 +49,7 @@ class PersonIn(Schema):
     phone: str | None = None
 
 
-class PersonUpdate(Schema):
+class PersonUpdate(InputSchema):
     name: str
     relation: Person.Relation
     ethnicity: Ethnicity
@@ -57,8 +57,8 @@ class PersonUpdate(Schema):
     phone: str | None = None
 
 
-class PersonFilter(Schema):
-    village_group_id: int | None = None
+class PersonFilter(InputSchema):
+    village_group_id: Id | None = None
     ethnicity: str = ""
     after: str | None = None
 
@@ -66,7 +66,7 @@ class PersonFilter(Schema):
 class PersonSearch(PersonFilter):
     """Search terms travel in the body: names and resident IDs never appear in URLs or access logs."""
 
-    q: str = ""
+    q: SearchTerm = ""
 
 
 class RevealOut(Schema):
@@ -84,14 +84,14 @@ def _household_out(household) -> dict:
 
 
 @router.get("/households", response=PageOut[HouseholdOut])
-def household_list(request, village_group_id: int | None = None, q: str = "", after: str | None = None):
+def household_list(request, village_group_id: Id | None = None, q: SearchTerm = "", after: str | None = None):
     qs = selectors.household_list(user=request.user, village_group_id=village_group_id, q=q)
     page = keyset_page(qs, after=after)
     return {"items": [_household_out(h) for h in page.items], "next_cursor": page.next_cursor}
 
 
 @router.get("/households/{household_id}", response=HouseholdOut)
-def household_detail(request, household_id: int):
+def household_detail(request, household_id: Id):
     return _household_out(selectors.household_get(user=request.user, pk=household_id))
 
 
@@ -123,7 +123,7 @@ def person_search(request, payload: PersonSearch):
 
 
 @router.get("/persons/{person_id}", response=PersonOut)
-def person_detail(request, person_id: int):
+def person_detail(request, person_id: Id):
     return selectors.person_get(user=request.user, pk=person_id)
 
 
@@ -136,14 +136,14 @@ def person_create(request, payload: PersonIn):
 
 
 @router.put("/persons/{person_id}", response=PersonOut)
-def person_update(request, person_id: int, payload: PersonUpdate):
+def person_update(request, person_id: Id, payload: PersonUpdate):
     require_perm(request.user, "people.change_person")
     person = selectors.person_get(user=request.user, pk=person_id)
     return services.person_update(person=person, actor=request.user, **payload.dict())
 
 
 @router.post("/persons/{person_id}/reveal", response=RevealOut)
-def person_reveal(request, person_id: int):
+def person_reveal(request, person_id: Id):
     """The full resident ID; needs the reveal permission and is written to the audit trail."""
     person = selectors.person_get(user=request.user, pk=person_id)
     return {"resident_id": services.person_resident_id_reveal(person=person, actor=request.user)}

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from ninja import Router, Schema
 
-from lianxin.core.api import PageOut, page_out
+from lianxin.core.api import Id, PageOut, SearchTerm, page_out
 from lianxin.core.pagination import keyset_page
 
 from . import selectors
@@ -29,12 +29,12 @@ class ParkOut(Schema):
 
 
 @router.get("/regions", response=PageOut[RegionOut])
-def region_list(request, level: Region.Level | None = None, q: str = "", after: str | None = None):
+def region_list(request, level: Region.Level | None = None, q: SearchTerm = "", after: str | None = None):
     return page_out(keyset_page(selectors.region_list(user=request.user, level=level, q=q), after=after))
 
 
 @router.get("/regions/{region_id}", response=RegionOut)
-def region_detail(request, region_id: int):
+def region_detail(request, region_id: Id):
     return selectors.region_get(user=request.user, pk=region_id)
 
 

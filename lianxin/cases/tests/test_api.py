@@ -77,13 +77,9 @@ def test_liaison_submits_and_rates(client, bearer, liaison, handler, enterprise_
     assert response.json()["satisfaction"] == 5
 
 
-def test_anonymous_report_and_tracking_api(client, village_a):
-    from django.core.cache import cache
-
-    cache.clear()
-    response = _post(
-        client, "/api/cases/reports", {"title": "吃拿卡要", "description": "索要烟酒", "region_id": village_a.pk}
-    )
+def test_anonymous_report_and_tracking_api(client, village_a, answered_challenge):
+    report = {"title": "吃拿卡要", "description": "索要烟酒", "region_id": village_a.pk, **answered_challenge()}
+    response = _post(client, "/api/cases/reports", report)
     assert response.status_code == 201
     body = response.json()
     response = _post(

@@ -156,10 +156,16 @@ def test_other_roles_cannot_submit_enterprise_requests(request, login_as, fixtur
     assert login_as(user).get(reverse("cases:request-create")).status_code == 403
 
 
-def test_anonymous_report_and_tracking_without_login(client, village_a, discipline):
+def test_anonymous_report_and_tracking_without_login(client, village_a, discipline, answered_challenge):
     response = client.post(
         reverse("cases:report"),
-        {"title": "索要好处", "description": "办证时要求请客", "region": village_a.pk, "anonymous": "on"},
+        {
+            "title": "索要好处",
+            "description": "办证时要求请客",
+            "region": village_a.pk,
+            "anonymous": "on",
+            **answered_challenge(),
+        },
     )
     assert response.status_code == 200
     code, passphrase = response.context["code"], response.context["passphrase"]
@@ -278,13 +284,19 @@ def test_parcel_of_another_village_cannot_be_linked(login_as, village_a_clerk, h
     assert not Case.objects.exists()
 
 
-def test_anonymous_report_from_a_signed_in_liaison_names_no_one(login_as, liaison, village_a):
+def test_anonymous_report_from_a_signed_in_liaison_names_no_one(login_as, liaison, village_a, answered_challenge):
     from auditlog.models import LogEntry
 
     client = login_as(liaison)
     client.post(
         reverse("cases:report"),
-        {"title": "索要好处", "description": "验收时暗示送礼", "region": village_a.pk, "anonymous": "on"},
+        {
+            "title": "索要好处",
+            "description": "验收时暗示送礼",
+            "region": village_a.pk,
+            "anonymous": "on",
+            **answered_challenge(),
+        },
     )
     case = Case.objects.get()
     assert case.registered_by is None

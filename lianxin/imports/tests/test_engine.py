@@ -343,3 +343,20 @@ def test_annotated_xlsx_is_the_clerks_own_workbook_with_the_errors_marked(tmp_pa
     assert "Excel" in ws["D4"].comment.text
     assert ws["F1"].value == "错误说明"
     assert ws["F4"].value.startswith("D4 身份证号:")
+
+
+def test_a_cell_with_a_nul_is_a_rejected_row_with_its_row_column_and_rule(tmp_path, group_a1, working_group_member):
+    # An .xlsx keeps a NUL as the escape _x0000_, which the reader decodes (a .csv with one is not read at all).
+    path = _write(
+        tmp_path / "nul.xlsx", [["村民小组", "户编号", "姓名", "身份证号"], ["甲马石一组", "1", "王\x00五", HEAD_ID]]
+    )
+
+    batch = batch_check(batch=_upload(working_group_member, path))
+
+    assert (batch.rows_read, batch.rejected) == (1, 1)
+    [error] = batch.errors
+    assert (error["row"], error["column"], error["header"]) == (2, "C", "姓名")
+    assert "空字符" in error["message"]
+    assert "\x00" not in error["value"]  # quoted back as 王\ufffd五: the error list is stored too
+    batch = batch_commit(batch=batch, actor=working_group_member)
+    assert Person.objects.count() == 0

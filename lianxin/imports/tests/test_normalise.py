@@ -468,3 +468,18 @@ def _outcome(normalise, raw):
 def test_row_checks_accept_any_row(cells):
     assert isinstance(n.row_is_blank(cells), bool)
     assert n.footer_kind(cells) in {None, "total", "subtotal", "note", "end"}
+
+
+# ------------------------------------------------------------------------------------------
+# characters that are not text (issue 11: stored silently on SQLite, a 500 on PostgreSQL)
+
+
+@pytest.mark.parametrize("raw", ["王\x00五", "王\ud800五", "\x00"])
+@pytest.mark.parametrize("kind", [n.text, n.name])
+def test_nul_or_lone_surrogate_in_a_cell_is_refused_not_stripped(kind, raw):
+    with pytest.raises(n.CellError, match="空字符|代理字符"):
+        kind(raw)
+
+
+def test_other_invisible_characters_are_still_dropped():
+    assert n.name("王\u200b五\ufeff") == "王五"

@@ -319,3 +319,96 @@ def test_shapefile_export_has_prj_cpg_and_utf8_attributes_that_read_back():
     reader = shapefile.Reader(shp=io.BytesIO(archive.read("parcels.shp")), dbf=io.BytesIO(archive.read("parcels.dbf")))
     # ESRI order: exterior rings clockwise, as QGIS/ArcGIS expect
     assert shapefile.signed_area(reader.shape(0).points) < 0
+
+
+# -- validity (issue 11: a bow-tie parcel was saved with an area) ---------------------------------
+def _bow_tie(code="SI-1"):
+    # Crosses itself at (X0 + 50, Y0 + 50): two triangles of 2,500 m² each, 7.5 mu once repaired.
+    ring = [[X0, Y0], [X0 + 100, Y0 + 100], [X0 + 100, Y0], [X0, Y0 + 100], [X0, Y0]]
+    return {"type": "Feature", "properties": {"地块编码": code}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+
+def test_self_intersecting_ring_is_refused_with_the_crossing_point():
+    with pytest.raises(GeometryError) as info:
+        read_geojson(_bow_tie(), epsg=4526)
+
+    assert info.value.code == "invalid_polygon"
+    assert "第1个要素(SI-1)：边界自相交，位置约在 (38500050, 3000050)" in info.value.message
+
+
+def test_self_intersecting_ring_is_repaired_on_request_with_its_area():
+    result = read_geojson(_bow_tie(), epsg=4526, repair=True)
+
+    feature = result.features[0]
+    assert feature.repaired.startswith("边界自相交")
+    assert feature.geometry["type"] == "MultiPolygon"
+    assert abs(feature.area_mu - Decimal("7.5")) < Decimal("0.01")
+
+
+def test_every_invalid_feature_is_named_in_one_message():
+    document = {"type": "FeatureCollection", "features": [_bow_tie("SI-1"), _bow_tie("SI-2")]}
+
+    with pytest.raises(GeometryError, match=r"有 2 个要素的图形无效.*\(SI-1\).*\(SI-2\)"):
+        read_geojson(document, epsg=4526)
+
+
+def test_zero_area_ring_is_refused_and_cannot_be_repaired():
+    ring = [[X0, Y0], [X0 + 50, Y0], [X0 + 100, Y0], [X0, Y0]]  # three points on one line
+    feature = {"type": "Feature", "properties": {"code": "Z-1"}, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+    with pytest.raises(GeometryError, match=r"第1个要素\(Z-1\)") as refused:
+        read_geojson(feature, epsg=4526)
+    with pytest.raises(GeometryError, match="修复后没有面积"):
+        read_geojson(feature, epsg=4526, repair=True)
+    assert refused.value.code == "invalid_polygon"
+
+
+def test_hole_outside_its_shell_is_refused():
+    hole = _rect(X0 + 500, Y0, 10, 10)
+    feature = {
+        "type": "Feature",
+        "properties": {"code": "H-1"},
+        "geometry": {"type": "Polygon", "coordinates": [_rect(X0, Y0, 100, 100), hole]},
+    }
+    with pytest.raises(GeometryError, match=r"\(H-1\)：内环\(洞\)在外环之外"):
+        read_geojson(feature, epsg=4526)
+
+
+def test_self_intersecting_shapefile_polygon_is_refused_too():
+    ring = [[X0, Y0], [X0 + 100, Y0 + 100], [X0 + 100, Y0], [X0, Y0 + 100], [X0, Y0]]
+    data = _shapefile_zip([[ring]], [("SI-1", "甲马石一组")])
+
+    with pytest.raises(GeometryError, match="边界自相交"):
+        read_geometry_file(data, "a.zip")
+
+
+# -- bounded GeoJSON and library errors (issue 11) -------------------------------------------------
+def test_geojson_nested_100000_levels_is_refused_before_parsing():
+    data = b'{"type": "FeatureCollection", "features": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+
+    with pytest.raises(GeometryError, match="嵌套超过") as info:
+        read_geometry_file(data, "deep.geojson")
+    assert info.value.code == "not_geojson"
+
+
+def test_oversized_geojson_is_refused_before_parsing(monkeypatch):
+    from lianxin.land import geometry
+
+    monkeypatch.setattr(geometry, "MAX_GEOJSON_BYTES", 1000)
+    data = json.dumps(_bow_tie() | {"properties": {"note": "x" * 2000}}).encode()
+
+    with pytest.raises(GeometryError, match="过大") as info:
+        read_geometry_file(data, "big.geojson")
+    assert info.value.code == "too_large"
+
+
+def test_broken_shapefile_message_hides_the_library_error(caplog):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("p.shp", b"\x00\x00\x27\x0a not a shapefile header")
+        archive.writestr("p.dbf", b"not a dbf")
+    with pytest.raises(GeometryError) as info:
+        read_geometry_file(out.getvalue(), "p.zip")
+
+    assert info.value.message == "Shapefile 文件已损坏，无法读取(.shp、.shx、.dbf 不完整或不匹配)。"
+    assert any("pyshp" in record.getMessage() for record in caplog.records)  # the detail is in the log

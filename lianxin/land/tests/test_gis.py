@@ -523,3 +523,87 @@ def test_api_import_reports_and_refuses(parcels, client, bearer, working_group_m
         "/api/land/gis/import", {"project": land_project.pk, "file": upload}, headers=bearer(town_admin)
     )
     assert forbidden.status_code == 403
+
+
+# -- invalid polygons (issue 11: a bow-tie became parcel SI-1 with 16.9934 mu) ----------------------
+def _bow_tie(i: int = 1) -> list[list[float]]:
+    x, y = X0 + i * 300, Y0
+    return [[x, y], [x + 100, y + 100], [x + 100, y], [x, y + 100], [x, y]]  # 7.5 mu once repaired
+
+
+def test_self_intersecting_parcel_is_refused_and_nothing_is_written(parcels, land_project, working_group_member):
+    data = _geojson(({"地块编码": "A-001"}, _rect(0)), ({"地块编码": "A-002"}, _bow_tie()))
+
+    with pytest.raises(GeometryError, match=r"第2个要素\(A-002\)：边界自相交，位置约在 \(") as info:
+        gis.parcel_geometry_import(project=land_project, data=data, filename="a.geojson", actor=working_group_member)
+
+    assert info.value.code == "invalid_polygon"
+    assert not Parcel.objects.filter(geometry__isnull=False).exists()
+
+
+def test_self_intersecting_parcel_is_repaired_on_request_and_its_area_reported(
+    parcels, land_project, working_group_member
+):
+    data = _geojson(({"地块编码": "A-002"}, _bow_tie()))
+
+    report = gis.parcel_geometry_import(
+        project=land_project, data=data, filename="a.geojson", actor=working_group_member, repair=True
+    )
+
+    parcel = Parcel.objects.get(code="A-002")
+    assert parcel.geometry["type"] == "MultiPolygon"
+    assert abs(parcel.computed_area_mu - Decimal("7.5")) < Decimal("0.01")  # geodesic, from the repaired shape
+    [repaired] = report.repaired
+    assert (repaired.code, repaired.computed_area_mu) == ("A-002", parcel.computed_area_mu)
+    assert repaired.problem.startswith("边界自相交")
+
+
+def test_import_page_refuses_a_bow_tie_then_repairs_it_when_asked(
+    parcels, login_as, working_group_member, land_project
+):
+    client = login_as(working_group_member)
+
+    def post(**extra):
+        upload = SimpleUploadedFile("a.geojson", _geojson(({"地块编码": "A-002"}, _bow_tie())))
+        return client.post(reverse("land:geometry-import"), {"project": land_project.pk, "file": upload, **extra})
+
+    refused = post().content.decode()
+    assert "边界自相交" in refused
+    assert "修复无效图形" in refused
+    assert Parcel.objects.get(code="A-002").geometry is None
+
+    repaired = post(repair="on").content.decode()
+    assert 'data-testid="repaired-table"' in repaired
+    area = Parcel.objects.get(code="A-002").computed_area_mu
+    assert str(area) in repaired
+
+
+def test_api_import_refuses_a_bow_tie_and_repairs_it_on_request(
+    parcels, client, bearer, working_group_member, land_project
+):
+    def post(**extra):
+        upload = SimpleUploadedFile("a.geojson", _geojson(({"地块编码": "A-002"}, _bow_tie())))
+        data = {"project": land_project.pk, "file": upload, **extra}
+        return client.post("/api/land/gis/import", data, headers=bearer(working_group_member))
+
+    refused = post()
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "invalid_polygon"
+    assert "边界自相交" in refused.json()["errors"]["file"][0]
+
+    accepted = post(repair="true")
+    assert accepted.status_code == 200
+    [row] = accepted.json()["repaired"]
+    assert row["code"] == "A-002"
+    assert abs(Decimal(row["computed_area_mu"]) - Decimal("7.5")) < Decimal("0.01")
+
+
+def test_api_import_refuses_a_geojson_nested_100000_levels(parcels, client, bearer, working_group_member, land_project):
+    deep = SimpleUploadedFile("deep.geojson", b"[" * 100_000 + b"]" * 100_000)
+
+    response = client.post(
+        "/api/land/gis/import", {"project": land_project.pk, "file": deep}, headers=bearer(working_group_member)
+    )
+
+    assert response.status_code == 400
+    assert "嵌套" in response.json()["message"]
