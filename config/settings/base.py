@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "lianxin.imports",
     "lianxin.land",
     "lianxin.cases",
+    "lianxin.party",
     "lianxin.demo",
 ]
 

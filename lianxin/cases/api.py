@@ -95,6 +95,7 @@ class TransitionIn(Schema):
     suspects_caught: int | None = None
     satisfaction: int | None = None
     assignee_id: int | None = None
+    service_standard: dict[str, bool] | None = None  # at a revisit of an enterprise request: "六个一"
 
 
 class CommentIn(Schema):
@@ -104,6 +105,7 @@ class CommentIn(Schema):
 class RatingIn(Schema):
     satisfaction: int
     comment: str = ""
+    service_standard: dict[str, bool] | None = None  # the "六个一" checklist of an enterprise request
 
 
 class ReportIn(Schema):
@@ -114,6 +116,7 @@ class ReportIn(Schema):
     reporter_name: str = ""
     reporter_phone: str = ""
     reported_cadre_name: str = ""
+    integrity_category: str = ""
 
 
 class ReportOut(Schema):
@@ -261,7 +264,11 @@ def case_comment(request, case_id: int, payload: CommentIn):
 @router.post("/cases/{case_id}/rating", response=CaseOut)
 def case_rate(request, case_id: int, payload: RatingIn):
     return services.case_rate(
-        case=_case(request, case_id), actor=request.user, satisfaction=payload.satisfaction, comment=payload.comment
+        case=_case(request, case_id),
+        actor=request.user,
+        satisfaction=payload.satisfaction,
+        comment=payload.comment,
+        service_standard=payload.service_standard,
     )
 
 
