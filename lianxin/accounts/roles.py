@@ -209,9 +209,10 @@ PARTY_READ = [
     "cases.view_servicestandardcheck",
 ]
 PARTY_WRITE = [f"party.{verb}_{name}" for name in PARTY_MODELS for verb in ("add", "change")]
-ROLE_PERMISSIONS[Role.BRANCH_SECRETARY] = [*DASHBOARD, *REGION_READ, *PEOPLE_READ]
+ROLE_PERMISSIONS[Role.BRANCH_SECRETARY] = [*DASHBOARD, *REGION_READ, *ENTERPRISE_READ, *PEOPLE_READ]
 for _role, _perms in {
     Role.PARTY_OFFICER: [
+        *ENTERPRISE_READ,
         *PARTY_READ,
         *PARTY_WRITE,
         "party.add_theme",

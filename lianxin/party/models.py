@@ -305,6 +305,10 @@ class Member(BaseModel):
     def in_pipeline(self) -> bool:
         return self.stage in PIPELINE_STAGES and self.status == self.Status.ACTIVE
 
+    @property
+    def next_step_label(self) -> str:
+        return str(Step(self.next_step).label) if self.next_step in Step.values else ""
+
 
 MEMBER_STAGES = (Member.Stage.PROBATIONARY, Member.Stage.FULL)
 PIPELINE_STAGES = (Member.Stage.APPLICANT, Member.Stage.ACTIVIST, Member.Stage.CANDIDATE, Member.Stage.PROBATIONARY)

@@ -231,7 +231,10 @@ def coverage_features(*, user, result: Coverage) -> dict:
     from lianxin.land.models import Parcel
 
     rows = {row.group.pk: row for row in result.groups}
-    parcels = scope_to_user(Parcel.objects.filter(village_group_id__in=list(rows), geometry__isnull=False), user)
+    # Only the outline of each group reaches the user, never a parcel: the dashboard scope suffices.
+    parcels = scope_to_user(
+        Parcel.objects.filter(village_group_id__in=list(rows), geometry__isnull=False), user, aggregate=True
+    )
     if result.project is not None:
         parcels = parcels.filter(project=result.project)
     points: dict[int, list[tuple[float, float]]] = {}

@@ -52,7 +52,7 @@ def home_figures(*, user, today: date | None = None) -> HomeFigures | None:
     if not organizations.exists():
         return None
     totals = member_totals(user=user, aggregate=aggregate)
-    project = main_project(user=user, aggregate=aggregate)
+    project = main_project(user=user, aggregate=True)  # its name and land only: the dashboard scope suffices
     result = coverage(user=user, project=project, today=today, aggregate=aggregate) if project else None
     since = _acquisition_start(project)
     recruited = 0
