@@ -110,6 +110,7 @@ def build_party(report, *, today: date, township: Region) -> None:
         recruits = _recruits(ctx, project)
         _pipeline(ctx)
         _plans(ctx, recruits)
+        _thought_reports(ctx)
         _activities(ctx)
         _language_teams(ctx)
         _contacts(ctx, project)
@@ -487,7 +488,7 @@ def _walk(ctx: _Ctx, member: Member, *, applied: date, until_step: str, vote_on:
     if not (reached(Step.SPONSORS) and walker.step(Step.SPONSORS, sponsors_on, people=sponsors)):
         return
     if reached(Step.POLITICAL_REVIEW):
-        walker.step(Step.POLITICAL_REVIEW, filing + timedelta(days=15), passed_review=True, note="政治审查合格")
+        walker.step(Step.POLITICAL_REVIEW, filing + timedelta(days=15), passed_review=True)
 
 
 def _recruits(ctx: _Ctx, project: Project) -> list[Member]:
@@ -604,6 +605,18 @@ def _pipeline(ctx: _Ctx) -> None:
                 _Walker(ctx, member).step(Step.COMMITTEE_REVIEW, training + timedelta(days=6))
         elif until != Step.APPLICATION:
             _walk(ctx, member, applied=today - timedelta(days=days), until_step=until)
+
+
+def _thought_reports(ctx: _Ctx) -> None:
+    """Quarterly thought reports of everyone in the pipeline, from the application (the latest few may be due)."""
+    people = (
+        Member.objects.filter(status=Member.Status.ACTIVE).exclude(stage=Member.Stage.FULL).exclude(applied_on=None)
+    )
+    for member in people.order_by("pk"):
+        day = add_months(member.applied_on, 3)
+        while day <= ctx.today - timedelta(days=20):
+            services.thought_report_record(actor=ctx.actor, member=member, submitted_on=day)
+            day = add_months(day, 3)
 
 
 def _plans(ctx: _Ctx, recruits: list[Member]) -> None:

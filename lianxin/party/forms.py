@@ -233,15 +233,17 @@ class LeaveForm(StyledForm):
 
 class MemberFilterForm(FilterForm):
     q = SearchField(label=_("姓名"))
-    organization = OrgChoiceField(label=_("党组织"), queryset=None, required=False)
+    organization = OrgChoiceField(label=_("党组织"), queryset=None, required=False, empty_label=_("全部"))
     stage = forms.ChoiceField(
         label=_("类别"),
         required=False,
         choices=EMPTY + [(s, Member.Stage(s).label) for s in (Member.Stage.FULL, Member.Stage.PROBATIONARY)],
     )
     status = forms.ChoiceField(label=_("状态"), required=False, choices=EMPTY + Member.Status.choices)
-    village_group = forms.ModelChoiceField(label=_("居住村民小组"), queryset=None, required=False)
-    language = forms.ModelChoiceField(label=_("使用语言"), queryset=None, required=False)
+    village_group = forms.ModelChoiceField(
+        label=_("居住村民小组"), queryset=None, required=False, empty_label=_("全部")
+    )
+    language = forms.ModelChoiceField(label=_("使用语言"), queryset=None, required=False, empty_label=_("全部"))
 
     def __init__(self, *args, organizations, groups, languages, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -349,7 +351,7 @@ class PipelineFilterForm(FilterForm):
         required=False,
         choices=EMPTY + [(s, Member.Stage(s).label) for s in Member.Stage.values if s != Member.Stage.FULL],
     )
-    organization = OrgChoiceField(label=_("党支部"), queryset=None, required=False)
+    organization = OrgChoiceField(label=_("党支部"), queryset=None, required=False, empty_label=_("全部党支部"))
     overdue = forms.BooleanField(label=_("只看逾期"), required=False)
     year = forms.IntegerField(label=_("计划年度"), required=False, min_value=2000, max_value=2100)
 
@@ -399,7 +401,7 @@ class DuesForm(StyledForm):
 
 
 class BranchYearForm(FilterForm):
-    organization = OrgChoiceField(label=_("党支部"), queryset=None, required=False)
+    organization = OrgChoiceField(label=_("党支部"), queryset=None, required=False, empty_label=_("全部"))
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
 
     def __init__(self, *args, organizations, **kwargs) -> None:
@@ -473,8 +475,8 @@ class MaterialForm(StyledForm):
 class ActivityFilterForm(FilterForm):
     q = SearchField(label=_("主题"))
     kind = forms.ChoiceField(label=_("类型"), required=False, choices=EMPTY + Activity.Kind.choices)
-    organization = OrgChoiceField(label=_("党组织"), queryset=None, required=False)
-    theme = forms.ModelChoiceField(label=_("主题活动"), queryset=None, required=False)
+    organization = OrgChoiceField(label=_("党组织"), queryset=None, required=False, empty_label=_("全部"))
+    theme = forms.ModelChoiceField(label=_("主题活动"), queryset=None, required=False, empty_label=_("全部"))
     date_from = forms.DateField(label=_("起始日期"), required=False, widget=IsoDateInput)
     date_to = forms.DateField(label=_("截止日期"), required=False, widget=IsoDateInput)
 

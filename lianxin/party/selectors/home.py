@@ -43,7 +43,7 @@ def main_project(*, user, aggregate: bool = False) -> Project | None:
 
 def home_figures(*, user, today: date | None = None) -> HomeFigures | None:
     """Organisations (active), members (each person once), coverage of the main project's village groups, and
-    the members recruited from the project area since its land acquisition began."""
+    the members recruited from the project area (those living there) since the project began."""
     if not (user.has_perm("party.view_organization") or user.has_perm("accounts.view_dashboard")):
         return None
     today = today or timezone.localdate()
@@ -54,7 +54,7 @@ def home_figures(*, user, today: date | None = None) -> HomeFigures | None:
     totals = member_totals(user=user, aggregate=aggregate)
     project = main_project(user=user, aggregate=True)  # its name and land only: the dashboard scope suffices
     result = coverage(user=user, project=project, today=today, aggregate=aggregate) if project else None
-    since = _acquisition_start(project)
+    since = _project_start(project)
     recruited = 0
     if project is not None and since is not None and result is not None:
         groups = [row.group.pk for row in result.groups]
@@ -77,16 +77,9 @@ def home_figures(*, user, today: date | None = None) -> HomeFigures | None:
     )
 
 
-def _acquisition_start(project: Project | None) -> date | None:
-    """When the project's land acquisition began: its first procedure step (the pre-announcement), else the
-    earliest parcel survey."""
+def _project_start(project: Project | None) -> date | None:
+    """When the project began: its start of works, or its first milestone (项目核准) if earlier."""
     if project is None:
         return None
-    from django.db.models import Min
-
-    from lianxin.land.models import Parcel, ProcedureMilestone
-
-    first = ProcedureMilestone.objects.filter(project=project, started_on__isnull=False).aggregate(d=Min("started_on"))[
-        "d"
-    ]
-    return first or Parcel.objects.filter(project=project).aggregate(d=Min("surveyed_on"))["d"]
+    days = [project.started_on, *project.milestones.values_list("planned_on", flat=True)]
+    return min((d for d in days if d is not None), default=None)

@@ -85,10 +85,45 @@ def _records(member: Member) -> list[StepRecord]:
     ]
 
 
+# The steps a member put on the books without a recorded development (the roster, a transfer in) went through
+# before the records begin: the rules see them as done on the member's dates.
+BEFORE_THE_RECORDS = [s for s in Step.values[: Step.values.index(Step.OATH) + 1] if s != Step.INTENSIVE_TRAINING]
+AFTER_PROBATION = [Step.FULL_REQUEST, Step.FULL_VOTE, Step.FULL_APPROVAL, Step.ARCHIVING]
+
+
+def _history_before_records(member: Member, records: list[StepRecord]) -> list[StepRecord]:
+    if member.joined_on is None or any(r.step == Step.BRANCH_VOTE for r in records):
+        return []
+    joined = member.joined_on
+    history = [
+        StepRecord(
+            step,
+            member.applied_on or joined if step == Step.APPLICATION else joined,
+            outcome="passed" if step == Step.BRANCH_VOTE else "",
+        )
+        for step in BEFORE_THE_RECORDS
+        if not any(r.step == step for r in records)
+    ]
+    end = add_years(joined, 1)
+    if member.extended_months:
+        history.append(
+            StepRecord(
+                Step.FULL_VOTE, end, outcome=DevelopmentOutcome.EXTENDED, extension_months=member.extended_months
+            )
+        )
+    if member.stage == Member.Stage.FULL and member.full_on:
+        for step in AFTER_PROBATION:
+            if not any(r.step == step for r in records):
+                history.append(StepRecord(step, member.full_on, outcome="passed" if step == Step.FULL_VOTE else ""))
+    return history
+
+
 def timeline_of(member: Member, *, until: date | None = None) -> Timeline:
     """The person's timeline as the rules see it: birth date, steps, the branch's kind, training attended since
-    becoming a candidate (up to ``until``)."""
+    becoming a candidate (up to ``until``). A member entered with their dates (roster, transfer in) has the
+    steps before the records begin counted as done on those dates."""
     records = _records(member)
+    records = _history_before_records(member, records) + records
     timeline = Timeline(
         birth_date=member.person.birth_date,
         steps=records,

@@ -175,7 +175,7 @@ def study_hours(request):
     """Study hours per member for a year, against the yearly requirement (local rule), lowest first."""
     user = request.user
     today = timezone.localdate()
-    form = BranchYearForm(request.GET, organizations=selectors.organization_choices(user=user))
+    form = BranchYearForm(request.GET or {"year": today.year}, organizations=selectors.organization_choices(user=user))
     values = form.values
     year = values["year"] or today.year
     rules = services.rules_current()
@@ -193,7 +193,9 @@ def regular_meetings(request):
     """三会一课 per branch for a year against the local frequencies: what each branch still owes."""
     user = request.user
     today = timezone.localdate()
-    form = BranchYearForm(request.GET, organizations=selectors.organization_choices(user=user, branches_only=True))
+    form = BranchYearForm(
+        request.GET or {"year": today.year}, organizations=selectors.organization_choices(user=user, branches_only=True)
+    )
     year = form.values["year"] or today.year
     rules = services.rules_current()
     rows = selectors.regular_meetings(user=user, year=year, rules=rules, today=today)
@@ -214,7 +216,7 @@ def service_standard(request):
     """The "六个一" service standard as enterprises rated it at revisits: per handler, per unit, per item, over
     any period; and the integrity reports by category (the two prohibitions)."""
     today = timezone.localdate()
-    form = PeriodForm(request.GET)
+    form = PeriodForm(request.GET or {"date_from": today - timedelta(days=365), "date_to": today})
     date_from = form.values["date_from"] or today - timedelta(days=365)
     date_to = form.values["date_to"] or today
     return render(

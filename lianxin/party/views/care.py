@@ -100,7 +100,7 @@ def dues(request):
     user = request.user
     today = timezone.localdate()
     organizations = selectors.organization_choices(user=user, holding_only=True)
-    filter_form = BranchYearForm(request.GET, organizations=organizations)
+    filter_form = BranchYearForm(request.GET or {"year": today.year}, organizations=organizations)
     organization = filter_form.values["organization"] or organizations.first()
     year = filter_form.values["year"] or today.year
     rules = services.rules_current()
@@ -139,7 +139,7 @@ def evaluations(request):
     user = request.user
     today = timezone.localdate()
     organizations = selectors.organization_choices(user=user, holding_only=True)
-    filter_form = BranchYearForm(request.GET, organizations=organizations)
+    filter_form = BranchYearForm(request.GET or {"year": today.year - 1}, organizations=organizations)
     organization = filter_form.values["organization"] or organizations.first()
     year = filter_form.values["year"] or today.year - 1
     members = (
