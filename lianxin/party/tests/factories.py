@@ -101,3 +101,75 @@ def vote(should: int = 9, attended: int = 8, yes: int = 7, no: int = 1, abstain:
 
 def dec(value) -> Decimal:
     return Decimal(str(value))
+
+
+def intensive_training(actor, organization, start: date, members, days: int = 3, hours: str = "8") -> None:
+    """``days`` days of the committee's intensive training for candidates, attended by ``members``."""
+    from ..models import Activity, Attendance
+
+    for day in range(days):
+        services.activity_record(
+            actor=actor,
+            organization=organization,
+            kind=Activity.Kind.TRAINING,
+            title=f"发展对象集中培训第{day + 1}天",
+            held_on=start + timedelta(days=day),
+            place="镇党校",
+            hours=Decimal(hours),
+            intensive_training=True,
+            attendance=[(m, Attendance.Status.PRESENT, "") for m in members],
+        )
+
+
+def activist(
+    actor, branch: Organization, group: Region, contacts, *, designated: date, name: str = "积极分子"
+) -> Member:
+    """An activist designated on ``designated`` (applied seven months before, reviewed every five months)."""
+    from ..models import Step
+    from ..rules import add_months
+
+    applied = add_months(designated, -7)
+    member = services.pipeline_start(
+        actor=actor, person=person(group, name=name, birth=date(1995, 6, 1)), organization=branch, applied_on=applied
+    )
+    record = services.pipeline_step_record
+    record(actor=actor, member=member, step=Step.APPLICATION_TALK, on=applied + timedelta(days=10))
+    record(actor=actor, member=member, step=Step.ACTIVIST_DESIGNATION, on=designated)
+    record(actor=actor, member=member, step=Step.ACTIVIST_FILING, on=designated + timedelta(days=5))
+    record(actor=actor, member=member, step=Step.CONTACTS, on=designated + timedelta(days=5), people=list(contacts)[:2])
+    review = add_months(designated, 5)
+    while review <= timezone.localdate():
+        record(actor=actor, member=member, step=Step.ACTIVIST_REVIEW, on=review)
+        review = add_months(review, 5)
+    member.refresh_from_db()
+    return member
+
+
+def candidate_before_vote(actor, committee: Organization, branch: Organization, group: Region, veterans) -> Member:
+    """A candidate who has been through everything up to the branch meeting (application form filled)."""
+    from ..models import Step
+    from ..rules import add_years
+
+    today = timezone.localdate()
+    designated = today - timedelta(days=520)
+    member = activist(actor, branch, group, veterans, designated=designated, name="发展对象")
+    record = services.pipeline_step_record
+    candidate_on = add_years(designated, 1) + timedelta(days=5)
+    record(actor=actor, member=member, step=Step.CANDIDATE_DESIGNATION, on=candidate_on, notice_from=candidate_on)
+    filing = candidate_on + timedelta(days=20)
+    record(actor=actor, member=member, step=Step.CANDIDATE_FILING, on=filing)
+    record(actor=actor, member=member, step=Step.SPONSORS, on=filing + timedelta(days=2), people=list(veterans)[2:4])
+    record(actor=actor, member=member, step=Step.POLITICAL_REVIEW, on=filing + timedelta(days=10), passed_review=True)
+    intensive_training(actor, committee, filing + timedelta(days=12), [member])
+    review = filing + timedelta(days=20)
+    record(actor=actor, member=member, step=Step.COMMITTEE_REVIEW, on=review)
+    record(
+        actor=actor,
+        member=member,
+        step=Step.PRE_REVIEW,
+        on=review + timedelta(days=2),
+        notice_from=review + timedelta(days=2),
+    )
+    record(actor=actor, member=member, step=Step.APPLICATION_FORM, on=review + timedelta(days=3))
+    member.refresh_from_db()
+    return member
