@@ -39,6 +39,7 @@ from .organizations import (
 from .pipeline import (
     InboxRow,
     new_members,
+    pipeline_due_rows,
     pipeline_list,
     pipeline_overdue_for,
     pipeline_stage_counts,
@@ -75,6 +76,7 @@ __all__ = [
     "organization_list",
     "organization_members",
     "person_choices",
+    "pipeline_due_rows",
     "pipeline_list",
     "pipeline_overdue_for",
     "pipeline_stage_counts",

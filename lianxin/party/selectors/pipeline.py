@@ -42,29 +42,56 @@ class InboxRow:
 
 def pipeline_overdue_for(user, today: date | None = None, limit: int = 200) -> list[InboxRow]:
     """The overdue pipeline steps the user is responsible for (the committee sees its township's, a branch
-    secretary their branch's): the provider of the 待办 inbox."""
+    secretary their branch's): the provider of the 待办 inbox. One range scan on (status, next_due_on)."""
     today = today or timezone.localdate()
     if user is None or not user.is_authenticated or not user.has_perm("party.view_member"):
         return []
-    qs = (
+    rows = (
         scope_to_user(Member.objects.filter(status=Member.Status.ACTIVE, next_due_on__lt=today), user)
         .exclude(next_step="")
-        .select_related("person", "organization")
-        .order_by("next_due_on", "pk")[:limit]
+        .order_by("next_due_on", "pk")
+        .values_list("pk", "person__name", "organization__name", "next_step", "next_due_on")[:limit]
     )
+    link = reverse("party:member-detail", args=[0]).removesuffix("0/")
+    labels = {value: str(label) for value, label in Step.choices}
+    template = _("%(name)s(%(org)s):%(step)s")
     return [
         InboxRow(
-            title=_("%(name)s(%(org)s):%(step)s")
-            % {
-                "name": m.person.name,
-                "org": m.organization.name,
-                "step": Step(m.next_step).label,
-            },
-            link=reverse("party:member-detail", args=[m.pk]),
-            due_on=m.next_due_on,
+            title=template % {"name": name, "org": org, "step": labels.get(step, step)},
+            link=f"{link}{pk}/",
+            due_on=due_on,
         )
-        for m in qs
+        for pk, name, org, step, due_on in rows
     ]
+
+
+DUE_ROW_FIELDS = (
+    "pk",
+    "stage",
+    "next_step",
+    "next_due_on",
+    "person__name",
+    "person__household__village_group__name",
+    "organization__name",
+)
+
+
+def pipeline_due_rows(
+    *, user, stage: str = "", organization: Organization | None = None, overdue_on: date | None = None, limit: int = 500
+) -> list[dict]:
+    """The due list's rows (soonest first) as plain values: what the pipeline page shows, without a model
+    instance per row."""
+    labels = {value: str(label) for value, label in Step.choices}
+    stages = {value: str(label) for value, label in Member.Stage.choices}
+    rows = list(
+        pipeline_list(user=user, stage=stage, organization=organization, overdue_on=overdue_on)
+        .order_by("next_due_on", "pk")
+        .values(*DUE_ROW_FIELDS)[:limit]
+    )
+    for row in rows:
+        row["next_step_label"] = labels.get(row["next_step"], "")
+        row["stage_label"] = stages[row["stage"]]
+    return rows
 
 
 @dataclass

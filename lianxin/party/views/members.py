@@ -161,7 +161,7 @@ def member_detail(request, pk: int):
     step_form = StepForm(sponsors=sponsors, initial={"step": member.next_step, "done_on": today})
     from ..rules import monthly_dues
 
-    study = selectors.study_hours_by_member(year=today.year, member_ids=[member.pk]).get(member.pk)
+    study = selectors.study_hours_by_member(year=today.year, members=[member.pk]).get(member.pk)
     return render(
         request,
         "party/member_detail.html",

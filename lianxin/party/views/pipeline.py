@@ -36,13 +36,13 @@ def pipeline(request):
     form = PipelineFilterForm(request.GET, organizations=organizations)
     values = form.values
     year = values["year"] or today.year
-    qs = selectors.pipeline_list(
+    rows = selectors.pipeline_due_rows(
         user=user,
         stage=values["stage"] or "",
         organization=values["organization"],
         overdue_on=today if values["overdue"] else None,
-    ).order_by("next_due_on", "pk")
-    rows = list(qs[:500])
+        limit=500,
+    )
     return render(
         request,
         "party/pipeline.html",
