@@ -461,3 +461,13 @@ def test_historical_members_meet_the_same_rules():
             extended_months=0,
             today=TODAY,
         )
+
+
+def test_a_notice_over_the_national_day_holiday_holds_the_filing_until_its_fifth_working_day():
+    # designated and posted on 30 September 2025: the five working days end on 13 October (1–8 October off,
+    # 11 October a make-up Saturday), so the filing may come on 14 October and not before
+    until = notice_end(date(2025, 9, 30), 5)
+    timeline = _timeline((Step.CANDIDATE_DESIGNATION, date(2025, 9, 30), {"notice_until": until}))
+    with pytest.raises(DomainError, match="2025-10-13"):
+        _check(timeline, Step.CANDIDATE_FILING, date(2025, 10, 13), Member.Stage.CANDIDATE)
+    _check(timeline, Step.CANDIDATE_FILING, date(2025, 10, 14), Member.Stage.CANDIDATE)
