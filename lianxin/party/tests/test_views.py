@@ -275,7 +275,9 @@ def test_the_api_gives_coverage_and_activities_with_attendance(login_as, bearer,
     assert {g["group"] for g in coverage["groups"]} == {"甲马石一组"}
 
 
-def test_the_county_viewer_sees_the_party_figures_on_the_home_page_only(login_as, make_user, county, party_officer, park, township_committee, branch_a, group_a1):
+def test_the_county_viewer_sees_the_party_figures_on_the_home_page_only(
+    login_as, make_user, county, party_officer, park, township_committee, branch_a, group_a1
+):
     factories.member(party_officer, branch_a, group_a1)
     viewer = make_user("county_viewer", Role.COUNTY_VIEWER, scope_region=county)
     client = login_as(viewer)
