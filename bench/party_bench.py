@@ -126,6 +126,20 @@ def raw_sql(vendor: str, sql: str, params: list):
         return cursor.fetchall()
 
 
+def execute(vendor: str, sql: str, params: list) -> None:
+    """A statement without rows (UPDATE), committed."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    raw = connection.connection
+    if vendor == "sqlite":
+        raw.cursor().execute(sql.replace("%s", "?"), params)
+        return
+    with raw.cursor() as cursor:
+        cursor.execute(sql, params)
+    raw.commit()
+
+
 def explain(vendor: str, sql: str, params: list) -> str:
     prefix = "EXPLAIN QUERY PLAN " if vendor == "sqlite" else "EXPLAIN "
     return "\n".join("    " + " ".join(str(c) for c in row) for row in raw_sql(vendor, prefix + sql, params))
@@ -229,10 +243,10 @@ def build(args, vendor: str, today: dt.date):
         ),
         vendor,
     )
-    raw_sql(
+    execute(
         vendor,
         "UPDATE party_organization SET path = %s || id || '/' WHERE parent_id = %s",
-        [committee.path if committee.path else f"{committee.pk}/", committee.pk],
+        [f"{committee.pk}/", committee.pk],
     )
     branch_ids = [
         pk for (pk,) in raw_sql(vendor, "SELECT id FROM party_organization WHERE kind = 'branch' ORDER BY id", [])
@@ -245,10 +259,6 @@ def build(args, vendor: str, today: dt.date):
             for _i in range(rng.randint(1, 3)):
                 links.add((rng.choice(branch_ids), group.pk))
     insert(through, ({"organization_id": o, "region_id": g} for o, g in sorted(links)), vendor)
-    if vendor == "postgresql":
-        from django.db import connection
-
-        connection.connection.commit()
 
     def members():
         for i in range(args.members):
