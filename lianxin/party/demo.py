@@ -82,6 +82,7 @@ class _Ctx:
     branches: dict[str, Organization] = field(default_factory=dict)  # village name → branch
     groups: dict[str, Region] = field(default_factory=dict)  # group name → group
     used: set[int] = field(default_factory=set)  # person ids already on the books
+    pools: dict[tuple, list] = field(default_factory=dict)  # (group, ages) → persons not drawn yet
     languages: dict[str, Language] = field(default_factory=dict)
     themes: dict[str, Theme] = field(default_factory=dict)
 
@@ -187,16 +188,23 @@ def _organizations(ctx: _Ctx, township: Region, project: Project) -> None:
 
 def _free_people(ctx: _Ctx, group: Region, count: int, *, min_age: int = 24, max_age: int = 72) -> list[Person]:
     """``count`` persons of a group, of working age, not yet on the books (deterministic)."""
-    low = add_years(ctx.today, -max_age)
-    high = add_years(ctx.today, -min_age)
-    candidates = list(
-        Person.objects.filter(household__village_group=group, birth_date__gte=low, birth_date__lte=high)
-        .exclude(pk__in=ctx.used)
-        .order_by("pk")
-    )
-    ctx.rng.shuffle(candidates)
-    chosen = candidates[:count]
-    ctx.used.update(p.pk for p in chosen)
+    key = (group.pk, min_age, max_age)
+    pool = ctx.pools.get(key)
+    if pool is None:
+        low, high = add_years(ctx.today, -max_age), add_years(ctx.today, -min_age)
+        pool = list(
+            Person.objects.filter(household__village_group=group, birth_date__gte=low, birth_date__lte=high).order_by(
+                "pk"
+            )
+        )
+        ctx.rng.shuffle(pool)
+        ctx.pools[key] = pool
+    chosen = []
+    while pool and len(chosen) < count:
+        person = pool.pop()
+        if person.pk not in ctx.used:
+            chosen.append(person)
+            ctx.used.add(person.pk)
     return chosen
 
 
@@ -403,7 +411,6 @@ class _Walker:
         if on > self.ctx.today:
             return False
         services.pipeline_step_record(actor=self.ctx.actor, member=self.member, step=step, on=on, **kwargs)
-        self.member.refresh_from_db()
         return True
 
 

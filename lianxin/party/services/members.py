@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lianxin.accounts.services import audit_batch
 from lianxin.core.audit import acting_as
 from lianxin.core.errors import DomainError
 from lianxin.people.models import Household, Person
@@ -106,9 +107,9 @@ def member_register(
         except IntegrityError as exc:
             raise DomainError(_("%(name)s已登记,不能重复登记") % {"name": person.name}, field="person") from exc
         member.languages.set(list(languages))
-        from .pipeline import pipeline_refresh
+        from .pipeline import pipeline_refresh, timeline_of
 
-        pipeline_refresh(member)
+        pipeline_refresh(member, timeline=timeline_of(member, steps=[]))
     return member, warnings
 
 
@@ -240,19 +241,23 @@ def household_link_set(
     require_organization(actor, member.organization, "party.add_memberhouseholdlink")
     if not member.is_member or member.status != Member.Status.ACTIVE:
         raise DomainError(_("联户的应是在册党员"), field="member")
+    households = list(households)
+    current_links = {
+        link.household_id: link
+        for link in MemberHouseholdLink.objects.select_for_update().filter(household__in=households, until__isnull=True)
+    }
     created = []
     with acting_as(actor):
         for household in households:
-            current = (
-                MemberHouseholdLink.objects.select_for_update().filter(household=household, until__isnull=True).first()
-            )
+            current = current_links.get(household.pk)
             if current is not None:
                 if current.member_id == member.pk:
                     continue
                 current.until = since
                 current.save(update_fields=["until", "updated_at"])
             link = MemberHouseholdLink(member=member, household=household, since=since)
-            link.full_clean(exclude=["member", "household"])
+            # one active contact per household: the database's constraint (the old link has just ended)
+            link.full_clean(exclude=["member", "household"], validate_constraints=False)
             link.save()
             created.append(link)
     return created
@@ -283,17 +288,20 @@ def dues_pay(
         raise DomainError(_("交纳日期不能晚于今天"), field="paid_on")
     first_month = member.joined_on.replace(day=1) if member.joined_on else None
     rows = []
-    with acting_as(actor):
-        for month in sorted(set(m.replace(day=1) for m in months)):
-            if first_month and month < first_month:
-                raise DomainError(
-                    _("%(month)s早于入党月份,无需交纳党费") % {"month": month.strftime("%Y-%m")}, field="months"
-                )
-            rows.append(
-                DuesPayment.objects.create(
-                    member=member, month=month, amount=amount_per_month, paid_on=paid_on, recorded_by=actor
-                )
+    for month in sorted({m.replace(day=1) for m in months}):
+        if first_month and month < first_month:
+            raise DomainError(
+                _("%(month)s早于入党月份,无需交纳党费") % {"month": month.strftime("%Y-%m")}, field="months"
             )
+        rows.append(
+            DuesPayment(member=member, month=month, amount=amount_per_month, paid_on=paid_on, recorded_by=actor)
+        )
+    DuesPayment.objects.bulk_create(rows)
+    audit_batch(
+        instance=member,
+        actor=actor,
+        changes={"dues_paid": ["", "、".join(f"{r.month:%Y-%m} {r.amount}" for r in rows)]},
+    )
     return rows
 
 

@@ -118,11 +118,11 @@ def _history_before_records(member: Member, records: list[StepRecord]) -> list[S
     return history
 
 
-def timeline_of(member: Member, *, until: date | None = None) -> Timeline:
+def timeline_of(member: Member, *, until: date | None = None, steps: list[StepRecord] | None = None) -> Timeline:
     """The person's timeline as the rules see it: birth date, steps, the branch's kind, training attended since
     becoming a candidate (up to ``until``). A member entered with their dates (roster, transfer in) has the
     steps before the records begin counted as done on those dates."""
-    records = _records(member)
+    records = _records(member) if steps is None else steps
     records = _history_before_records(member, records) + records
     timeline = Timeline(
         birth_date=member.person.birth_date,
@@ -136,12 +136,12 @@ def timeline_of(member: Member, *, until: date | None = None) -> Timeline:
     return timeline
 
 
-def pipeline_refresh(member: Member, *, timeline: Timeline | None = None) -> Member:
+def pipeline_refresh(member: Member, *, timeline: Timeline | None = None, config=None) -> Member:
     """Store the next step and its due date (the due list and the 待办 inbox read these)."""
     timeline = timeline or timeline_of(member)
     upcoming = None
     if member.status == Member.Status.ACTIVE:
-        upcoming = next_step(timeline, stage=member.stage, rules=rules_config())
+        upcoming = next_step(timeline, stage=member.stage, rules=config or rules_config())
     member.next_step = upcoming.step if upcoming else ""
     member.next_due_on = upcoming.due_on if upcoming else None
     Member.objects.filter(pk=member.pk).update(next_step=member.next_step, next_due_on=member.next_due_on)
@@ -326,7 +326,7 @@ def pipeline_step_record(
                 passed_review=record.passed_review,
             )
         )
-        pipeline_refresh(member, timeline=timeline)
+        pipeline_refresh(member, timeline=timeline, config=config)
     return StepResult(record, warnings)
 
 
