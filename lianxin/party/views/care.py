@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianxin.core.errors import DomainError
-from lianxin.core.permissions import get_scoped_or_404, scope_to_user
+from lianxin.core.permissions import scope_to_user
 from lianxin.core.web import add_service_errors, page_from_request, querystring_without
 from lianxin.people.models import Household
 
@@ -238,6 +238,3 @@ def secretaries(request):
             return redirect("party:secretaries")
     scopes = scope_to_user(SecretaryScope.objects.select_related("user", "organization"), user)
     return render(request, "party/secretaries.html", {"form": form, "scopes": scopes, "users": users})
-
-
-__all__ = ["contacts", "contacts_assign", "dues", "evaluations", "get_scoped_or_404", "rules", "secretaries"]

@@ -381,18 +381,3 @@ def pipeline_stop(request, pk: int):
     else:
         messages.error(request, _("请填写日期和原因"))
     return redirect("party:member-detail", pk=member.pk)
-
-
-__all__ = [
-    "StepForm",
-    "member_create",
-    "member_detail",
-    "member_edit",
-    "member_export",
-    "member_leave",
-    "member_list",
-    "member_second",
-    "member_transfer",
-    "pipeline_stop",
-    "thought_report_add",
-]
