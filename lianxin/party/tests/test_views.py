@@ -81,16 +81,24 @@ def test_roles_reach_what_the_issue_gives_them(
     assert login_as(user).get(url).status_code == status
 
 
-def test_a_branch_secretary_cannot_open_another_branch_s_member_by_url_or_api(login_as, bearer, secretary_a, roster):
+def test_a_branch_secretary_cannot_open_another_branch_s_member_by_url_or_api(
+    login_as, bearer, party_officer, township_committee, village_a, group_a1, secretary_a, roster
+):
+    # another branch in the secretary's own village, its member living next door: only the organisation scope
+    # (not the region) keeps them apart
+    neighbour = factories.branch(party_officer, township_committee, village_a, "甲马石村企业党支部", groups=[group_a1])
+    other = factories.member(party_officer, neighbour, group_a1, name="邻支部党员")
     client = login_as(secretary_a)
     assert client.get(f"/party/members/{roster['a'].pk}/").status_code == 200
-    assert client.get(f"/party/members/{roster['b'].pk}/").status_code == 404
-    assert client.get(f"/party/members/{roster['b'].pk}/steps/new/").status_code == 404
+    for member in (other, roster["b"]):
+        assert client.get(f"/party/members/{member.pk}/").status_code == 404
+        assert client.get(f"/party/members/{member.pk}/steps/new/").status_code == 404
     headers = bearer(secretary_a)
     assert client.get(f"/api/party/members/{roster['a'].pk}", headers=headers).status_code == 200
-    assert client.get(f"/api/party/members/{roster['b'].pk}", headers=headers).status_code == 404
+    assert client.get(f"/api/party/members/{other.pk}", headers=headers).status_code == 404
     listed = client.get("/api/party/members", headers=headers).json()["items"]
     assert [row["name"] for row in listed] == ["甲党员"]
+    assert client.get(f"/party/organizations/{neighbour.pk}/").status_code == 404
 
 
 def test_the_roster_shows_and_exports_masked_ids_and_the_export_is_a_security_event(login_as, party_officer, roster):
