@@ -13,6 +13,7 @@ urlpatterns = [
     path("imports/", include("lianxin.imports.urls")),
     path("land/", include("lianxin.land.urls")),
     path("cases/", include("lianxin.cases.urls")),
+    path("party/", include("lianxin.party.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "lianxin.imports",
     "lianxin.land",
     "lianxin.cases",
+    "lianxin.party",
     "lianxin.demo",
 ]
 

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.enterprises.models import Enterprise
@@ -45,6 +46,16 @@ class User(AbstractUser):
         if self.scope_region_id:
             return str(self.scope_region)
         return ""
+
+    @cached_property
+    def scope_organization_ids(self) -> list[int] | None:
+        """A branch secretary's Party organisations (the link ``party.SecretaryScope``: their own, those below
+        it and the temporary branches it seconds members to), which narrow Party rows in ``scope_to_user``;
+        None for every other role. An unlinked secretary sees no Party rows."""
+        if self.role != Role.BRANCH_SECRETARY:
+            return None
+        link = getattr(self, "secretary_scope", None)
+        return link.organization_ids() if link is not None else []
 
 
 class SecurityEvent(models.Model):

@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     DISCIPLINE_INSPECTOR = "discipline_inspector", _("纪检监察员")
     COUNTY_VIEWER = "county_viewer", _("县级查看")
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    BRANCH_SECRETARY = "branch_secretary", _("支部书记")
 
 
 REGION_READ = ["regions.view_region", "regions.view_park"]
@@ -183,5 +184,56 @@ for _role, _perms in {
         "land.view_siteimage",
         "land.add_siteimage",
     ],
+}.items():
+    ROLE_PERMISSIONS[_role].extend(_perms)
+
+# Party organisation and education (党建, issue 12). The Party affairs officer keeps all Party data of the
+# township; a branch secretary the same, narrowed to their organisation (party.SecretaryScope, see
+# User.scope_organization_ids); the township leader reads all; village cadres see the contact member of
+# the households of their villages; county viewers only aggregates (the dashboard permission); the
+# discipline inspector the "六个一" scores. Exports of the roster are a permission of their own.
+PARTY_MODELS = (
+    "organization",
+    "committeeterm",
+    "committeepost",
+    "member",
+    "membershiptransfer",
+    "memberhouseholdlink",
+    "developmentstep",
+    "developmentplan",
+    "thoughtreport",
+    "activity",
+    "attendance",
+    "activitymaterial",
+    "languageteam",
+    "duespayment",
+    "memberevaluation",
+)
+PARTY_READ = [
+    *(f"party.view_{name}" for name in PARTY_MODELS),
+    "party.view_organizationchange",
+    "party.view_language",
+    "party.view_theme",
+    "party.view_partyrules",
+    "cases.view_servicestandardcheck",
+]
+PARTY_WRITE = [f"party.{verb}_{name}" for name in PARTY_MODELS for verb in ("add", "change")]
+ROLE_PERMISSIONS[Role.BRANCH_SECRETARY] = [*DASHBOARD, *REGION_READ, *ENTERPRISE_READ, *PEOPLE_READ]
+for _role, _perms in {
+    Role.PARTY_OFFICER: [
+        *ENTERPRISE_READ,
+        *PARTY_READ,
+        *PARTY_WRITE,
+        "party.add_theme",
+        "party.change_theme",
+        "party.change_partyrules",
+        "party.export_member",
+        *IMPORTS,
+    ],
+    Role.BRANCH_SECRETARY: [*PARTY_READ, *PARTY_WRITE, "party.export_member", *IMPORTS],
+    Role.TOWNSHIP_LEADER: PARTY_READ,
+    Role.VILLAGE_CADRE: ["party.view_memberhouseholdlink"],
+    Role.DISCIPLINE_INSPECTOR: ["cases.view_servicestandardcheck"],
+    Role.SYSTEM_ADMIN: ["party.view_organization", "party.view_secretaryscope", "party.change_secretaryscope"],
 }.items():
     ROLE_PERMISSIONS[_role].extend(_perms)

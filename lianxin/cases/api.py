@@ -109,6 +109,7 @@ class TransitionIn(InputSchema):
     suspects_caught: Count | None = None
     satisfaction: Annotated[int, Field(ge=1, le=5)] | None = None
     assignee_id: Id | None = None
+    service_standard: dict[str, bool] | None = None  # at a revisit of an enterprise request: "六个一"
 
 
 class CommentIn(InputSchema):
@@ -127,6 +128,7 @@ class AcknowledgeIn(InputSchema):
 class RatingIn(InputSchema):
     satisfaction: Annotated[int, Field(ge=1, le=5)]
     comment: str = ""
+    service_standard: dict[str, bool] | None = None  # the "六个一" checklist of an enterprise request
 
 
 class ReportIn(InputSchema):
@@ -137,6 +139,7 @@ class ReportIn(InputSchema):
     reporter_name: str = ""
     reporter_phone: str = ""
     reported_cadre_name: str = ""
+    integrity_category: str = Field(default="", max_length=30)
     challenge_token: str = Field(description="The token of GET /api/cases/reports/challenge")
     challenge_answer: str = Field(max_length=10, description="The answer to its question, as a number")
 
@@ -308,7 +311,11 @@ def case_acknowledge(request, case_id: Id, payload: AcknowledgeIn):
 @router.post("/cases/{case_id}/rating", response=CaseOut)
 def case_rate(request, case_id: Id, payload: RatingIn):
     return services.case_rate(
-        case=_case(request, case_id), actor=request.user, satisfaction=payload.satisfaction, comment=payload.comment
+        case=_case(request, case_id),
+        actor=request.user,
+        satisfaction=payload.satisfaction,
+        comment=payload.comment,
+        service_standard=payload.service_standard,
     )
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from lianxin.core.forms import FilterForm, IsoDateInput, SearchField, StyledForm
 
 from . import report_guard
-from .models import Case, CaseEvent, CaseParty, ServiceItem
+from .models import Case, CaseEvent, CaseParty, ServiceItem, ServiceStandardCheck
 
 
 class CaseBaseForm(StyledForm):
@@ -146,6 +146,9 @@ class SecurityIncidentForm(CaseBaseForm):
 
 
 class IntegrityReportForm(StyledForm):
+    integrity_category = forms.ChoiceField(
+        label=_("举报类别"), choices=[("", "—"), *Case.IntegrityCategory.choices], required=False
+    )
     title = forms.CharField(label=_("举报事项"), max_length=200)
     description = forms.CharField(
         label=_("具体情况"),
@@ -199,16 +202,29 @@ class TrackForm(StyledForm):
     passphrase = forms.CharField(label=_("查询密码"), max_length=64, widget=forms.PasswordInput)
 
 
-class TransitionForm(StyledForm):
+class ServiceStandardForm(StyledForm):
+    """The "六个一" checklist an enterprise answers at the revisit of its request (party: service_standard)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, label in ServiceStandardCheck.ITEMS:
+            self.fields[name] = forms.BooleanField(label=label, required=False)
+
+    def service_standard(self) -> dict[str, bool]:
+        return {name: bool(self.cleaned_data.get(name)) for name, _label in ServiceStandardCheck.ITEMS}
+
+
+class TransitionForm(ServiceStandardForm):
     to_state = forms.ChoiceField(choices=Case.State.choices, widget=forms.HiddenInput)
     reason = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     outcome = forms.ChoiceField(label=_("调处结果"), choices=[("", "—"), *Case.DisputeOutcome.choices], required=False)
     solved = forms.BooleanField(label=_("已破案"), required=False)
     suspects_caught = forms.IntegerField(label=_("抓获嫌疑人"), min_value=0, required=False)
     satisfaction = forms.IntegerField(label=_("满意度(1-5)"), min_value=1, max_value=5, required=False)
+    service_standard_asked = forms.BooleanField(label=_("已请企业评价“六个一”"), required=False)
 
 
-class RatingForm(StyledForm):
+class RatingForm(ServiceStandardForm):
     satisfaction = forms.TypedChoiceField(
         label=_("满意度"),
         coerce=int,

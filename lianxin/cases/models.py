@@ -78,6 +78,13 @@ class Case(BaseModel):
         REFERRED_COURT = "referred_court", _("引导诉讼")
         REFERRED_PETITION = "referred_petition", _("转信访部门")
 
+    class IntegrityCategory(models.TextChoices):
+        """The two prohibitions of the township's service rules, and everything else."""
+
+        ASKING_FAVOURS = "asking_favours", _("向企业伸手要吃、要钱、要物")
+        SHIRKING = "shirking", _("服务中推诿扯皮")
+        OTHER = "other", _("其他")
+
     class IncidentType(models.TextChoices):
         THEFT = "theft", _("盗窃施工材料")
         DAMAGE = "damage", _("破坏施工设施")
@@ -153,6 +160,7 @@ class Case(BaseModel):
         related_name="reported_in_cases",
     )
     reported_cadre_name = models.CharField(_("被举报人姓名/职务"), max_length=100, blank=True)
+    integrity_category = models.CharField(_("举报类别"), max_length=20, choices=IntegrityCategory.choices, blank=True)
     # SHA-256 of the random tracking code (the code itself is shown once and never stored).
     tracking_digest = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     tracking_passphrase = models.CharField(max_length=128, blank=True, editable=False)
@@ -438,3 +446,49 @@ class PatrolLog(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.patrolled_on} {self.team}"
+
+
+class ServiceStandardCheck(BaseModel):
+    """The "六个一" service standard as the enterprise rated it at a revisit of its request (回访): six items,
+    each met or not, for the handler (承办人) and unit (承办部门) of the case at that moment."""
+
+    ITEMS = (
+        ("smile", _("一张笑脸相迎")),
+        ("seat", _("一张椅子请座")),
+        ("tea", _("一杯清茶解渴")),
+        ("enthusiasm", _("一腔热情办事")),
+        ("on_time", _("一定时限办成")),
+        ("farewell", _("一声再见相送")),
+    )
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="service_checks")
+    event = models.OneToOneField(
+        CaseEvent, verbose_name=_("回访记录"), on_delete=models.PROTECT, related_name="service_check"
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.CharField(_("承办部门"), max_length=60, blank=True)
+    checked_on = models.DateField(_("回访日期"))
+    smile = models.BooleanField(_("一张笑脸相迎"), default=False)
+    seat = models.BooleanField(_("一张椅子请座"), default=False)
+    tea = models.BooleanField(_("一杯清茶解渴"), default=False)
+    enthusiasm = models.BooleanField(_("一腔热情办事"), default=False)
+    on_time = models.BooleanField(_("一定时限办成"), default=False)
+    farewell = models.BooleanField(_("一声再见相送"), default=False)
+
+    scope_region_lookup = "case__region"
+    scope_enterprise_lookup = "case__enterprise"
+
+    class Meta:
+        verbose_name = _("“六个一”服务评价")
+        verbose_name_plural = _("“六个一”服务评价")
+        ordering = ["-checked_on", "-id"]
+        indexes = [models.Index(fields=["checked_on"], name="case_service_check_day")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.checked_on}"
+
+    @property
+    def items_met(self) -> int:
+        return sum(bool(getattr(self, name)) for name, _label in self.ITEMS)

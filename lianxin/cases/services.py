@@ -34,6 +34,7 @@ from .models import (
     MediationSession,
     PatrolLog,
     ServiceItem,
+    ServiceStandardCheck,
 )
 from .selectors import KIND_VIEW_PERMISSIONS, can_handle, case_visible_to
 
@@ -371,7 +372,7 @@ def case_transition(
         case.full_clean()
         with acting_as(actor):
             case.save()
-            _event(
+            event = _event(
                 case,
                 type=CaseEvent.Type.TRANSITION,
                 actor=actor,
@@ -380,6 +381,8 @@ def case_transition(
                 reason=reason,
                 at=_moment(today),
             )
+            if to_state == State.REVISITED:
+                _record_service_standard(case, event, outcome.get("service_standard"), today)
     return case
 
 
@@ -459,8 +462,17 @@ def _set_rating(case: Case, satisfaction: int, comment: str, today: date) -> Non
     case.rated_at = _moment(today)
 
 
-def case_rate(*, case: Case, actor, satisfaction: int, comment: str = "", on: date | None = None) -> Case:
-    """The applicant's rating at revisit (回访评价), 1–5 with a comment. Rating a resolved case is its revisit."""
+def case_rate(
+    *,
+    case: Case,
+    actor,
+    satisfaction: int,
+    comment: str = "",
+    on: date | None = None,
+    service_standard: dict[str, bool] | None = None,
+) -> Case:
+    """The applicant's rating at revisit (回访评价), 1–5 with a comment, and for an enterprise request the
+    "六个一" checklist. Rating a resolved case is its revisit."""
     today = on or timezone.localdate()
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
@@ -476,7 +488,7 @@ def case_rate(*, case: Case, actor, satisfaction: int, comment: str = "", on: da
         case.full_clean()
         with acting_as(actor):
             case.save()
-            _event(
+            event = _event(
                 case,
                 type=CaseEvent.Type.RATING,
                 actor=actor,
@@ -486,7 +498,30 @@ def case_rate(*, case: Case, actor, satisfaction: int, comment: str = "", on: da
                 % {"score": satisfaction, "comment": case.satisfaction_comment},
                 at=_moment(today),
             )
+            _record_service_standard(case, event, service_standard, today)
     return case
+
+
+def _record_service_standard(case: Case, event: CaseEvent, items: dict[str, bool] | None, today: date) -> None:
+    """The "六个一" checklist of an enterprise request's revisit, for the case's handler and unit at that moment."""
+    if items is None or case.kind != Kind.ENTERPRISE_REQUEST:
+        return
+    names = {name for name, _label in ServiceStandardCheck.ITEMS}
+    unknown = set(items) - names
+    if unknown:
+        raise DomainError(
+            _("未知的“六个一”项目:%(items)s") % {"items": "、".join(sorted(unknown))}, field="service_standard"
+        )
+    check = ServiceStandardCheck(
+        case=case,
+        event=event,
+        handler_id=case.assignee_id,
+        unit=(case.service_item.department if case.service_item_id else "")[:60],
+        checked_on=today,
+        **{name: bool(items.get(name)) for name in names},
+    )
+    check.full_clean(exclude=["case", "event", "handler"])
+    check.save()
 
 
 def case_assign(*, case: Case, actor, assignee, co_handlers: Iterable = ()) -> Case:

@@ -43,7 +43,7 @@ from .forms import (
     ServiceItemForm,
     TransitionForm,
 )
-from .models import LEADER_EVENT_TYPES, Case
+from .models import LEADER_EVENT_TYPES, Case, ServiceStandardCheck
 
 Kind, State = Case.Kind, Case.State
 
@@ -190,6 +190,7 @@ def _detail_context(request, case: Case) -> dict:
         "overdue": case.overdue_on(today),
         "outcomes": Case.DisputeOutcome.choices,
         "rating_form": RatingForm(),
+        "service_standard_items": ServiceStandardCheck.ITEMS,
         "comment_form": CommentForm(),
         "mediation_form": MediationForm(initial={"held_on": today}),
         "attachment_form": AttachmentForm(),
@@ -238,6 +239,8 @@ def case_transition(request, pk: int):
     if data["to_state"] == State.REVISITED and data["satisfaction"]:
         outcome["satisfaction"] = data["satisfaction"]
         outcome["comment"] = data["reason"]
+    if data["to_state"] == State.REVISITED and case.kind == Kind.ENTERPRISE_REQUEST and data["service_standard_asked"]:
+        outcome["service_standard"] = form.service_standard()
 
     def call():
         services.case_transition(
@@ -264,6 +267,7 @@ def case_rate(request, pk: int):
             actor=request.user,
             satisfaction=form.cleaned_data["satisfaction"],
             comment=form.cleaned_data["comment"],
+            service_standard=form.service_standard() if case.kind == Kind.ENTERPRISE_REQUEST else None,
         )
         messages.success(request, _("感谢您的评价"))
 

@@ -27,6 +27,20 @@ NAVIGATION = [
             (_("案件统计"), "cases:statistics", "accounts.view_dashboard"),
         ],
     ),
+    (
+        _("党建"),
+        [
+            (_("党建概况"), "party:home", "party.view_member"),
+            (_("党组织"), "party:organization-list", "party.view_organization"),
+            (_("组织覆盖"), "party:coverage", "party.view_member"),
+            (_("党员花名册"), "party:member-list", "party.view_member"),
+            (_("发展党员"), "party:pipeline", "party.view_member"),
+            (_("党员联户"), "party:contacts", "party.view_memberhouseholdlink"),
+            (_("活动与教育"), "party:activity-list", "party.view_activity"),
+            (_("“六个一”服务"), "party:service-standard", "cases.view_servicestandardcheck"),
+            (_("支部书记管辖范围"), "party:secretaries", "party.change_secretaryscope"),
+        ],
+    ),
     (_("导入"), "imports:batch-list", "imports.view_importbatch"),
     (
         _("管理"),

@@ -5,6 +5,11 @@ A model opts in by naming the lookup from itself to its Region and/or Enterprise
     class Person(BaseModel):
         scope_region_lookup = "household__village_group"
 
+Party models also name the lookup(s) to their Party organisation (``scope_organization_lookup``, one
+lookup or a tuple of alternatives, "" for the organisation itself): for a branch secretary that, not
+the region, says which rows are theirs (``user.scope_organization_ids``: their organisation, those
+below it and the temporary branches it seconds members to).
+
 Every selector, page, export and API endpoint reads through ``scope_to_user``;
 ``get_scoped_or_404`` is how a single row is fetched, so a guessed id from another
 village is indistinguishable from one that does not exist.
@@ -48,6 +53,14 @@ def scope_to_user(qs: QuerySet[M], user, *, aggregate: bool = False) -> QuerySet
         if enterprise_lookup is None:
             return qs.none()
         return qs.filter(**{enterprise_lookup or "pk": user.scope_enterprise_id})
+    organization_lookup = getattr(model, "scope_organization_lookup", None)
+    organization_ids = getattr(user, "scope_organization_ids", None)
+    if organization_ids is not None and organization_lookup is not None:
+        lookups = (organization_lookup,) if isinstance(organization_lookup, str) else organization_lookup
+        allowed = Q()
+        for lookup in lookups:
+            allowed |= Q(**{f"{lookup}__in" if lookup else "pk__in": organization_ids})
+        return qs.filter(allowed)
     if user.scope_region_id:
         if region_lookup is None:
             # Reference data without a region (catalogues, codes): the permission suffices.

@@ -356,4 +356,8 @@ def load_demo(*, today: date | None = None) -> DemoReport:
     from lianxin.cases.demo import build_cases
 
     build_cases(report, township, villages, today)
+    # Party after cases: the "六个一" ratings attach to the enterprise requests' revisits.
+    from lianxin.party.demo import build_party
+
+    build_party(report, today=today, township=township)
     return report

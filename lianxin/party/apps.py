@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartyConfig(AppConfig):
+    name = "lianxin.party"
+    label = "party"
+    verbose_name = _("党建")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        for model in (
+            models.Organization,
+            models.CommitteeTerm,
+            models.CommitteePost,
+            models.Member,
+            models.MemberHouseholdLink,
+            models.DevelopmentStep,
+            models.DevelopmentPlan,
+            models.Theme,
+            models.Activity,
+            models.Attendance,
+            models.ActivityMaterial,
+            models.LanguageTeam,
+            models.MemberEvaluation,
+            models.PartyRules,
+            models.SecretaryScope,
+            models.ThoughtReport,
+        ):
+            auditlog.register(model)
+        # Imported for its side effect: the member roster and the pipeline ledger register with the import engine.
+        from . import ledger  # noqa: F401

@@ -1,0 +1,1 @@
+"""Thin views of the Party pages: parse input, read through selectors, write through services."""
