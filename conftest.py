@@ -203,3 +203,15 @@ def bearer(db):
         return {"Authorization": f"Bearer {raw}"}
 
     return _headers
+
+
+@pytest.fixture
+def answered_challenge():
+    """answered_challenge() → the human-check fields of an integrity report, answered right."""
+    from lianxin.cases.report_guard import challenge_new
+
+    def _answered() -> dict[str, str]:
+        challenge = challenge_new()
+        return {"challenge_token": challenge.token, "challenge_answer": str(challenge.answer)}
+
+    return _answered

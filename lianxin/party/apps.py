@@ -33,3 +33,6 @@ class PartyConfig(AppConfig):
             auditlog.register(model)
         # Imported for its side effect: the member roster and the pipeline ledger register with the import engine.
         from . import ledger  # noqa: F401
+        from .inbox import register_inbox
+
+        register_inbox()  # overdue pipeline steps in the 待办 (core holds the registry)

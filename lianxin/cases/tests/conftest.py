@@ -23,18 +23,6 @@ def handler(working_group_member):
     return working_group_member
 
 
-@pytest.fixture
-def answered_challenge():
-    """answered_challenge() → the human-check fields of an integrity report, answered right."""
-    from lianxin.cases.report_guard import challenge_new
-
-    def _answered() -> dict[str, str]:
-        challenge = challenge_new()
-        return {"challenge_token": challenge.token, "challenge_answer": str(challenge.answer)}
-
-    return _answered
-
-
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     """Rate-limit counters live in the (per-process) cache: each test starts with none."""

@@ -37,7 +37,6 @@ from .organizations import (
     terms_expiring,
 )
 from .pipeline import (
-    InboxRow,
     new_members,
     pipeline_due_rows,
     pipeline_list,
@@ -48,7 +47,6 @@ from .pipeline import (
 )
 
 __all__ = [
-    "InboxRow",
     "activity_get",
     "activity_list",
     "contact_coverage",

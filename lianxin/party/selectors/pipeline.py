@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lianxin.core.inbox import InboxRow
 from lianxin.core.permissions import scope_to_user
 
 from ..models import PIPELINE_STAGES, Attendance, DevelopmentPlan, DevelopmentStep, Member, Organization, Step
@@ -29,15 +30,6 @@ def pipeline_list(
     if overdue_on is not None:
         qs = qs.filter(next_due_on__lt=overdue_on)
     return qs.select_related("person__household__village_group", "organization")
-
-
-@dataclass(frozen=True)
-class InboxRow:
-    """One row of the 待办 inbox: what, where to act, by when."""
-
-    title: str
-    link: str
-    due_on: date
 
 
 def pipeline_overdue_for(user, today: date | None = None, limit: int = 200) -> list[InboxRow]:
@@ -58,8 +50,10 @@ def pipeline_overdue_for(user, today: date | None = None, limit: int = 200) -> l
     return [
         InboxRow(
             title=template % {"name": name, "org": org, "step": labels.get(step, step)},
-            link=f"{link}{pk}/",
-            due_on=due_on,
+            url=f"{link}{pk}/",
+            clock=due_on,
+            clock_text=_("应于%(day)s前完成") % {"day": f"{due_on:%Y-%m-%d}"},
+            overdue=True,
         )
         for pk, name, org, step, due_on in rows
     ]

@@ -79,7 +79,7 @@ def test_disputes_get_no_checklist(working_group_member, village_a):
     assert not ServiceStandardCheck.objects.exists()
 
 
-def test_the_two_prohibitions_are_integrity_report_categories(client, town, village_a):
+def test_the_two_prohibitions_are_integrity_report_categories(client, town, village_a, answered_challenge):
     response = client.post(
         "/cases/report/",
         {
@@ -88,6 +88,7 @@ def test_the_two_prohibitions_are_integrity_report_categories(client, town, vill
             "description": "跑了三次",
             "region": village_a.pk,
             "anonymous": "on",
+            **answered_challenge(),
         },
     )
     assert response.status_code == 200

@@ -160,7 +160,7 @@ def test_a_late_talk_is_a_warning_kept_on_the_step_and_the_overdue_list(party_of
     member.refresh_from_db()
     assert member.next_step == Step.APPLICATION_TALK
     rows = selectors.pipeline_overdue_for(party_officer, TODAY())
-    assert [row.link for row in rows] == [f"/party/members/{member.pk}/"]
+    assert [row.url for row in rows] == [f"/party/members/{member.pk}/"]
     result = services.pipeline_step_record(actor=party_officer, member=member, step=Step.APPLICATION_TALK, on=TODAY())
     assert len(result.warnings) == 1
     assert "第七条" in result.step.note
