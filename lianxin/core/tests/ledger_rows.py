@@ -14,6 +14,9 @@ from lianxin.cases.tests import factories as case_factories
 from lianxin.land import services as land_services
 from lianxin.land.models import Payment
 from lianxin.land.tests import factories as land_factories
+from lianxin.party import services as party_services
+from lianxin.party.models import DuesPayment, MembershipTransfer, OrganizationChange
+from lianxin.party.tests import factories as party_factories
 
 
 @dataclass
@@ -21,12 +24,18 @@ class LedgerRows:
     payment: Payment
     case_event: CaseEvent
     security_event: SecurityEvent
+    organization_change: OrganizationChange
+    membership_transfer: MembershipTransfer
+    dues_payment: DuesPayment
 
     def by_table(self) -> dict:
         return {
             "land_payment": self.payment,
             "cases_caseevent": self.case_event,
             "accounts_securityevent": self.security_event,
+            "party_organizationchange": self.organization_change,
+            "party_membershiptransfer": self.membership_transfer,
+            "party_duespayment": self.dues_payment,
         }
 
 
@@ -48,4 +57,35 @@ def ledger_rows(*, town, group, household, actor) -> LedgerRows:
     )
     case = case_factories.dispute(actor, group)
     event = security_event_record(kind=SecurityEvent.Kind.LOGIN, username=actor.username, ip_address="10.0.0.9")
-    return LedgerRows(payment=payment, case_event=case.events.order_by("id").first(), security_event=event)
+    party = _party_rows(town=town, group=group)
+    return LedgerRows(payment=payment, case_event=case.events.order_by("id").first(), security_event=event, **party)
+
+
+def _party_rows(*, town, group) -> dict:
+    """A branch's founding (its history), a member's transfer between two branches, and a month's dues."""
+    from lianxin.accounts.roles import Role
+    from lianxin.accounts.services import user_create
+
+    officer, _password = user_create(
+        username="ledger_rows_party", full_name="党务", role=Role.PARTY_OFFICER, scope_region=town, password=None
+    )
+    committee = party_factories.committee(officer, town)
+    first = party_factories.branch(officer, committee, group.parent, "第一党支部", groups=[group])
+    second = party_factories.branch(officer, committee, group.parent, "第二党支部")
+    member = party_factories.member(officer, first, group)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    transfer = party_services.member_transfer(
+        actor=officer,
+        member=member,
+        direction=MembershipTransfer.Direction.INTERNAL,
+        on=yesterday,
+        to_organization=second,
+    )
+    dues = party_services.dues_pay(
+        actor=officer, member=member, months=[yesterday], amount_per_month=Decimal("10.00"), paid_on=yesterday
+    )
+    return {
+        "organization_change": OrganizationChange.objects.filter(organization=first).order_by("id").first(),
+        "membership_transfer": transfer,
+        "dues_payment": dues[0],
+    }

@@ -13,6 +13,9 @@ FORGED = {
     "land_payment": ("amount", "999999.00"),
     "cases_caseevent": ("reason", "'已调解,双方满意'"),
     "accounts_securityevent": ("username", "'mallory'"),
+    "party_organizationchange": ("description", "'从未成立'"),
+    "party_membershiptransfer": ("reason", "'伪造的转出'"),
+    "party_duespayment": ("amount", "0.01"),
 }
 
 
@@ -26,6 +29,10 @@ def _columns(table: str) -> list[str]:
         return [c.name for c in connection.introspection.get_table_description(cursor, table)]
 
 
+def _q(column: str) -> str:
+    return connection.ops.quote_name(column)  # a column may be a keyword ("on")
+
+
 def _snapshot(table: str) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT * FROM {table} ORDER BY id")
@@ -35,8 +42,8 @@ def _snapshot(table: str) -> list[tuple]:
 def _statements(table: str, pk: int) -> dict[str, str]:
     column, value = FORGED[table]
     columns = _columns(table)
-    names = ", ".join(columns)
-    forged = ", ".join(value if c == column else c for c in columns)
+    names = ", ".join(_q(c) for c in columns)
+    forged = ", ".join(value if c == column else _q(c) for c in columns)
     select = f"SELECT {forged} FROM {table} WHERE id = {pk}"
     statements = {
         "update": f"UPDATE {table} SET {column} = {value} WHERE id = {pk}",
@@ -96,7 +103,7 @@ def test_replace_on_any_unique_key_is_refused_by_the_database_itself(rows, recur
     columns = _columns(table)
     with connection.cursor() as cursor:
         keys = sqlite_unique_keys(cursor, table)
-        cursor.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE id = {row.pk}")
+        cursor.execute(f"SELECT {', '.join(_q(c) for c in columns)} FROM {table} WHERE id = {row.pk}")
         stored = dict(zip(columns, cursor.fetchone(), strict=True))
     before = _snapshot(table)
     tried = 0
@@ -105,11 +112,11 @@ def test_replace_on_any_unique_key_is_refused_by_the_database_itself(rows, recur
             continue  # NULL never conflicts
         # A new row that repeats only this key (a fresh id unless the key is the id).
         values = ", ".join(
-            value if c == column else (c if c in key or c != "id" else str(row.pk + 10_000)) for c in columns
+            value if c == column else (_q(c) if c in key or c != "id" else str(row.pk + 10_000)) for c in columns
         )
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                f"REPLACE INTO {table} ({', '.join(columns)}) SELECT {values} FROM {table} WHERE id = {row.pk}"
+                f"REPLACE INTO {table} ({', '.join(_q(c) for c in columns)}) SELECT {values} FROM {table} WHERE id = {row.pk}"
             )
         tried += 1
 
