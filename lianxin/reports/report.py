@@ -1,0 +1,221 @@
+"""The work report (工作报告) as data: sections in the four lines of the township's work plus the
+overview, each a paragraph per topic of sentences rendered from the figure catalogue, the tables,
+and the appendix (附件) listing every figure the report states with its definition, the filter of
+its rows and how many rows there are. The .docx and the HTML preview are two views of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import catalogue, sentences, tables
+from .catalogue import LINES, FigureScope
+from .models import ReportSentence
+from .sentences import FigurePart
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+@dataclass
+class Paragraph:
+    parts: list[str | FigurePart]
+
+    @property
+    def text(self) -> str:
+        return sentences.parts_text(self.parts)
+
+
+@dataclass
+class ReportTopic:
+    key: str
+    heading: str  # "(一)征地拆迁", empty when the section has one topic
+    paragraphs: list[Paragraph]
+    tables: list[tables.TableData]
+
+
+@dataclass
+class ReportSection:
+    line: str
+    heading: str  # "一、基本情况"
+    topics: list[ReportTopic]
+
+
+@dataclass
+class AppendixRow:
+    number: int
+    name: str
+    label: str
+    value: str
+    unit: str
+    definition: str
+    source: str
+    filter: str
+    rows: int | None
+    url: str | None
+    exact: bool
+
+
+@dataclass
+class WorkReport:
+    title: str
+    period_label: str
+    place: str
+    issuer: str
+    written_on: date
+    sections: list[ReportSection]
+    appendix: list[AppendixRow]
+    scope: FigureScope = field(repr=False)
+
+    @property
+    def figures(self) -> list[str]:
+        return [row.name for row in self.appendix]
+
+
+def effective_sentences() -> list[tuple[str, str, int, str]]:
+    """(key, topic, position, text) of every active sentence: the office's versions over the defaults."""
+    rows = {s.key: s for s in ReportSentence.objects.all()}
+    result = []
+    for default in sentences.default_sentences():
+        row = rows.pop(default.key, None)
+        if row is None:
+            result.append((default.key, default.topic, default.order, str(default.text)))
+        elif row.active:
+            result.append((row.key, row.topic, row.position, row.text))
+    for row in rows.values():  # sentences the office added
+        if row.active and sentences.topic_get(row.topic) is not None:
+            result.append((row.key, row.topic, row.position, row.text))
+    return sorted(result, key=lambda r: (r[1], r[2], r[0]))
+
+
+def report_title(scope: FigureScope) -> str:
+    return _("%(place)s%(period)s工作情况报告") % {"place": scope.scope_name, "period": scope.period.label}
+
+
+def report_issuer(scope: FigureScope) -> str:
+    return _("中共%(place)s委员会") % {"place": scope.scope_name}
+
+
+def work_report_build(scope: FigureScope, *, written_on: date | None = None) -> WorkReport:
+    """Render every active sentence and table for ``scope``; a section with nothing to say is left
+    out, and the sections are numbered in order (一、二、…), topics within one as (一)(二)…"""
+    by_topic: dict[str, list[Paragraph]] = {}
+    used: list[str] = []
+    for _key, topic, _position, text in effective_sentences():
+        parts = sentences.sentence_render(text, scope)
+        if parts is None:
+            continue
+        by_topic.setdefault(topic, []).append(Paragraph(parts))
+        used += [p.name for p in parts if isinstance(p, FigurePart)]
+    tables_by_topic: dict[str, list[tables.TableData]] = {}
+    for table in tables.table_list():
+        data = table.build(scope)
+        if data is not None:
+            tables_by_topic.setdefault(table.topic, []).append(data)
+            used += data.figures
+
+    sections: list[ReportSection] = []
+    for line, line_label in LINES.items():
+        topics = [t for t in sentences.topic_list() if t.section == line]
+        present = [t for t in topics if by_topic.get(t.key) or tables_by_topic.get(t.key)]
+        if not present:
+            continue
+        report_topics = []
+        for index, topic in enumerate(present):
+            heading = f"({CHINESE_NUMERALS[index]}){topic.heading}" if len(present) > 1 else ""
+            # One paragraph per topic: the clerk's sentences run on.
+            sentences_here = by_topic.get(topic.key, [])
+            merged = [Paragraph([part for p in sentences_here for part in p.parts])] if sentences_here else []
+            report_topics.append(ReportTopic(topic.key, heading, merged, tables_by_topic.get(topic.key, [])))
+        number = CHINESE_NUMERALS[len(sections)]
+        sections.append(ReportSection(line, f"{number}、{_section_heading(line, line_label)}", report_topics))
+
+    return WorkReport(
+        title=report_title(scope),
+        period_label=scope.period.label,
+        place=scope.scope_name,
+        issuer=report_issuer(scope),
+        written_on=written_on or timezone.localdate(),
+        sections=sections,
+        appendix=appendix_rows(scope, _unique(used)),
+        scope=scope,
+    )
+
+
+SECTION_HEADINGS = {
+    "overview": gettext_lazy("基本情况"),
+    "organisation": gettext_lazy("抓班子,建强基层组织"),
+    "education": gettext_lazy("抓教育,提升服务能力"),
+    "service": gettext_lazy("抓服务,优化建设环境"),
+    "development": gettext_lazy("抓发展,保障群众利益"),
+}
+
+
+def _section_heading(line: str, fallback) -> str:
+    return str(SECTION_HEADINGS.get(line) or fallback)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for name in names:
+        seen.setdefault(name, None)
+    return list(seen)
+
+
+PAGE_LABELS = {
+    "regions:region-list": gettext_lazy("区划"),
+    "people:household-list": gettext_lazy("户籍"),
+    "people:person-list": gettext_lazy("人口"),
+    "enterprises:enterprise-list": gettext_lazy("企业"),
+    "enterprises:project-list": gettext_lazy("项目"),
+    "land:parcel-list": gettext_lazy("征地地块"),
+    "land:agreement-list": gettext_lazy("补偿协议"),
+    "land:payment-list": gettext_lazy("兑付记录"),
+    "cases:case-list": gettext_lazy("案件"),
+    "cases:patrol-list": gettext_lazy("巡逻记录"),
+}
+
+
+def appendix_rows(scope: FigureScope, names: list[str]) -> list[AppendixRow]:
+    """One row per figure: value, definition, the list page and filter of its rows, and the row count
+    (for a ratio, the rows of its base)."""
+    rows = []
+    for number, name in enumerate(names, start=1):
+        if not catalogue.is_registered(name):
+            continue
+        figure = catalogue.figure_get(name)
+        base = catalogue.figure_get(figure.denominator) if figure.measure == catalogue.RATIO else figure
+        value = catalogue.figure_value(figure, scope)
+        count = base.rows(scope).count() if base.is_available(scope.user) else None
+        drill = base.drilldown
+        if drill is not None:
+            query = drill.query(scope, base)
+            page = PAGE_LABELS.get(drill.url_name, drill.url_name)
+            conditions = "、".join(f"{k}={v}" for k, v in query.items())
+            filter_text = f"{page}:{conditions}" if conditions else str(page)
+        else:
+            filter_text = "—"
+        rows.append(
+            AppendixRow(
+                number=number,
+                name=name,
+                label=str(figure.label),
+                value=catalogue.format_value(figure, value),
+                unit=str(figure.unit),
+                definition=str(figure.definition),
+                source=str(catalogue.MEASURES[figure.measure]),
+                filter=filter_text,
+                rows=count,
+                url=catalogue.drilldown_url(figure, scope),
+                exact=not catalogue.drilldown_gaps(figure, scope),
+            )
+        )
+    return rows
+
+
+def township_name() -> str:
+    return settings.LIANXIN_TOWNSHIP_NAME or ""
