@@ -104,19 +104,16 @@ def work_report_build(scope: FigureScope, *, written_on: date | None = None) -> 
     """Render every active sentence and table for ``scope``; a section with nothing to say is left
     out, and the sections are numbered in order (一、二、…), topics within one as (一)(二)…"""
     by_topic: dict[str, list[Paragraph]] = {}
-    used: list[str] = []
     for _key, topic, _position, text in effective_sentences():
         parts = sentences.sentence_render(text, scope)
         if parts is None:
             continue
         by_topic.setdefault(topic, []).append(Paragraph(parts))
-        used += [p.name for p in parts if isinstance(p, FigurePart)]
     tables_by_topic: dict[str, list[tables.TableData]] = {}
     for table in tables.table_list():
         data = table.build(scope)
         if data is not None:
             tables_by_topic.setdefault(table.topic, []).append(data)
-            used += data.figures
 
     sections: list[ReportSection] = []
     for line, line_label in LINES.items():
@@ -126,7 +123,7 @@ def work_report_build(scope: FigureScope, *, written_on: date | None = None) -> 
             continue
         report_topics = []
         for index, topic in enumerate(present):
-            heading = f"({CHINESE_NUMERALS[index]}){topic.heading}" if len(present) > 1 else ""
+            heading = f"（{CHINESE_NUMERALS[index]}）{topic.heading}" if len(present) > 1 else ""
             # One paragraph per topic: the clerk's sentences run on.
             sentences_here = by_topic.get(topic.key, [])
             merged = [Paragraph([part for p in sentences_here for part in p.parts])] if sentences_here else []
@@ -134,6 +131,13 @@ def work_report_build(scope: FigureScope, *, written_on: date | None = None) -> 
         number = CHINESE_NUMERALS[len(sections)]
         sections.append(ReportSection(line, f"{number}、{_section_heading(line, line_label)}", report_topics))
 
+    used = []
+    for section in sections:
+        for topic in section.topics:
+            for paragraph in topic.paragraphs:
+                used += [p.name for p in paragraph.parts if isinstance(p, FigurePart)]
+            for table in topic.tables:
+                used += table.figures
     return WorkReport(
         title=report_title(scope),
         period_label=scope.period.label,
@@ -148,10 +152,10 @@ def work_report_build(scope: FigureScope, *, written_on: date | None = None) -> 
 
 SECTION_HEADINGS = {
     "overview": gettext_lazy("基本情况"),
-    "organisation": gettext_lazy("抓班子,建强基层组织"),
-    "education": gettext_lazy("抓教育,提升服务能力"),
-    "service": gettext_lazy("抓服务,优化建设环境"),
-    "development": gettext_lazy("抓发展,保障群众利益"),
+    "organisation": gettext_lazy("抓班子，建强基层组织"),
+    "education": gettext_lazy("抓教育，提升服务能力"),
+    "service": gettext_lazy("抓服务，优化建设环境"),
+    "development": gettext_lazy("抓发展，保障群众利益"),
 }
 
 
@@ -180,6 +184,85 @@ PAGE_LABELS = {
 }
 
 
+PARAM_LABELS = {
+    "level": gettext_lazy("层级"),
+    "in_park": gettext_lazy("园区内"),
+    "status": gettext_lazy("状态"),
+    "reached": gettext_lazy("状态达到"),
+    "kind": gettext_lazy("类别"),
+    "dispute_category": gettext_lazy("纠纷类别"),
+    "dispute_outcome": gettext_lazy("调处结果"),
+    "incident_type": gettext_lazy("案件类型"),
+    "solved": gettext_lazy("已破案"),
+    "resolved": gettext_lazy("已办结"),
+    "timed": gettext_lazy("设有期限"),
+    "on_time": gettext_lazy("按期办结"),
+    "overdue": gettext_lazy("超期"),
+    "open": gettext_lazy("在办"),
+    "rated": gettext_lazy("已评价"),
+    "year": gettext_lazy("年度"),
+    "project": gettext_lazy("项目"),
+    "village_group": gettext_lazy("村民小组"),
+    "region": gettext_lazy("区域"),
+    "parent": gettext_lazy("上级区划"),
+}
+DATE_RANGES = {
+    "registered_from": ("registered_to", gettext_lazy("登记日期")),
+    "paid_from": ("paid_to", gettext_lazy("兑付日期")),
+    "signed_from": ("signed_to", gettext_lazy("签订日期")),
+    "handed_over_from": ("handed_over_to", gettext_lazy("交地日期")),
+    "patrolled_from": ("patrolled_to", gettext_lazy("巡逻日期")),
+}
+
+
+def _value_labels() -> dict[str, str]:
+    from lianxin.cases.models import Case
+    from lianxin.enterprises.models import Project
+    from lianxin.land.models import Parcel
+    from lianxin.regions.models import Region
+
+    labels: dict[str, str] = {"1": str(_("是")), "referred": str(_("引导诉讼或转信访"))}
+    for choices in (
+        Region.Level,
+        Parcel.Status,
+        Project.Status,
+        Case.Kind,
+        Case.DisputeCategory,
+        Case.DisputeOutcome,
+        Case.IncidentType,
+    ):
+        for value, label in choices.choices:
+            labels.setdefault(value, str(label))
+    return labels
+
+
+def filter_description(query: dict[str, str]) -> str:
+    """A list page's filter in words: 类别=矛盾纠纷、登记日期2026-01-01至2026-12-31."""
+    from lianxin.enterprises.models import Project
+    from lianxin.regions.models import Region
+
+    values = _value_labels()
+    parts = []
+    skip = {to for to, _label in DATE_RANGES.values()}
+    for key, value in query.items():
+        if key in skip:
+            continue
+        if key in DATE_RANGES:
+            to_key, label = DATE_RANGES[key]
+            parts.append(
+                _("%(label)s%(start)s至%(end)s") % {"label": label, "start": value, "end": query.get(to_key, "")}
+            )
+        elif key in ("region", "village_group", "parent") and value.isdigit():
+            region = Region.objects.filter(pk=value).only("name").first()
+            parts.append(f"{PARAM_LABELS[key]}={region.name if region else value}")
+        elif key == "project" and value.isdigit():
+            project = Project.objects.filter(pk=value).only("name").first()
+            parts.append(f"{PARAM_LABELS[key]}={project.name if project else value}")
+        else:
+            parts.append(f"{PARAM_LABELS.get(key, key)}={values.get(value, value)}")
+    return "、".join(parts)
+
+
 def appendix_rows(scope: FigureScope, names: list[str]) -> list[AppendixRow]:
     """One row per figure: value, definition, the list page and filter of its rows, and the row count
     (for a ratio, the rows of its base)."""
@@ -193,10 +276,9 @@ def appendix_rows(scope: FigureScope, names: list[str]) -> list[AppendixRow]:
         count = base.rows(scope).count() if base.is_available(scope.user) else None
         drill = base.drilldown
         if drill is not None:
-            query = drill.query(scope, base)
             page = PAGE_LABELS.get(drill.url_name, drill.url_name)
-            conditions = "、".join(f"{k}={v}" for k, v in query.items())
-            filter_text = f"{page}:{conditions}" if conditions else str(page)
+            conditions = filter_description(drill.query(scope, base))
+            filter_text = f"{page}：{conditions}" if conditions else _("%(page)s：全部") % {"page": page}
         else:
             filter_text = "—"
         rows.append(

@@ -105,16 +105,16 @@ def placeholders(text: str) -> list[Placeholder]:
     """The placeholders of a sentence; a malformed one raises SentenceError naming it."""
     stray = _PLACEHOLDER.sub("", text)
     if "{" in stray or "}" in stray:
-        raise SentenceError(_("花括号不成对:占位符应写作{指标名},例如{population}"))
+        raise SentenceError(_("花括号不成对：占位符应写作{指标名}，例如{population}"))
     found = []
     for raw in _PLACEHOLDER.findall(text):
         match = _NAME.match(raw.strip())
         if not match:
-            raise SentenceError(_("占位符“{%(raw)s}”的写法不正确:应为英文指标名,可加“.yoy”等后缀") % {"raw": raw})
+            raise SentenceError(_("占位符“{%(raw)s}”的写法不正确：应为英文指标名，可加“.yoy”等后缀") % {"raw": raw})
         name, modifier = match.group(1), match.group(2)
         if modifier is not None and modifier not in MODIFIERS:
             raise SentenceError(
-                _("占位符“{%(raw)s}”的后缀“%(mod)s”无法识别;可用后缀:%(mods)s")
+                _("占位符“{%(raw)s}”的后缀“%(mod)s”无法识别；可用后缀：%(mods)s")
                 % {"raw": raw, "mod": modifier, "mods": "、".join(MODIFIERS)}
             )
         if name in SPECIALS and modifier is not None:
@@ -132,7 +132,7 @@ def sentence_validate(text: str) -> list[Placeholder]:
     unknown = [p.raw for p in found if p.name not in SPECIALS and not catalogue.is_registered(p.name)]
     if unknown:
         raise SentenceError(
-            _("未知的指标占位符:%(names)s。请从指标目录中选择指标名")
+            _("未知的指标占位符：%(names)s。请从指标目录中选择指标名")
             % {"names": "、".join(f"{{{n}}}" for n in unknown)}
         )
     return found
@@ -238,20 +238,20 @@ register_sentence(
         "overview.villages",
         "overview.base",
         10,
-        gettext_lazy("园区建设涉及{villages}村委会、{village_groups}村民小组,共{households}、户籍人口{population}。"),
+        gettext_lazy("园区建设涉及{villages}村委会、{village_groups}村民小组，共{households}、户籍人口{population}。"),
     ),
     DefaultSentence(
         "overview.enterprises",
         "overview.base",
         20,
-        gettext_lazy("园区内现有企业{enterprises},{indicator_year}年实现总产值{output_value},上交税收{tax_paid}。"),
+        gettext_lazy("园区内现有企业{enterprises}，{indicator_year}年实现总产值{output_value}，上交税收{tax_paid}。"),
     ),
     DefaultSentence(
         "overview.projects",
         "overview.base",
         30,
         gettext_lazy(
-            "辖区内登记建设项目{projects},其中在建{projects_under_construction},项目用地需求{land_demand_mu}。"
+            "辖区内登记建设项目{projects}，其中在建{projects_under_construction}，项目用地需求{land_demand_mu}。"
         ),
     ),
     DefaultSentence(
@@ -259,22 +259,22 @@ register_sentence(
         "service.land",
         10,
         gettext_lazy(
-            "已登记征地地块{land_surveyed_parcels},测量面积{land_surveyed_mu};其中已签订补偿协议{land_agreed_mu},"
-            "已兑付{land_paid_mu},已交付用地{land_handed_over_mu}。"
+            "已登记征地地块{land_surveyed_parcels}，测量面积{land_surveyed_mu}；其中已签订补偿协议{land_agreed_mu}，"
+            "已兑付{land_paid_mu}，已交付用地{land_handed_over_mu}。"
         ),
     ),
     DefaultSentence(
         "service.land.money",
         "service.land",
         20,
-        gettext_lazy("累计签订补偿协议{land_agreements},协议补偿金额{land_money_agreed},已兑付{land_money_paid}。"),
+        gettext_lazy("累计签订补偿协议{land_agreements}，协议补偿金额{land_money_agreed}，已兑付{land_money_paid}。"),
     ),
     DefaultSentence(
         "service.land.period",
         "service.land",
         30,
         gettext_lazy(
-            "本期新签补偿协议{land_agreements_signed},兑付补偿款{land_payments_amount},交付用地{land_handed_over_in_period_mu}。"
+            "本期新签补偿协议{land_agreements_signed}，兑付补偿款{land_payments_amount}，交付用地{land_handed_over_in_period_mu}。"
         ),
     ),
     DefaultSentence(
@@ -282,7 +282,7 @@ register_sentence(
         "service.cases",
         10,
         gettext_lazy(
-            "本期共登记各类事项{cases_registered},已办结{cases_resolved},按期办结率{cases_on_time_rate};目前超期未办结{cases_overdue}。"
+            "本期共登记各类事项{cases_registered}，已办结{cases_resolved}，按期办结率{cases_on_time_rate}；目前超期未办结{cases_overdue}。"
         ),
     ),
     DefaultSentence(
@@ -290,7 +290,7 @@ register_sentence(
         "service.cases",
         20,
         gettext_lazy(
-            "排查调处矛盾纠纷{disputes_registered},调解成功{disputes_mediated},调解成功率{disputes_mediation_rate}。"
+            "排查调处矛盾纠纷{disputes_registered}，调解成功{disputes_mediated}，调解成功率{disputes_mediation_rate}。"
         ),
     ),
     DefaultSentence(
@@ -298,28 +298,28 @@ register_sentence(
         "service.cases",
         30,
         gettext_lazy(
-            "受理企业诉求{enterprise_requests_registered},办结{enterprise_requests_resolved},按期办结率{enterprise_requests_on_time_rate}。"
+            "受理企业诉求{enterprise_requests_registered}，办结{enterprise_requests_resolved}，按期办结率{enterprise_requests_on_time_rate}。"
         ),
     ),
     DefaultSentence(
         "service.cases.integrity",
         "service.cases",
         40,
-        gettext_lazy("受理廉政举报{integrity_reports_registered},已办结{integrity_reports_resolved}。"),
+        gettext_lazy("受理廉政举报{integrity_reports_registered}，已办结{integrity_reports_resolved}。"),
     ),
     DefaultSentence(
         "service.security.thefts",
         "service.security",
         10,
         gettext_lazy(
-            "开展联防巡逻{patrols},共发生盗窃案件{thefts},侦破盗窃案件{thefts_solved},抓获涉案人员{suspects_caught}。"
+            "开展联防巡逻{patrols}，共发生盗窃案件{thefts}，侦破盗窃案件{thefts_solved}，抓获涉案人员{suspects_caught}。"
         ),
     ),
     DefaultSentence(
         "education.service.rating",
         "education.service",
         10,
-        gettext_lazy("已办结事项中有{cases_rated}经服务对象评价,平均满意度{satisfaction_average}(5分制)。"),
+        gettext_lazy("已办结事项中有{cases_rated}经服务对象评价，平均满意度{satisfaction_average}（5分制）。"),
     ),
     DefaultSentence(
         "education.service.enterprises",
@@ -332,7 +332,7 @@ register_sentence(
         "development.enterprises",
         10,
         gettext_lazy(
-            "{indicator_year}年园区企业吸纳就业{employees},其中本地就业{local_employees},占{local_employment_share}。"
+            "{indicator_year}年园区企业吸纳就业{employees}，其中本地就业{local_employees}，占{local_employment_share}。"
         ),
     ),
 )

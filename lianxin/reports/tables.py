@@ -71,19 +71,19 @@ def figure_cell(name: str, scope: FigureScope, value=None, *, text: str | None =
     if value is None:
         value = catalogue.figure_value(figure, scope)
     if text is None:
-        text = _number(value, scale)
+        text = _number(value, scale, 2 if scale else figure.decimals)
     return Cell(text=text, value=value, figure=name, url=catalogue.drilldown_url(figure, scope))
 
 
-def _number(value, scale=None) -> str:
+def _number(value, scale=None, decimals: int = 2) -> str:
+    """Integers as they are; decimals (mu, 万元, %) with the figure's places, so a column lines up."""
     if value is None:
         return "—"
     if scale:
-        value = (Decimal(value) / scale).quantize(Decimal("0.01"))
-    if isinstance(value, int):
+        value = Decimal(value) / scale
+    if isinstance(value, int) and not scale:
         return str(value)
-    text = f"{Decimal(value):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return f"{Decimal(value).quantize(Decimal(1).scaleb(-decimals))}"
 
 
 def percent_text(part, whole) -> str:
@@ -138,14 +138,16 @@ def _land_progress_table(scope: FigureScope) -> TableData | None:
         return None
     body: list[list[Cell | str]] = []
     bold: set[int] = set()
+    names = [row.group.name for row in rows if row.group is not None]
     for row in rows:
         values = row.values
         surveyed, handed = values.get("land_surveyed_mu"), values.get("land_handed_over_mu")
-        label = (
-            f"{row.group.parent.name if row.group.parent_id else ''}{row.group.name}"
-            if row.group is not None
-            else _("%(project)s小计") % {"project": row.project.name}
-        )
+        if row.group is None:
+            label = _("%(project)s小计") % {"project": row.project.name}
+        elif names.count(row.group.name) > 1:  # two villages with a group of the same name
+            label = f"\u3000{row.group.parent.name}{row.group.name}"
+        else:
+            label = f"\u3000{row.group.name}"
         cells: list[Cell | str] = [label]
         for name in LAND_AREA_FIGURES:
             cells.append(figure_cell(name, row.scope, values.get(name) or 0))
@@ -164,17 +166,17 @@ def _land_progress_table(scope: FigureScope) -> TableData | None:
         title=_("征地进度情况表"),
         headers=[
             _("项目/村民小组"),
-            _("测量面积(亩)"),
-            _("已签协议(亩)"),
-            _("已兑付(亩)"),
-            _("已交地(亩)"),
-            _("交地进度(%)"),
-            _("协议金额(万元)"),
-            _("已兑付(万元)"),
+            _("测量面积（亩）"),
+            _("已签协议（亩）"),
+            _("已兑付（亩）"),
+            _("已交地（亩）"),
+            _("交地进度（%）"),
+            _("协议金额（万元）"),
+            _("已兑付（万元）"),
         ],
         rows=body,
         total=total,
-        note=_("面积按地块当前状态统计(已兑付含已交地,已签协议含已兑付和已交地);金额为累计数。"),
+        note=_("面积按地块当前状态统计（已兑付含已交地，已签协议含已兑付和已交地）；金额为累计数。"),
         widths_mm=[34, 17, 17, 17, 17, 16, 19, 19],
         figures=LAND_AREA_FIGURES + LAND_MONEY_FIGURES,
         bold_rows=bold,
@@ -210,10 +212,17 @@ def _cases_by_kind_table(scope: FigureScope) -> TableData | None:
     used += [f"cases_{column}" for column in columns]
     return TableData(
         title=_("各类事项办理情况表"),
-        headers=[_("类别"), _("登记(件)"), _("已办结(件)"), _("按期办结(件)"), _("按期办结率(%)"), _("超期未办结(件)")],
+        headers=[
+            _("类别"),
+            _("登记（件）"),
+            _("已办结（件）"),
+            _("按期办结（件）"),
+            _("按期办结率（%）"),
+            _("超期未办结（件）"),
+        ],
         rows=body,
         total=total,
-        note=_("登记、办结、按期办结按统计期间内登记的事项统计;超期未办结为当前数。"),
+        note=_("登记、办结、按期办结按统计期间内登记的事项统计；超期未办结为当前数。"),
         widths_mm=[36, 22, 24, 26, 26, 22],
         figures=used,
     )
