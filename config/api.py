@@ -15,6 +15,7 @@ from lianxin.land.api import router as land_router
 from lianxin.land.api_gis import router as land_gis_router
 from lianxin.people.api import router as people_router
 from lianxin.regions.api import router as regions_router
+from lianxin.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="Lianxin 连心桥 API",
@@ -32,6 +33,7 @@ api.add_router("/land/", land_router)
 api.add_router("/land/gis/", land_gis_router)
 api.add_router("/cases/", cases_router)
 api.add_router("/cases/statistics/", cases_statistics_router)
+api.add_router("/reports/", reports_router)
 
 
 @api.exception_handler(DomainError)

@@ -25,6 +25,15 @@ NAVIGATION = [
             (_("案件统计"), "cases:statistics", "accounts.view_dashboard"),
         ],
     ),
+    (
+        _("统计报告"),
+        [
+            (_("统计看板"), "reports:dashboard", None),
+            (_("工作报告"), "reports:work-report", "accounts.view_dashboard"),
+            (_("统计报表"), "reports:return-list", "accounts.view_dashboard"),
+            (_("指标目录"), "reports:catalogue", "accounts.view_dashboard"),
+        ],
+    ),
     (_("导入"), "imports:batch-list", "imports.view_importbatch"),
     (
         _("管理"),

@@ -120,7 +120,12 @@ class FigureScope:
             return region.name
         from django.conf import settings
 
-        return settings.LIANXIN_TOWNSHIP_NAME or _("全域")
+        if settings.LIANXIN_TOWNSHIP_NAME:
+            return settings.LIANXIN_TOWNSHIP_NAME
+        from lianxin.regions.models import Region
+
+        townships = list(Region.objects.filter(level=Region.Level.TOWNSHIP).values_list("name", flat=True)[:2])
+        return townships[0] if len(townships) == 1 else _("全域")
 
 
 @dataclass(frozen=True)
@@ -200,6 +205,7 @@ class Figure:
     decimals: int = 0
     drilldown: Drilldown | None = None
     available: Callable[[Any], bool] | None = None
+    year_of: Callable[[FigureScope], int | None] | None = None  # YEARLY: the year the period states
     order: int = 0
     app: str = "reports"
 
@@ -395,6 +401,15 @@ def compare(figure: Figure | str, scope: FigureScope) -> Comparison:
     value = figure_value(figure, scope)
     if figure.temporal == SNAPSHOT:
         return Comparison(value, None, None)
+    if figure.temporal == YEARLY and figure.year_of is not None:
+        # A yearly statistic compares with the year before the one the period states.
+        year = figure.year_of(scope)
+        if year is None:
+            return Comparison(value, None, None)
+        before = figure_value(
+            figure, scope.cached(f"scope:year:{year - 1}", lambda: scope.with_period(Period.year(year - 1)))
+        )
+        return Comparison(value, before, before)
     previous = figure_value(figure, scope.cached("scope:previous", lambda: scope.with_period(scope.period.previous())))
     last_year = figure_value(
         figure, scope.cached("scope:last_year", lambda: scope.with_period(scope.period.same_period_last_year()))
