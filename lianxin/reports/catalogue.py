@@ -172,7 +172,7 @@ class Drilldown:
         """The filters this link needs that its page does not apply yet (empty: the page shows
         exactly the figure's rows)."""
         needed = set(self.query(scope, figure))
-        gaps = [name for name in self.missing if name in needed or name in self.params]
+        gaps = [name for name in self.missing if name.startswith("column:") or name in needed or name in self.params]
         if scope.region is not None and (self.region_param is None or scope.region.level not in self.region_levels):
             gaps.append(f"{self.region_param or 'region'}({scope.region.level})")
         if scope.project is not None and self.project_param is None:

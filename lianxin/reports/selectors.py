@@ -1,13 +1,12 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count
 
 from lianxin.core.permissions import scope_to_user
-from lianxin.enterprises.models import Enterprise, EnterpriseIndicator, Project
-from lianxin.enterprises.selectors import indicator_totals
-from lianxin.people.models import Household, Person
-from lianxin.regions.models import Park, Region
+from lianxin.enterprises.models import EnterpriseIndicator
+from lianxin.people.models import Person
+from lianxin.regions.models import Park
 
 
 @dataclass
@@ -28,41 +27,32 @@ class ParkOverview:
 
 
 def park_overview(*, user) -> ParkOverview:
-    """The park at a glance (园区概况), every figure computed from the ledgers within the user's scope."""
+    """The park at a glance (园区概况), every figure computed from the ledgers within the user's scope —
+    the catalogue's figures (``reports.figures.overview``), as the dashboards and the report state them."""
+    from .catalogue import FigureScope, figure_value
+    from .figures.overview import indicator_year
+    from .periods import Period
+
     park = scope_to_user(Park.objects.select_related("township"), user, aggregate=True).first()
-    villages = scope_to_user(Region.objects.filter(level=Region.Level.VILLAGE), user, aggregate=True)
-    if park is not None:
-        villages = villages.filter(touched_by_parks=park)
-    village_paths = list(villages.values_list("path", flat=True))
-    group_filter = Q()
-    for path in village_paths:
-        group_filter |= Q(path__startswith=path)
-    groups = scope_to_user(Region.objects.filter(level=Region.Level.VILLAGE_GROUP), user, aggregate=True)
-    groups = groups.filter(group_filter) if village_paths else groups.none()
-    group_ids = list(groups.values_list("pk", flat=True))
-    people = scope_to_user(Person.objects.filter(household__village_group__in=group_ids), user, aggregate=True)
-    households = scope_to_user(Household.objects.filter(village_group__in=group_ids), user, aggregate=True)
-    enterprises = scope_to_user(Enterprise.objects.filter(in_park=True), user, aggregate=True)
-    totals = indicator_totals(user=user, aggregate=True)
-    projects = scope_to_user(Project.objects.all(), user, aggregate=True).aggregate(
-        total=Count("*"),
-        under_construction=Count("pk", filter=Q(status=Project.Status.UNDER_CONSTRUCTION)),
-        land_demand_mu=Sum("land_demand_mu"),
-    )
+    scope = FigureScope(user=user, period=Period.last_12_months())
+
+    def value(name: str):
+        return figure_value(name, scope)
+
     return ParkOverview(
         park=park,
-        villages=len(village_paths),
-        village_groups=len(group_ids),
-        households=households.count(),
-        population=people.count(),
-        enterprises=enterprises.count(),
-        indicator_year=totals["year"],
-        output_value=totals["output_value"] or Decimal("0"),
-        tax_paid=totals["tax_paid"] or Decimal("0"),
-        employees=totals["employees"] or 0,
-        projects=projects["total"],
-        projects_under_construction=projects["under_construction"],
-        land_demand_mu=projects["land_demand_mu"] or Decimal("0"),
+        villages=value("villages"),
+        village_groups=value("village_groups"),
+        households=value("households"),
+        population=value("population"),
+        enterprises=value("enterprises"),
+        indicator_year=indicator_year(scope),
+        output_value=value("output_value"),
+        tax_paid=value("tax_paid"),
+        employees=value("employees"),
+        projects=value("projects"),
+        projects_under_construction=value("projects_under_construction"),
+        land_demand_mu=value("land_demand_mu"),
     )
 
 

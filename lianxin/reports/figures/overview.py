@@ -84,7 +84,7 @@ def _indicator_drilldown(column: str) -> Drilldown:
         column=column,
         permission="enterprises.view_enterprise",
         region_param="region",
-        missing=("in_park", "year", "region"),
+        missing=("in_park", "year", "region", f"column:{column}"),
     )
 
 
