@@ -19,7 +19,7 @@ YEAR = Period.year(2026)
 
 
 def _at(y, m, d):
-    return timezone.make_aware(datetime(y, m, d, 10))
+    return datetime(y, m, d, 10, tzinfo=timezone.get_current_timezone())
 
 
 @pytest.fixture
