@@ -105,7 +105,7 @@ def mask_name(name: str) -> str:
 
 
 def return_workbook(item: StatisticalReturn, scope: FigureScope, *, filled_by: str = "") -> tuple[bytes, str]:
-    """The return as .xlsx bytes and its file name (标题_期间.xlsx); always in Chinese."""
+    """The return as .xlsx bytes and its file name （标题_期间.xlsx）； always in Chinese."""
     with translation.override("zh-hans"):
         data = item.build(scope)
         out = io.BytesIO()
@@ -146,10 +146,10 @@ def _write_sheet(workbook, data: ReturnData, sheet: Sheet, scope: FigureScope, f
     ws.merge_range(0, 0, 0, last, data.title, title_fmt)
     half = max(1, ncols // 2)
     ws.merge_range(
-        1, 0, 1, half - 1, _("填报单位:%(place)s") % {"place": scope.scope_name}, left
-    ) if half > 1 else ws.write_string(1, 0, _("填报单位:%(place)s") % {"place": scope.scope_name}, left)
-    period_text = _("统计期间:%(period)s") % {"period": scope.period.label}
-    unit_text = _("单位:%(unit)s") % {"unit": data.unit}
+        1, 0, 1, half - 1, _("填报单位：%(place)s") % {"place": scope.scope_name}, left
+    ) if half > 1 else ws.write_string(1, 0, _("填报单位：%(place)s") % {"place": scope.scope_name}, left)
+    period_text = _("统计期间：%(period)s") % {"period": scope.period.label}
+    unit_text = _("单位：%(unit)s") % {"unit": data.unit}
     ws.merge_range(1, half, 1, last, f"{period_text}    {unit_text}", right) if last > half else ws.write_string(
         1, half, f"{period_text}    {unit_text}", right
     )
@@ -190,9 +190,9 @@ def _write_sheet(workbook, data: ReturnData, sheet: Sheet, scope: FigureScope, f
     today = timezone.localdate()
     signature = "    ".join(
         [
-            _("填报人:%(name)s") % {"name": filled_by or "        "},
-            _("审核人:") + "        ",
-            _("填报日期:%(y)d年%(m)d月%(d)d日") % {"y": today.year, "m": today.month, "d": today.day},
+            _("填报人：%(name)s") % {"name": filled_by or "        "},
+            _("审核人：") + "        ",
+            _("填报日期：%(y)d年%(m)d月%(d)d日") % {"y": today.year, "m": today.month, "d": today.day},
         ]
     )
     ws.merge_range(row, 0, row, last, signature, left) if last > 0 else ws.write_string(row, 0, signature, left)
@@ -271,13 +271,13 @@ def _disputes_return(scope: FigureScope) -> ReturnData:
     villages = _villages_of(scope)
     per = {name: _by_village(name, scope, villages) for name in DISPUTE_FIGURES}
     columns = [
-        Column(_("村(社区)"), kind="text", width=18, total=False),
-        Column(_("合计"), group=_("排查纠纷(件)"), width=8),
-        *[Column(str(label), group=_("排查纠纷(件)"), width=9) for _value, label in Case.DisputeCategory.choices],
-        Column(_("调解成功(件)"), group=_("调处情况"), width=9),
-        Column(_("正在调处(件)"), group=_("调处情况"), width=9),
-        Column(_("引导诉讼或转信访(件)"), group=_("调处情况"), width=11),
-        Column(_("调解成功率(%)"), group=_("调处情况"), kind="percent", width=10, total=False),
+        Column(_("村（社区）"), kind="text", width=18, total=False),
+        Column(_("合计"), group=_("排查纠纷（件）"), width=8),
+        *[Column(str(label), group=_("排查纠纷（件）"), width=9) for _value, label in Case.DisputeCategory.choices],
+        Column(_("调解成功（件）"), group=_("调处情况"), width=9),
+        Column(_("正在调处（件）"), group=_("调处情况"), width=9),
+        Column(_("引导诉讼或转信访（件）"), group=_("调处情况"), width=11),
+        Column(_("调解成功率（%）"), group=_("调处情况"), kind="percent", width=10, total=False),
     ]
     rows = []
     keys: list[int | None] = [v.pk for v in villages]
@@ -344,7 +344,7 @@ def _disputes_return(scope: FigureScope) -> ReturnData:
         ],
         notes=[
             _(
-                "说明:统计期间内登记的矛盾纠纷;调解成功指调处结果为“达成调解协议”;正在调处指尚未办结(含中止);调解成功率=调解成功÷排查纠纷合计。当事人姓名已作脱敏处理。"
+                "说明：统计期间内登记的矛盾纠纷；调解成功指调处结果为“达成调解协议”；正在调处指尚未办结（含中止）；调解成功率=调解成功÷排查纠纷合计。当事人姓名已作脱敏处理。"
             ),
         ],
     )
@@ -361,16 +361,16 @@ def _land_return(scope: FigureScope) -> ReturnData:
     columns = [
         Column(_("项目"), kind="text", width=24, total=False),
         Column(_("村民小组"), kind="text", width=14, total=False),
-        Column(_("测量地块(块)"), group=_("地块"), width=9),
-        Column(_("测量面积"), group=_("面积(亩)"), kind="decimal", width=11),
-        Column(_("已签协议"), group=_("面积(亩)"), kind="decimal", width=11),
-        Column(_("已兑付"), group=_("面积(亩)"), kind="decimal", width=11),
-        Column(_("已交地"), group=_("面积(亩)"), kind="decimal", width=11),
-        Column(_("交地进度(%)"), group=_("面积(亩)"), kind="percent", width=9, total=False),
-        Column(_("协议金额"), group=_("补偿款(元)"), kind="money", width=15),
-        Column(_("已兑付"), group=_("补偿款(元)"), kind="money", width=15),
-        Column(_("兑付进度(%)"), group=_("补偿款(元)"), kind="percent", width=9, total=False),
-        Column(_("本期兑付"), group=_("补偿款(元)"), kind="money", width=15),
+        Column(_("测量地块（块）"), group=_("地块"), width=9),
+        Column(_("测量面积"), group=_("面积（亩）"), kind="decimal", width=11),
+        Column(_("已签协议"), group=_("面积（亩）"), kind="decimal", width=11),
+        Column(_("已兑付"), group=_("面积（亩）"), kind="decimal", width=11),
+        Column(_("已交地"), group=_("面积（亩）"), kind="decimal", width=11),
+        Column(_("交地进度（%）"), group=_("面积（亩）"), kind="percent", width=9, total=False),
+        Column(_("协议金额"), group=_("补偿款（元）"), kind="money", width=15),
+        Column(_("已兑付"), group=_("补偿款（元）"), kind="money", width=15),
+        Column(_("兑付进度（%）"), group=_("补偿款（元）"), kind="percent", width=9, total=False),
+        Column(_("本期兑付"), group=_("补偿款（元）"), kind="money", width=15),
     ]
     extra_by: dict[tuple[int, int | None], dict[str, object]] = {}
     for project_id in {row.project.pk for row in rows_data}:
@@ -416,7 +416,7 @@ def _land_return(scope: FigureScope) -> ReturnData:
         sheets=[Sheet(_("征地进度"), columns, rows, total, frozen_columns=2)],
         notes=[
             _(
-                "说明:面积按地块当前状态统计(已兑付含已交地,已签协议含已兑付和已交地);协议金额、已兑付为累计数;本期兑付为兑付日期在统计期间内的兑付记录金额之和(冲销记为负数)。"
+                "说明：面积按地块当前状态统计（已兑付含已交地，已签协议含已兑付和已交地）；协议金额、已兑付为累计数；本期兑付为兑付日期在统计期间内的兑付记录金额之和（冲销记为负数）。"
             )
         ],
     )
@@ -426,7 +426,7 @@ register_return(
     StatisticalReturn(
         key="disputes",
         title=gettext_lazy("矛盾纠纷排查调处月报"),
-        description=gettext_lazy("各村委会排查、调处矛盾纠纷的件数,按纠纷类别分列;附纠纷明细(当事人姓名脱敏)"),
+        description=gettext_lazy("各村委会排查、调处矛盾纠纷的件数，按纠纷类别分列；附纠纷明细（当事人姓名脱敏）"),
         default_kind=MONTH,
         build=_disputes_return,
         figures=tuple(DISPUTE_FIGURES) + ("disputes_mediation_rate",),
