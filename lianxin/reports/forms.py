@@ -44,7 +44,7 @@ class SentenceForm(StyledForm):
         max_length=SENTENCE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
-            "用{指标名}插入指标,例如“共登记{cases_registered}”;可加后缀.yoy(同比)、.mom(环比)、.number(只写数字)"
+            "用花括号括起的指标名插入指标,例如“共登记{cases_registered}”;可加后缀.yoy(同比)、.mom(环比)、.number(只写数字)"
         ),
     )
     active = forms.BooleanField(label=_("启用"), required=False, initial=True)

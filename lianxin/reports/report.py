@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -102,7 +102,14 @@ def report_issuer(scope: FigureScope) -> str:
 
 def work_report_build(scope: FigureScope, *, written_on: date | None = None) -> WorkReport:
     """Render every active sentence and table for ``scope``; a section with nothing to say is left
-    out, and the sections are numbered in order (一、二、…), topics within one as (一)(二)…"""
+    out, and the sections are numbered in order (一、二、…), topics within one as (一)(二)…
+
+    Always in Chinese, whatever the page's language: the report is a 公文 to the county."""
+    with translation.override("zh-hans"):
+        return _work_report_build(scope, written_on=written_on)
+
+
+def _work_report_build(scope: FigureScope, *, written_on: date | None = None) -> WorkReport:
     by_topic: dict[str, list[Paragraph]] = {}
     for _key, topic, _position, text in effective_sentences():
         parts = sentences.sentence_render(text, scope)

@@ -105,7 +105,7 @@ def placeholders(text: str) -> list[Placeholder]:
     """The placeholders of a sentence; a malformed one raises SentenceError naming it."""
     stray = _PLACEHOLDER.sub("", text)
     if "{" in stray or "}" in stray:
-        raise SentenceError(_("花括号不成对：占位符应写作{指标名}，例如{population}"))
+        raise SentenceError(_("花括号不成对：占位符应写作花括号括起的指标名，例如{population}"))
     found = []
     for raw in _PLACEHOLDER.findall(text):
         match = _NAME.match(raw.strip())
