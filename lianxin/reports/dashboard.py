@@ -94,17 +94,15 @@ def _card(name: str, scope: FigureScope) -> Card | None:
     figure = catalogue.figure_get(name)
     if not figure.is_available(scope.user):
         return None
-    comparison = catalogue.compare(figure, scope)
-    change = None
-    if figure.temporal != catalogue.SNAPSHOT and comparison.yoy is not None:
-        change = _("同比%(change)s") % {"change": catalogue.format_change(comparison.yoy)}
+    # The value only: comparisons (同比/环比) would run every figure three times, which a home page
+    # cannot afford at county scale; the catalogue page shows them.
+    value = catalogue.figure_value(figure, scope)
     return Card(
         name=name,
         label=str(figure.label),
-        text=catalogue.format_value(figure, comparison.value),
+        text=catalogue.format_value(figure, value),
         url=catalogue.drilldown_url(figure, scope),
         exact=not catalogue.drilldown_gaps(figure, scope),
-        change=change,
     )
 
 

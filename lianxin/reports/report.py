@@ -280,7 +280,12 @@ def appendix_rows(scope: FigureScope, names: list[str]) -> list[AppendixRow]:
         figure = catalogue.figure_get(name)
         base = catalogue.figure_get(figure.denominator) if figure.measure == catalogue.RATIO else figure
         value = catalogue.figure_value(figure, scope)
-        count = base.rows(scope).count() if base.is_available(scope.user) else None
+        if not base.is_available(scope.user):
+            count = None
+        elif base.measure == catalogue.COUNT:
+            count = catalogue.figure_value(base, scope)  # a count's rows are its value: no second query
+        else:
+            count = base.rows(scope).count()
         drill = base.drilldown
         if drill is not None:
             page = PAGE_LABELS.get(drill.url_name, drill.url_name)

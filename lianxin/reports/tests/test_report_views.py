@@ -199,3 +199,15 @@ def test_an_adjusted_template_is_used_for_the_report(roles, park, login_as):
     report = login_as(roles["leader"]).get(reverse("reports:work-report-docx") + "?period=2026-Q3")
     paragraphs = [p.text for p in Document(io.BytesIO(report.content)).paragraphs]
     assert paragraphs[0] == "示例镇党委办公室 2026年第三季度"
+
+
+def test_home_page_include_loads_the_role_dashboard(roles, park, rf):
+    from django.template.loader import render_to_string
+
+    request = rf.get("/", {"period": "2026-Q3"})
+    request.user = roles["leader"]
+
+    html = render_to_string("reports/dashboard/_loader.html", request=request)
+
+    assert 'hx-get="/reports/dashboard/panels/?period=2026-Q3"' in html
+    assert 'data-echarts-src="/static/vendor/echarts/echarts.min.js"' in html
