@@ -28,7 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Avg, Count, Model, QuerySet, Sum
+from django.db.models import Avg, Count, Model, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise, lazy
@@ -193,6 +193,9 @@ class Figure:
     line: str
     definition: Promise | str
     source: Callable[[FigureScope], QuerySet] | None = None
+    # Figures that share a ``source`` (the same function) and differ by a ``condition`` are computed
+    # together, one conditional aggregate each in one query (``prefetch``).
+    condition: Q | None = None
     measure: str = COUNT
     column: str | None = None  # the model field summed or averaged
     period_field: str | None = None
@@ -222,7 +225,12 @@ class Figure:
 
     # --- rows and value ---------------------------------------------------------------------------
     def rows(self, scope: FigureScope) -> QuerySet:
-        """The rows behind the figure for ``scope``: the source, within the period and region."""
+        """The rows behind the figure for ``scope``: the source, its condition, within the period and region."""
+        qs = self.base_rows(scope)
+        return qs.filter(self.condition) if self.condition is not None else qs
+
+    def base_rows(self, scope: FigureScope) -> QuerySet:
+        """The source within the period, region and project, before the figure's own condition."""
         qs = self.source(scope)
         if self.period_field and self.temporal == IN_PERIOD:
             if _field_type(qs.model, self.period_field) == "DateTimeField":
@@ -250,12 +258,21 @@ class Figure:
             qs = qs.filter(**{self.project_lookup: scope.project})
         return qs
 
-    def expression(self):
+    def expression(self, *, conditional: bool = False):
+        """The aggregate; ``conditional`` applies the figure's condition inside it (for ``prefetch``)."""
+        condition = self.condition if conditional else None
         if self.measure == COUNT:
-            return Count("*")
+            return Count("pk", filter=condition) if condition is not None else Count("*")
         if self.measure == SUM:
-            return Sum(self.column)
-        return Avg(self.column)
+            return Sum(self.column, filter=condition)
+        return Avg(self.column, filter=condition)
+
+    @property
+    def batch_key(self) -> tuple | None:
+        """Figures with equal keys are computed in one query (their sources and narrowing agree)."""
+        if self.measure == RATIO or self.source is None:
+            return None
+        return (self.source, self.period_field, self.temporal, self.region_lookup, self.project_lookup)
 
     def is_available(self, user) -> bool:
         return self.available is None or bool(self.available(user))
@@ -365,9 +382,37 @@ def figure_value(figure: Figure | str, scope: FigureScope) -> int | Decimal | No
     return value
 
 
+def prefetch(names: Iterable[str], scope: FigureScope) -> None:
+    """Compute the named figures (and the parts of the ratios among them) for ``scope`` in as few
+    queries as their sources allow: figures over the same rows (one scan of the cases registered in
+    the period) become conditional aggregates of one query. ``figure_value`` then reads them."""
+    wanted: dict[str, Figure] = {}
+    for name in names:
+        if not is_registered(name):
+            continue
+        figure = figure_get(name)
+        parts = [figure_get(figure.numerator), figure_get(figure.denominator)] if figure.measure == RATIO else [figure]
+        for part in parts:
+            wanted.setdefault(part.name, part)
+    groups: dict[tuple, list[Figure]] = {}
+    for figure in wanted.values():
+        key = figure.batch_key
+        if key is None or f"value:{figure.name}" in scope.memo or not figure.is_available(scope.user):
+            continue
+        groups.setdefault(key, []).append(figure)
+    for figures in groups.values():
+        if len(figures) < 2:
+            continue
+        base = figures[0].base_rows(scope).order_by()
+        values = base.aggregate(**{f"v{i}": f.expression(conditional=True) for i, f in enumerate(figures)})
+        for i, figure in enumerate(figures):
+            scope.memo[f"value:{figure.name}"] = figure.quantize(values[f"v{i}"])
+
+
 def evaluate(names: Iterable[str] | None, scope: FigureScope) -> dict[str, FigureValue]:
     """Values of the named figures (all registered ones when ``names`` is None) for ``scope``."""
     figures = figure_list() if names is None else [figure_get(n) for n in names]
+    prefetch([f.name for f in figures], scope)
     return {f.name: FigureValue(f, figure_value(f, scope), scope) for f in figures}
 
 

@@ -110,6 +110,7 @@ def work_report_build(scope: FigureScope, *, written_on: date | None = None) -> 
 
 
 def _work_report_build(scope: FigureScope, *, written_on: date | None = None) -> WorkReport:
+    catalogue.prefetch([f.name for f in catalogue.figure_list()], scope)  # a few scans instead of one per figure
     by_topic: dict[str, list[Paragraph]] = {}
     for _key, topic, _position, text in effective_sentences():
         parts = sentences.sentence_render(text, scope)

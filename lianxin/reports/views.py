@@ -78,6 +78,12 @@ def catalogue_page(request):
     """Every figure of the catalogue with its value for the period, definition and link to its rows."""
     form, scope = scope_from_request(request)
     rows = []
+    names = [f.name for f in catalogue.figure_list()]
+    catalogue.prefetch(names, scope)
+    catalogue.prefetch(names, scope.cached("scope:previous", lambda: scope.with_period(scope.period.previous())))
+    catalogue.prefetch(
+        names, scope.cached("scope:last_year", lambda: scope.with_period(scope.period.same_period_last_year()))
+    )
     for figure in catalogue.figure_list():
         comparison = catalogue.compare(figure, scope)
         rows.append(

@@ -26,12 +26,10 @@ KIND_PREFIX = {
 PERIOD = ("registered_from", "registered_to")
 
 
-def _cases(extra: Q | None = None):
-    def source(scope: FigureScope) -> QuerySet[Case]:
-        qs = statistics.cases_counted_for(scope.user)
-        return qs.filter(extra) if extra is not None else qs
-
-    return source
+def _counted(scope: FigureScope) -> QuerySet[Case]:
+    """The cases a figure about the user's work counts (one source: the figures over it are computed
+    together, one conditional count each, in one scan of the period's cases)."""
+    return statistics.cases_counted_for(scope.user)
 
 
 def _overdue(extra: Q | None = None):
@@ -68,7 +66,7 @@ def register_figures() -> None:
             label=_("登记案件"),
             unit=_("件"),
             definition=_("统计期间内登记的案件(矛盾纠纷、企业诉求、治安案件;纪检人员另含廉政举报)"),
-            source=_cases(),
+            source=_counted,
             drilldown=_drill(),
             order=200,
             **service,
@@ -78,7 +76,8 @@ def register_figures() -> None:
             label=_("其中已办结"),
             unit=_("件"),
             definition=_("统计期间内登记、已办结(办结、回访或归档)的案件"),
-            source=_cases(statistics.resolved_q()),
+            source=_counted,
+            condition=statistics.resolved_q(),
             drilldown=_drill(params={"resolved": "1"}, missing=("resolved",)),
             order=201,
             **service,
@@ -88,7 +87,8 @@ def register_figures() -> None:
             label=_("已办结且设有期限"),
             unit=_("件"),
             definition=_("统计期间内登记、已办结且设有办理期限的案件(按期办结率的分母)"),
-            source=_cases(statistics.timed_q()),
+            source=_counted,
+            condition=statistics.timed_q(),
             drilldown=_drill(params={"resolved": "1", "timed": "1"}, missing=("resolved", "timed")),
             order=202,
             **service,
@@ -98,7 +98,8 @@ def register_figures() -> None:
             label=_("按期办结"),
             unit=_("件"),
             definition=_("统计期间内登记、在办理期限当日或之前办结的案件"),
-            source=_cases(statistics.on_time_q()),
+            source=_counted,
+            condition=statistics.on_time_q(),
             drilldown=_drill(params={"on_time": "1"}, missing=("on_time",)),
             order=203,
             **service,
@@ -146,7 +147,8 @@ def register_figures() -> None:
                 label=registered_label,
                 unit=_("件"),
                 definition=lazy_format(_("统计期间内登记的%(kind)s"), kind=name),
-                source=_cases(of_kind),
+                source=_counted,
+                condition=of_kind,
                 drilldown=_drill(params=kind_params),
                 available=available,
                 order=order,
@@ -157,7 +159,8 @@ def register_figures() -> None:
                 label=lazy_format(_("%(kind)s已办结"), kind=name),
                 unit=_("件"),
                 definition=lazy_format(_("统计期间内登记、已办结的%(kind)s"), kind=name),
-                source=_cases(of_kind & statistics.resolved_q()),
+                source=_counted,
+                condition=of_kind & statistics.resolved_q(),
                 drilldown=_drill(params={**kind_params, "resolved": "1"}, missing=("resolved",)),
                 available=available,
                 order=order + 1,
@@ -168,7 +171,8 @@ def register_figures() -> None:
                 label=lazy_format(_("%(kind)s已办结且设有期限"), kind=name),
                 unit=_("件"),
                 definition=lazy_format(_("统计期间内登记、已办结且设有办理期限的%(kind)s"), kind=name),
-                source=_cases(of_kind & statistics.timed_q()),
+                source=_counted,
+                condition=of_kind & statistics.timed_q(),
                 drilldown=_drill(params={**kind_params, "resolved": "1", "timed": "1"}, missing=("resolved", "timed")),
                 available=available,
                 order=order + 2,
@@ -179,7 +183,8 @@ def register_figures() -> None:
                 label=lazy_format(_("%(kind)s按期办结"), kind=name),
                 unit=_("件"),
                 definition=lazy_format(_("统计期间内登记、按期办结的%(kind)s"), kind=name),
-                source=_cases(of_kind & statistics.on_time_q()),
+                source=_counted,
+                condition=of_kind & statistics.on_time_q(),
                 drilldown=_drill(params={**kind_params, "on_time": "1"}, missing=("on_time",)),
                 available=available,
                 order=order + 3,
@@ -216,7 +221,8 @@ def register_figures() -> None:
                 label=lazy_format(_("%(kind)s正在办理"), kind=name),
                 unit=_("件"),
                 definition=lazy_format(_("统计期间内登记、尚未办结(含中止)的%(kind)s"), kind=name),
-                source=_cases(of_kind & Q(state__in=OPEN_STATES)),
+                source=_counted,
+                condition=of_kind & Q(state__in=OPEN_STATES),
                 drilldown=_drill(params={**kind_params, "open": "1"}, missing=("open",)),
                 available=available,
                 order=order + 6,
@@ -233,7 +239,8 @@ def register_figures() -> None:
                 label=lazy_format(_("%(category)s纠纷"), category=label),
                 unit=_("件"),
                 definition=lazy_format(_("统计期间内登记、类别为“%(category)s”的矛盾纠纷"), category=label),
-                source=_cases(dispute & Q(dispute_category=category)),
+                source=_counted,
+                condition=dispute & Q(dispute_category=category),
                 drilldown=_drill(
                     params={"kind": Kind.DISPUTE.value, "dispute_category": category}, missing=("dispute_category",)
                 ),
@@ -247,7 +254,8 @@ def register_figures() -> None:
             label=_("调解成功"),
             unit=_("件"),
             definition=_("统计期间内登记、调处结果为“达成调解协议”的矛盾纠纷"),
-            source=_cases(dispute & Q(dispute_outcome=Case.DisputeOutcome.AGREEMENT)),
+            source=_counted,
+            condition=dispute & Q(dispute_outcome=Case.DisputeOutcome.AGREEMENT),
             drilldown=_drill(
                 params={"kind": Kind.DISPUTE.value, "dispute_outcome": Case.DisputeOutcome.AGREEMENT.value},
                 missing=("dispute_outcome",),
@@ -260,10 +268,9 @@ def register_figures() -> None:
             label=_("引导诉讼或转信访"),
             unit=_("件"),
             definition=_("统计期间内登记、调处结果为“引导诉讼”或“转信访部门”的矛盾纠纷"),
-            source=_cases(
-                dispute
-                & Q(dispute_outcome__in=[Case.DisputeOutcome.REFERRED_COURT, Case.DisputeOutcome.REFERRED_PETITION])
-            ),
+            source=_counted,
+            condition=dispute
+            & Q(dispute_outcome__in=[Case.DisputeOutcome.REFERRED_COURT, Case.DisputeOutcome.REFERRED_PETITION]),
             drilldown=_drill(
                 params={"kind": Kind.DISPUTE.value, "dispute_outcome": "referred"}, missing=("dispute_outcome",)
             ),
@@ -289,7 +296,8 @@ def register_figures() -> None:
             label=_("发生盗窃案件"),
             unit=_("起"),
             definition=_("统计期间内登记、类型为盗窃施工材料的治安案件"),
-            source=_cases(statistics.theft_q()),
+            source=_counted,
+            condition=statistics.theft_q(),
             drilldown=_drill(
                 params={"kind": Kind.SECURITY_INCIDENT.value, "incident_type": Case.IncidentType.THEFT.value},
                 missing=("incident_type",),
@@ -302,7 +310,8 @@ def register_figures() -> None:
             label=_("侦破盗窃案件"),
             unit=_("起"),
             definition=_("统计期间内登记、已破案的盗窃案件"),
-            source=_cases(statistics.theft_q() & Q(solved=True)),
+            source=_counted,
+            condition=statistics.theft_q() & Q(solved=True),
             drilldown=_drill(
                 params={
                     "kind": Kind.SECURITY_INCIDENT.value,
@@ -319,7 +328,8 @@ def register_figures() -> None:
             label=_("抓获涉案人员"),
             unit=_("人"),
             definition=_("统计期间内登记的治安案件抓获嫌疑人数之和"),
-            source=_cases(statistics.security_q()),
+            source=_counted,
+            condition=statistics.security_q(),
             measure=SUM,
             column="suspects_caught",
             drilldown=_drill(
@@ -353,7 +363,8 @@ def register_figures() -> None:
             unit=_("分"),
             line=EDUCATION,
             definition=_("统计期间内登记、已评价案件的满意度平均分(5分制)"),
-            source=_cases(Q(satisfaction__isnull=False)),
+            source=_counted,
+            condition=Q(satisfaction__isnull=False),
             measure=AVERAGE,
             column="satisfaction",
             decimals=2,
@@ -368,7 +379,8 @@ def register_figures() -> None:
             unit=_("件"),
             line=EDUCATION,
             definition=_("统计期间内登记、办结后已评价满意度的案件"),
-            source=_cases(Q(satisfaction__isnull=False)),
+            source=_counted,
+            condition=Q(satisfaction__isnull=False),
             period_field="registered_at",
             project_lookup="project",
             drilldown=_drill(params={"rated": "1"}, missing=("rated",)),
@@ -380,7 +392,8 @@ def register_figures() -> None:
             unit=_("分"),
             line=EDUCATION,
             definition=_("统计期间内登记、企业已评价的诉求满意度平均分(5分制)"),
-            source=_cases(Q(kind=Kind.ENTERPRISE_REQUEST, satisfaction__isnull=False)),
+            source=_counted,
+            condition=Q(kind=Kind.ENTERPRISE_REQUEST, satisfaction__isnull=False),
             measure=AVERAGE,
             column="satisfaction",
             decimals=2,

@@ -5,7 +5,7 @@ hand-overs carry their dates and are counted within the period."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.land.models import Agreement, Parcel, Payment
@@ -16,15 +16,22 @@ from ..catalogue import SERVICE, SUM, YUAN, Drilldown, Figure, FigureScope, regi
 __all__ = ["parcels_reached", "register_figures"]
 
 
-def parcels_reached(status: str):
+def _parcels(scope: FigureScope) -> QuerySet[Parcel]:
+    return scope.scoped(Parcel.objects.all())
+
+
+def _agreements(scope: FigureScope) -> QuerySet[Agreement]:
+    return scope.scoped(Agreement.objects.all())
+
+
+def _payments(scope: FigureScope) -> QuerySet[Payment]:
+    return scope.scoped(Payment.objects.all())
+
+
+def parcels_reached(status: str) -> Q | None:
     """Parcels that reached ``status`` or a later one (a paid parcel is also agreed and surveyed)."""
     reached = [s.value for s in STATUS_ORDER[STATUS_ORDER.index(status) :]]
-
-    def source(scope: FigureScope) -> QuerySet[Parcel]:
-        qs = scope.scoped(Parcel.objects.all())
-        return qs if len(reached) == len(STATUS_ORDER) else qs.filter(status__in=reached)
-
-    return source
+    return None if len(reached) == len(STATUS_ORDER) else Q(status__in=reached)
 
 
 def _parcel_drilldown(*, column: str | None = None, **params) -> Drilldown:
@@ -84,14 +91,15 @@ def register_figures() -> None:
             params = {"status": status.value}
         else:
             params = {"reached": status.value}
-        source = parcels_reached(status)
+        condition = parcels_reached(status)
         figures += [
             Figure(
                 name=f"land_{key}_parcels",
                 label=count_label,
                 unit=_("块"),
                 definition=count_def,
-                source=source,
+                source=_parcels,
+                condition=condition,
                 drilldown=_parcel_drilldown(**params),
                 order=100 + 2 * order,
                 **land,
@@ -101,7 +109,8 @@ def register_figures() -> None:
                 label=mu_label,
                 unit=_("亩"),
                 definition=mu_def,
-                source=source,
+                source=_parcels,
+                condition=condition,
                 measure=SUM,
                 column="area_mu",
                 decimals=2,
@@ -122,7 +131,8 @@ def register_figures() -> None:
             label=_("本期交地面积"),
             unit=_("亩"),
             definition=_("交地日期在统计期间内的地块面积之和"),
-            source=lambda scope: scope.scoped(Parcel.objects.filter(handover__isnull=False)),
+            source=_parcels,
+            condition=Q(handover__isnull=False),
             measure=SUM,
             column="area_mu",
             decimals=2,
@@ -138,7 +148,7 @@ def register_figures() -> None:
             label=_("本期签订补偿协议"),
             unit=_("份"),
             definition=_("签订日期在统计期间内的补偿协议"),
-            source=lambda scope: scope.scoped(Agreement.objects.all()),
+            source=_agreements,
             period_field="signed_on",
             drilldown=Drilldown(
                 **agreement_drill, period_params=("signed_from", "signed_to"), missing=("signed_from", "signed_to")
@@ -151,7 +161,7 @@ def register_figures() -> None:
             label=_("补偿协议"),
             unit=_("份"),
             definition=_("已签订的补偿协议(累计)"),
-            source=lambda scope: scope.scoped(Agreement.objects.all()),
+            source=_agreements,
             drilldown=Drilldown(**agreement_drill),
             order=121,
             **land,
@@ -161,7 +171,7 @@ def register_figures() -> None:
             label=_("协议补偿金额"),
             unit=YUAN,
             definition=_("已签订补偿协议的协议总金额之和(累计)"),
-            source=lambda scope: scope.scoped(Agreement.objects.all()),
+            source=_agreements,
             measure=SUM,
             column="total_amount",
             decimals=2,
@@ -174,7 +184,7 @@ def register_figures() -> None:
             label=_("已兑付补偿金额"),
             unit=YUAN,
             definition=_("补偿协议已兑付金额之和(累计,冲销已扣除)"),
-            source=lambda scope: scope.scoped(Agreement.objects.all()),
+            source=_agreements,
             measure=SUM,
             column="paid_total",
             decimals=2,
@@ -187,7 +197,7 @@ def register_figures() -> None:
             label=_("本期兑付金额"),
             unit=YUAN,
             definition=_("兑付日期在统计期间内的兑付记录金额之和(冲销记为负数)"),
-            source=lambda scope: scope.scoped(Payment.objects.all()),
+            source=_payments,
             measure=SUM,
             column="amount",
             decimals=2,
@@ -209,7 +219,7 @@ def register_figures() -> None:
             label=_("本期兑付笔数"),
             unit=_("笔"),
             definition=_("兑付日期在统计期间内的兑付记录(含冲销)"),
-            source=lambda scope: scope.scoped(Payment.objects.all()),
+            source=_payments,
             period_field="paid_on",
             drilldown=Drilldown(
                 "land:payment-list",

@@ -201,3 +201,33 @@ def test_changes_are_written_in_words():
     assert catalogue.format_change(Decimal("-3.0")) == "下降3%"
     assert catalogue.format_change(Decimal("0")) == "持平"
     assert catalogue.format_change(None) == "—"
+
+
+def test_prefetch_computes_the_figures_over_one_source_in_one_query(
+    land, town_admin, working_group_member, village_a, django_assert_num_queries
+):
+    # given cases of several kinds and parcels
+    case_factories.dispute(working_group_member, village_a, registered_at=_at(2026, 3, 1))
+    case_factories.dispute(working_group_member, village_a, registered_at=_at(2026, 4, 1), category="wages")
+    case_factories.security_incident(working_group_member, village_a, registered_at=_at(2026, 5, 1))
+    names = [
+        f.name
+        for f in catalogue.figure_list()
+        if f.name.startswith(("cases_", "disputes_", "security_", "thefts", "land_surveyed", "land_agreed"))
+        and f.name != "cases_overdue"
+        and not f.name.endswith("_overdue")
+    ]
+    one_by_one = FigureScope(user=town_admin, period=YEAR)
+    expected = {name: catalogue.figure_value(name, one_by_one) for name in names}
+
+    # when they are prefetched together
+    together = FigureScope(user=town_admin, period=YEAR)
+    assert together.aggregate
+    with django_assert_num_queries(2):  # the period's cases in one scan, the parcels in another
+        catalogue.prefetch(names, together)
+
+    # then every figure has the value it has alone
+    assert {name: catalogue.figure_value(name, together) for name in names} == expected
+    assert expected["disputes_registered"] == 2
+    assert expected["disputes_wages"] == 1
+    assert expected["land_surveyed_mu"] == Decimal("35.00")

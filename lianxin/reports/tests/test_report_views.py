@@ -57,7 +57,7 @@ def test_leader_dashboard_numbers_link_to_their_rows(roles, park, login_as, vill
 
     assert re.search(r'data-figure="population"[^>]*>4人<', html)
     assert re.search(
-        r'href="/cases/\?registered_from=2026-01-01&amp;registered_to=2026-12-31"[^>]*data-figure="cases_registered">1件<',
+        r'href="/cases/\?registered_from=2026-01-01&amp;registered_to=2026-12-31" data-figure="cases_registered"[^>]*>1件<',
         html,
     )
     assert 'data-dashboard-chart="bar" data-source="chart-cases"' in html
