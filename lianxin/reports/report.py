@@ -5,6 +5,7 @@ its rows and how many rows there are. The .docx and the HTML preview are two vie
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -110,9 +111,12 @@ def work_report_build(scope: FigureScope, *, written_on: date | None = None) -> 
 
 
 def _work_report_build(scope: FigureScope, *, written_on: date | None = None) -> WorkReport:
-    catalogue.prefetch([f.name for f in catalogue.figure_list()], scope)  # a few scans instead of one per figure
+    active = effective_sentences()
+    # The figures the sentences and tables state, in a few scans instead of one query each.
+    named = [name for *_rest, text in active for name in sentences.sentence_figures(text)]
+    catalogue.prefetch(named + [name for table in tables.table_list() for name in table.figures], scope)
     by_topic: dict[str, list[Paragraph]] = {}
-    for _key, topic, _position, text in effective_sentences():
+    for _key, topic, _position, text in active:
         parts = sentences.sentence_render(text, scope)
         if parts is None:
             continue
@@ -223,7 +227,8 @@ DATE_RANGES = {
 }
 
 
-def _value_labels() -> dict[str, str]:
+@functools.lru_cache(maxsize=8)
+def _value_labels(language: str) -> dict[str, str]:
     from lianxin.cases.models import Case
     from lianxin.enterprises.models import Project
     from lianxin.land.models import Parcel
@@ -249,7 +254,7 @@ def filter_description(query: dict[str, str]) -> str:
     from lianxin.enterprises.models import Project
     from lianxin.regions.models import Region
 
-    values = _value_labels()
+    values = _value_labels(translation.get_language() or "")
     parts = []
     skip = {to for to, _label in DATE_RANGES.values()}
     for key, value in query.items():

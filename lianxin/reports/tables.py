@@ -51,6 +51,7 @@ class ReportTable:
     order: int
     title: Promise | str
     build: Callable[[FigureScope], TableData | None]
+    figures: tuple[str, ...] = ()  # the figures it states, computed with the report's others (prefetch)
 
 
 _TABLES: dict[str, ReportTable] = {}
@@ -228,7 +229,26 @@ def _cases_by_kind_table(scope: FigureScope) -> TableData | None:
     )
 
 
+CASE_TABLE_FIGURES = tuple(
+    f"{prefix}_{column}"
+    for prefix in ("cases", "disputes", "enterprise_requests", "integrity_reports", "security_incidents")
+    for column in ("registered", "resolved", "resolved_on_time", "on_time_rate", "overdue")
+)
 register_table(
-    ReportTable("land_progress", "service.land", 10, gettext_lazy("征地进度情况表"), _land_progress_table),
-    ReportTable("cases_by_kind", "service.cases", 10, gettext_lazy("各类事项办理情况表"), _cases_by_kind_table),
+    ReportTable(
+        "land_progress",
+        "service.land",
+        10,
+        gettext_lazy("征地进度情况表"),
+        _land_progress_table,
+        figures=tuple(LAND_AREA_FIGURES + LAND_MONEY_FIGURES),
+    ),
+    ReportTable(
+        "cases_by_kind",
+        "service.cases",
+        10,
+        gettext_lazy("各类事项办理情况表"),
+        _cases_by_kind_table,
+        figures=CASE_TABLE_FIGURES,
+    ),
 )
