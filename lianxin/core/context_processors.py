@@ -26,7 +26,7 @@ NAVIGATION = [
         ],
     ),
     (
-        _("统计报告"),
+        _("报告"),
         [
             (_("统计看板"), "reports:dashboard", None),
             (_("工作报告"), "reports:work-report", "accounts.view_dashboard"),
