@@ -32,6 +32,7 @@ from lianxin.land.api_gis import router as land_gis_router
 from lianxin.party.api import router as party_router
 from lianxin.people.api import router as people_router
 from lianxin.regions.api import router as regions_router
+from lianxin.reports.api import router as reports_router
 
 # ninja builds the OpenAPI components with this generator (a module global, no setting for it):
 # ours names enums by their class path (ParcelStatus, ProjectStatus) instead of a shared "Status".
@@ -87,5 +88,6 @@ api.add_router("/land/gis/", land_gis_router)
 api.add_router("/cases/", cases_router)
 api.add_router("/cases/statistics/", cases_statistics_router)
 api.add_router("/party/", party_router)
+api.add_router("/reports/", reports_router)
 install_error_handlers(api)
 document_errors(api)

@@ -70,6 +70,20 @@ have_cjk_fonts || missing+=(fonts-noto-cjk)
 if ((${#missing[@]})) && is_root && command -v apt-get >/dev/null; then
   step "apt-get install ${missing[*]}" apt_install "${missing[@]}"
 fi
+# The work report's PDF preview: LibreOffice Writer without its GUI converts the .docx (without
+# recommends: no Java, no desktop integration), poppler's pdftoppm turns the PDF into PNG pages.
+have_soffice() { command -v soffice >/dev/null; }
+have_pdftoppm() { command -v pdftoppm >/dev/null; }
+pdf_missing=()
+have_soffice || pdf_missing+=(libreoffice-writer-nogui)
+have_pdftoppm || pdf_missing+=(poppler-utils)
+if ((${#pdf_missing[@]})) && is_root && command -v apt-get >/dev/null; then
+  step "apt-get install ${pdf_missing[*]}" apt_install --no-install-recommends "${pdf_missing[@]}"
+fi
+if ! have_soffice || ! have_pdftoppm; then
+  echo "warning: LibreOffice or poppler-utils is missing; the work report's PDF test is skipped"
+fi
+
 E2E_ARGS=()
 if ! have_chromium; then
   skip "browser tests (e2e)" "/usr/bin/chromium is missing; as root run: apt-get install -y chromium fonts-noto-cjk"

@@ -237,3 +237,9 @@ for _role, _perms in {
     Role.SYSTEM_ADMIN: ["party.view_organization", "party.view_secretaryscope", "party.change_secretaryscope"],
 }.items():
     ROLE_PERMISSIONS[_role].extend(_perms)
+
+# Reports (issue 14): the office (working group, Party affairs officer) words the work report's
+# sentences and keeps its Word template; every role with the dashboard may read and download reports.
+REPORTS_EDIT = ["reports.change_reportsentence", "reports.add_reporttemplate"]
+for _role in (Role.WORKING_GROUP, Role.PARTY_OFFICER):
+    ROLE_PERMISSIONS[_role].extend(REPORTS_EDIT)

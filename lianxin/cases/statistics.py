@@ -127,6 +127,37 @@ def period_cases(user, period: Period) -> QuerySet[Case]:
     return _aggregate_cases(user).filter(registered_at__gte=period.start, registered_at__lt=period.end)
 
 
+def cases_counted_for(user) -> QuerySet[Case]:
+    """The cases a figure about ``user``'s work counts (the figure catalogue, issue 14): with the
+    dashboard permission those of the statistics page; without it, the cases the user may read
+    (an enterprise liaison's own requests)."""
+    return _aggregate_cases(user) if can_view_statistics(user) else case_visible_to(user)
+
+
+# The definitions every figure about cases uses (this page, the figure catalogue, the returns).
+def resolved_q() -> Q:
+    """Resolved (办结): in a finished state with a resolution time."""
+    return Q(state__in=RESOLVED_STATES, resolved_at__isnull=False)
+
+
+def timed_q() -> Q:
+    """Resolved and with a deadline: the base of the on-time rate."""
+    return resolved_q() & Q(due_on__isnull=False)
+
+
+def on_time_q() -> Q:
+    """Resolved on or before the stored deadline (按期办结)."""
+    return timed_q() & Q(due_on__gte=LocalDate("resolved_at"))
+
+
+def security_q() -> Q:
+    return Q(kind=Case.Kind.SECURITY_INCIDENT)
+
+
+def theft_q() -> Q:
+    return Q(kind=Case.Kind.SECURITY_INCIDENT, incident_type=Case.IncidentType.THEFT)
+
+
 @dataclass
 class Figures:
     period: Period
@@ -156,9 +187,9 @@ def case_statistics(*, user, period: Period, today: date | None = None) -> Figur
     # One scan for every count and sum of the page, the overdue count too: grouped by kind × state × month
     # (a few hundred groups at most), with conditional aggregates per group, added up here.
     today = today or timezone.localdate()
-    resolved = Q(state__in=RESOLVED_STATES, resolved_at__isnull=False)
-    theft = Q(kind=Case.Kind.SECURITY_INCIDENT, incident_type=Case.IncidentType.THEFT)
-    security = Q(kind=Case.Kind.SECURITY_INCIDENT)
+    resolved = resolved_q()
+    theft = theft_q()
+    security = security_q()
     rows = (
         qs.order_by()
         .annotate(m=LocalMonth("registered_at"))
@@ -167,8 +198,8 @@ def case_statistics(*, user, period: Period, today: date | None = None) -> Figur
             n=Count("*"),
             overdue=Count("pk", filter=overdue_filter(today)),
             resolved=Count("pk", filter=resolved),
-            with_deadline=Count("pk", filter=resolved & Q(due_on__isnull=False)),
-            on_time=Count("pk", filter=resolved & Q(due_on__isnull=False, due_on__gte=LocalDate("resolved_at"))),
+            with_deadline=Count("pk", filter=timed_q()),
+            on_time=Count("pk", filter=on_time_q()),
             rated=Count("satisfaction"),
             satisfaction=Sum("satisfaction"),
             thefts=Count("pk", filter=theft),

@@ -41,6 +41,15 @@ NAVIGATION = [
             (_("支部书记管辖范围"), "party:secretaries", "party.change_secretaryscope"),
         ],
     ),
+    (
+        _("报告"),
+        [
+            (_("统计看板"), "reports:dashboard", None),
+            (_("工作报告"), "reports:work-report", "accounts.view_dashboard"),
+            (_("统计报表"), "reports:return-list", "accounts.view_dashboard"),
+            (_("指标目录"), "reports:catalogue", "accounts.view_dashboard"),
+        ],
+    ),
     (_("导入"), "imports:batch-list", "imports.view_importbatch"),
     (
         _("管理"),

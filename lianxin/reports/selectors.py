@@ -5,7 +5,6 @@ from django.db.models import Count, Max, Q, Sum
 
 from lianxin.core.permissions import scope_to_user
 from lianxin.enterprises.models import Enterprise, EnterpriseIndicator, Project
-from lianxin.enterprises.selectors import indicator_totals
 from lianxin.people.models import Household, Person
 from lianxin.regions.models import Park, Region
 
@@ -97,10 +96,15 @@ def _people_in(user, villages) -> tuple[int, int, int, int]:
 def park_overview(*, user) -> ParkOverview:
     """The park at a glance (园区概况), every figure computed from the ledgers.
 
-    A user whose scope covers the park (township, county) sees every figure within that scope. A user
+    A user whose scope covers the park (township, county) sees the catalogue's figures
+    (``reports.figures.overview``) within that scope, as the dashboards and the report state them. A user
     whose scope lies inside the park's township but does not cover it (a village cadre) sees the
     park-wide public figures for the park as a whole, labelled so, and the people figures of their own
     area — never a zero that only means "outside your scope"."""
+    from .catalogue import FigureScope, figure_value
+    from .figures.overview import indicator_year
+    from .periods import Period
+
     park = scope_to_user(Park.objects.select_related("township"), user, aggregate=True).first()
     if park is None and (around := _park_around(user)) is not None:
         _villages, own_groups, households, population = _people_in(user, around.villages.all())
@@ -112,31 +116,25 @@ def park_overview(*, user) -> ParkOverview:
             people_scope=user.scope_label,
             **_park_public_figures(around),
         )
-    villages = scope_to_user(Region.objects.filter(level=Region.Level.VILLAGE), user, aggregate=True)
-    if park is not None:
-        villages = villages.filter(touched_by_parks=park)
-    village_count, group_count, households, population = _people_in(user, villages)
-    enterprises = scope_to_user(Enterprise.objects.filter(in_park=True), user, aggregate=True)
-    totals = indicator_totals(user=user, aggregate=True)
-    projects = scope_to_user(Project.objects.all(), user, aggregate=True).aggregate(
-        total=Count("*"),
-        under_construction=Count("pk", filter=Q(status=Project.Status.UNDER_CONSTRUCTION)),
-        land_demand_mu=Sum("land_demand_mu"),
-    )
+    scope = FigureScope(user=user, period=Period.last_12_months())
+
+    def value(name: str):
+        return figure_value(name, scope)
+
     return ParkOverview(
         park=park,
-        villages=village_count,
-        village_groups=group_count,
-        households=households,
-        population=population,
-        enterprises=enterprises.count(),
-        indicator_year=totals["year"],
-        output_value=totals["output_value"] or Decimal("0"),
-        tax_paid=totals["tax_paid"] or Decimal("0"),
-        employees=totals["employees"] or 0,
-        projects=projects["total"],
-        projects_under_construction=projects["under_construction"],
-        land_demand_mu=projects["land_demand_mu"] or Decimal("0"),
+        villages=value("villages"),
+        village_groups=value("village_groups"),
+        households=value("households"),
+        population=value("population"),
+        enterprises=value("enterprises"),
+        indicator_year=indicator_year(scope),
+        output_value=value("output_value"),
+        tax_paid=value("tax_paid"),
+        employees=value("employees"),
+        projects=value("projects"),
+        projects_under_construction=value("projects_under_construction"),
+        land_demand_mu=value("land_demand_mu"),
     )
 
 

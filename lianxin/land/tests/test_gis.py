@@ -576,7 +576,7 @@ def test_import_page_refuses_a_bow_tie_then_repairs_it_when_asked(
     repaired = post(repair="on").content.decode()
     assert 'data-testid="repaired-table"' in repaired
     area = Parcel.objects.get(code="A-002").computed_area_mu
-    assert f"<td class=\"text-end\">{formats.area_exact(area)}</td>" in repaired  # as stored, 4 places at most
+    assert f'<td class="text-end">{formats.area_exact(area)}</td>' in repaired  # as stored, 4 places at most
 
 
 def test_api_import_refuses_a_bow_tie_and_repairs_it_on_request(
