@@ -70,6 +70,7 @@ FRAGMENTS = [
         lambda request: reverse("people:person-reveal", args=[request.getfixturevalue("person_a").pk]),
     ),
     Fragment("land:parcel-map-card", "get", "working_group_member", _parcel_card_url),
+    Fragment("reports:dashboard-panels", "get", "town_admin", lambda request: reverse("reports:dashboard-panels")),
     Fragment(
         "cases:party-search",
         "post",
