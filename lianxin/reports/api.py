@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
+from lianxin.core.api import Id, InputSchema
 from lianxin.core.documents import DOCX_CONTENT_TYPE
 from lianxin.core.errors import DomainError
 from lianxin.core.permissions import DASHBOARD_PERMISSION, require_perm, scope_to_user
@@ -20,9 +21,9 @@ from .periods import Period, PeriodError
 router = Router(tags=["reports"])
 
 
-class ScopeIn(Schema):
-    period: str | None = None  # 2026, 2026-H1, 2026-Q3, 2026-07, 2026-01-01..2026-03-31
-    region: int | None = None  # id of a region in the caller's jurisdiction
+class ScopeIn(InputSchema):
+    period: str | None = Field(default=None, max_length=30)  # 2026, 2026-H1, 2026-Q3, 2026-07, 2026-01-01..2026-03-31
+    region: Id | None = None  # id of a region in the caller's jurisdiction
 
 
 class FigureOut(Schema):
