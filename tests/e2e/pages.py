@@ -149,7 +149,8 @@ class HomePage(BasePage):
         return self.page.get_by_test_id("overview")
 
     def figure(self, name: str) -> Locator:
-        return self.page.locator(f'[data-figure="{name}"]')
+        """The 园区概况 card of a figure (the role dashboard below may show the same figure again)."""
+        return self.page.locator(f'.card-figure [data-figure="{name}"]')
 
     @property
     def charts(self) -> Locator:
