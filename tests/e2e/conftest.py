@@ -12,6 +12,9 @@ Two things differ from ordinary tests:
   ``transactional_db`` whenever the latter is in the test's fixture closure).
 * ``transactional_db`` empties the tables after each test, which the append-only triggers on
   security events refuse; ``e2e_db`` lifts them for that flush and puts them back.
+* The live server runs one request at a time (``OneRequestAtATime``). On SQLite the test database is
+  in memory and the server's threads share the test thread's one connection; two requests at once (a
+  page and its htmx panels) deadlocked inside sqlite3 — a whole CI run once stalled on it.
 * Playwright's sync API keeps an asyncio loop running in the test thread, which makes Django refuse
   ORM calls there (SynchronousOnlyOperation). While e2e tests run, DJANGO_ALLOW_ASYNC_UNSAFE is set;
   only the test thread and the live server touch the database, never concurrently with one request.
@@ -19,13 +22,16 @@ Two things differ from ordinary tests:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
+from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
 from lianxin.core.append_only import append_only_models, set_guard
@@ -53,12 +59,38 @@ _guard_lifted = False
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    if CHROMIUM.exists():
-        return
     here = Path(__file__).parent
     for item in items:
-        if item.get_closest_marker("e2e") and here in Path(item.fspath).parents:
+        if not (item.get_closest_marker("e2e") and here in Path(item.fspath).parents):
+            continue
+        if not CHROMIUM.exists():
             item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+        # pytest-timeout's signal never reaches a test blocked in Playwright's event loop; the thread
+        # method dumps every thread's stack and ends the run instead of letting it stall.
+        item.add_marker(pytest.mark.timeout(300, method="thread"))
+
+
+class OneRequestAtATime(ThreadedWSGIServer):
+    """Threads still hold the browser's keep-alive connections, but the application (response body
+    included: streamed exports read the database too) runs under one lock."""
+
+    def set_app(self, application) -> None:
+        lock = threading.Lock()
+
+        def serialised(environ, start_response):
+            with lock:
+                result = application(environ, start_response)
+                try:
+                    return list(result)
+                finally:
+                    if hasattr(result, "close"):
+                        result.close()
+
+        super().set_app(serialised)
+
+
+# The live server fixture is session-scoped and only tests in this directory use it.
+LiveServerThread.server_class = OneRequestAtATime
 
 
 def _append_only_guard(*, on: bool) -> None:
