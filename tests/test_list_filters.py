@@ -19,7 +19,8 @@ from django.urls import reverse
 #   choice — a select (a choice, a model, a typed id): every garbage value is refused
 #   search — a search box: any text, but not NUL and not longer than its limit
 #   date   — a date box: only an ISO date
-CHOICE, SEARCH, DATE = "choice", "search", "date"
+#   flag   — a tick box or a parameter read leniently: any value passes, none may break the page
+CHOICE, SEARCH, DATE, FLAG = "choice", "search", "date", "flag"
 
 LONG = "x" * 10_000
 GARBAGE = {
@@ -35,6 +36,7 @@ REFUSED = {
     CHOICE: set(GARBAGE),
     DATE: set(GARBAGE),
     SEARCH: {"nul", "long"},
+    FLAG: set(),
 }
 
 
@@ -86,7 +88,56 @@ LIST_PAGES: list[ListPage] = [
     ListPage("accounts:security-event-list", "system_admin", {"kind": CHOICE, "username": SEARCH}),
     # core
     ListPage("core:holiday-list", "system_admin", paged=False),
+    # party
+    ListPage(
+        "party:member-list",
+        "party_officer",
+        {
+            "q": SEARCH,
+            "organization": CHOICE,
+            "stage": CHOICE,
+            "status": CHOICE,
+            "village_group": CHOICE,
+            "language": CHOICE,
+        },
+    ),
+    ListPage(
+        "party:member-export",
+        "party_officer",
+        {"q": SEARCH, "organization": CHOICE, "stage": CHOICE, "status": CHOICE, "village_group": CHOICE},
+        export=True,
+        paged=False,
+    ),
+    ListPage(
+        "party:pipeline",
+        "party_officer",
+        {"stage": CHOICE, "organization": CHOICE, "overdue": FLAG, "year": CHOICE},
+        paged=False,
+    ),
+    ListPage(
+        "party:activity-list",
+        "party_officer",
+        {"q": SEARCH, "kind": CHOICE, "organization": CHOICE, "theme": CHOICE, "date_from": DATE, "date_to": DATE},
+    ),
+    ListPage("party:contacts", "party_officer", {"project": FLAG, "unlinked": FLAG}),
+    ListPage("party:study-hours", "party_officer", {"organization": CHOICE, "year": CHOICE}, paged=False),
+    ListPage("party:regular-meetings", "party_officer", {"organization": CHOICE, "year": CHOICE}, paged=False),
+    ListPage("party:dues", "party_officer", {"organization": CHOICE, "year": CHOICE}, paged=False),
+    ListPage("party:evaluations", "party_officer", {"organization": CHOICE, "year": CHOICE}, paged=False),
+    ListPage("party:service-standard", "town_admin", {"date_from": DATE, "date_to": DATE}, paged=False),
+    # reports
+    ListPage("reports:dashboard", "town_admin", {"period": CHOICE, "region": CHOICE}, paged=False),
+    ListPage("reports:catalogue", "town_admin", {"period": CHOICE, "region": CHOICE}, paged=False),
+    ListPage("reports:work-report", "town_admin", {"period": CHOICE, "region": CHOICE}, paged=False),
+    ListPage("reports:return-list", "town_admin", {"period": CHOICE, "region": CHOICE}, paged=False),
 ]
+
+
+@pytest.fixture
+def party_officer(make_user, town):
+    from lianxin.accounts.roles import Role
+
+    return make_user("party_officer", Role.PARTY_OFFICER, scope_region=town)
 
 
 def _cases() -> list:
