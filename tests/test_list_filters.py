@@ -56,17 +56,39 @@ class ListPage:
 
 LIST_PAGES: list[ListPage] = [
     # people
-    ListPage("people:household-list", "town_admin", {"village_group": CHOICE, "q": SEARCH}),
-    ListPage("people:household-export", "town_admin", {"village_group": CHOICE, "q": SEARCH}, export=True, paged=False),
+    ListPage("people:household-list", "town_admin", {"village_group": CHOICE, "q": SEARCH, "in_park": FLAG}),
+    ListPage(
+        "people:household-export",
+        "town_admin",
+        {"village_group": CHOICE, "q": SEARCH, "in_park": FLAG},
+        export=True,
+        paged=False,
+    ),
     ListPage(
         "people:person-list", "town_admin", {"q": SEARCH, "village_group": CHOICE, "ethnicity": CHOICE}, method="post"
     ),
+    # the person list's select filters also travel in the URL (drill-down links)
+    ListPage("people:person-list", "town_admin", {"region": CHOICE, "in_park": FLAG}),
+    ListPage("people:person-export", "town_admin", {"region": CHOICE, "in_park": FLAG}, export=True, paged=False),
     # regions
-    ListPage("regions:region-list", "town_admin", {"level": CHOICE, "q": SEARCH}, paged=False),
-    # enterprises
-    ListPage("enterprises:enterprise-list", "town_admin", {"q": SEARCH, "industry": CHOICE}),
     ListPage(
-        "enterprises:enterprise-export", "town_admin", {"q": SEARCH, "industry": CHOICE}, export=True, paged=False
+        "regions:region-list",
+        "town_admin",
+        {"level": CHOICE, "q": SEARCH, "parent": CHOICE, "region": CHOICE, "in_park": FLAG},
+        paged=False,
+    ),
+    # enterprises
+    ListPage(
+        "enterprises:enterprise-list",
+        "town_admin",
+        {"q": SEARCH, "industry": CHOICE, "region": CHOICE, "year": CHOICE, "in_park": FLAG},
+    ),
+    ListPage(
+        "enterprises:enterprise-export",
+        "town_admin",
+        {"q": SEARCH, "industry": CHOICE, "region": CHOICE, "year": CHOICE, "in_park": FLAG},
+        export=True,
+        paged=False,
     ),
     ListPage("enterprises:project-list", "town_admin", {"q": SEARCH, "status": CHOICE}),
     # imports

@@ -344,20 +344,80 @@ class CaseFilterForm(FilterForm):
     enterprise = forms.ModelChoiceField(label=_("企业"), queryset=None, required=False, empty_label=_("全部企业"))
     assignee = forms.IntegerField(label=_("承办人"), required=False, min_value=1, max_value=MAX_ID)
     overdue = forms.BooleanField(label=_("仅看超期"), required=False)
+    # The figure filters (drill-down links of the figure catalogue): dates inclusive, booleans "1".
+    registered_from = forms.DateField(label=_("登记日期自"), required=False, widget=IsoDateInput)
+    registered_to = forms.DateField(label=_("登记日期至"), required=False, widget=IsoDateInput)
+    resolved = forms.BooleanField(label=_("已办结"), required=False)
+    timed = forms.BooleanField(label=_("设有办理期限"), required=False)
+    on_time = forms.BooleanField(label=_("按期办结"), required=False)
+    open = forms.BooleanField(label=_("正在办理"), required=False)
+    dispute_category = forms.ChoiceField(
+        label=_("纠纷类别"), choices=[("", _("全部纠纷类别")), *Case.DisputeCategory.choices], required=False
+    )
+    dispute_outcome = forms.ChoiceField(
+        label=_("调处结果"),
+        choices=[("", _("全部调处结果")), *Case.DisputeOutcome.choices, ("referred", _("引导诉讼或转信访"))],
+        required=False,
+    )
+    incident_type = forms.ChoiceField(
+        label=_("案件类型"), choices=[("", _("全部案件类型")), *Case.IncidentType.choices], required=False
+    )
+    solved = forms.BooleanField(label=_("已破案"), required=False)
+    rated = forms.BooleanField(label=_("已评价"), required=False)
+    project = forms.ModelChoiceField(label=_("项目"), queryset=None, required=False, empty_label=_("全部项目"))
 
-    def __init__(self, *args, user, kinds, regions, enterprises, **kwargs) -> None:
+    # The figure filters the page names above the list when a link sets them (no boxes of their own).
+    FIGURE_FILTERS = (
+        "registered_from",
+        "registered_to",
+        "resolved",
+        "timed",
+        "on_time",
+        "open",
+        "dispute_category",
+        "dispute_outcome",
+        "incident_type",
+        "solved",
+        "rated",
+        "project",
+    )
+
+    def __init__(self, *args, user, kinds, regions, enterprises, projects, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("全部类别")), *kinds]
         self.fields["state"].choices = [("", _("全部状态")), *Case.State.choices]
         self.fields["region"].queryset = regions
         self.fields["enterprise"].queryset = enterprises
+        self.fields["project"].queryset = projects
         self.show_kind = len(kinds) > 1
         self.show_region = not user.scope_enterprise_id
         self.show_mine = user.has_perm("cases.handle_case")
 
+    @property
+    def figure_filters(self) -> list[tuple[str, str, object, str]]:
+        """The figure filters in force: (parameter, label, value as shown, value as sent)."""
+        shown = []
+        for name in self.FIGURE_FILTERS:
+            value = self.values[name]
+            if value in (None, "", False):
+                continue
+            field = self.fields[name]
+            if value is True:
+                text = ""
+            elif hasattr(value, "isoformat"):
+                text = value.isoformat()
+            elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                text = dict(field.choices).get(value, value)
+            else:
+                text = value
+            shown.append((name, field.label, text, str(self.data.get(self.add_prefix(name), ""))))
+        return shown
+
 
 class PatrolFilterForm(FilterForm):
     region = forms.ModelChoiceField(label=_("区域"), queryset=None, required=False, empty_label=_("全部区域"))
+    patrolled_from = forms.DateField(label=_("巡逻日期自"), required=False, widget=IsoDateInput)
+    patrolled_to = forms.DateField(label=_("巡逻日期至"), required=False, widget=IsoDateInput)
 
     def __init__(self, *args, regions, **kwargs) -> None:
         super().__init__(*args, **kwargs)

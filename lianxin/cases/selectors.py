@@ -3,7 +3,7 @@ the user's scope (region subtree or enterprise), the kinds their role may see, a
 report about themselves."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from lianxin.core.pagination import Segment
 from lianxin.core.permissions import scope_to_user
 
-from .models import CLOCK_STATES, Case, CaseEvent, CaseParty, PatrolLog, ServiceItem, overdue_filter
+from .models import CLOCK_STATES, OPEN_STATES, Case, CaseEvent, CaseParty, PatrolLog, ServiceItem, overdue_filter
 
 Kind, State = Case.Kind, Case.State
 
@@ -76,9 +76,26 @@ def case_list(
     overdue: bool = False,
     q: str = "",
     today: date | None = None,
+    registered_from: date | None = None,
+    registered_to: date | None = None,
+    resolved: bool = False,
+    timed: bool = False,
+    on_time: bool = False,
+    open: bool = False,  # noqa: A002 - the query parameter's name
+    dispute_category: str = "",
+    dispute_outcome: str = "",
+    incident_type: str = "",
+    solved: bool = False,
+    rated: bool = False,
+    project=None,
 ) -> QuerySet[Case]:
     """The filtered case list (``case_urgency_segments`` orders it for the page); ``overdue`` is
-    ``overdue_filter``: a running clock past the stored deadline."""
+    ``overdue_filter``: a running clock past the stored deadline. The figure filters (registered
+    within local dates, inclusive; resolved, timed, on time: ``statistics``; open; dispute category
+    and outcome, ``referred`` being either referral; theft type, solved; rated; project) make the
+    page show the rows behind a figure of the catalogue."""
+    from . import statistics  # statistics reads this module
+
     qs = case_visible_to(user).select_related("region", "assignee", "enterprise", "service_item")
     if kind in Kind.values:
         qs = qs.filter(kind=kind)
@@ -99,7 +116,39 @@ def case_list(
     if q:
         q = q.strip()
         qs = qs.filter(Q(number__iexact=q) | Q(title__icontains=q))
+    if registered_from:
+        qs = qs.filter(registered_at__gte=timezone.make_aware(datetime.combine(registered_from, time.min)))
+    if registered_to:
+        end = registered_to + timedelta(days=1)
+        qs = qs.filter(registered_at__lt=timezone.make_aware(datetime.combine(end, time.min)))
+    if resolved:
+        qs = qs.filter(statistics.resolved_q())
+    if timed:
+        qs = qs.filter(statistics.timed_q())
+    if on_time:
+        qs = qs.filter(statistics.on_time_q())
+    if open:
+        qs = qs.filter(state__in=OPEN_STATES)
+    if dispute_category:
+        qs = qs.filter(dispute_category=dispute_category)
+    if dispute_outcome == REFERRED:
+        qs = qs.filter(dispute_outcome__in=REFERRED_OUTCOMES)
+    elif dispute_outcome:
+        qs = qs.filter(dispute_outcome=dispute_outcome)
+    if incident_type:
+        qs = qs.filter(incident_type=incident_type)
+    if solved:
+        qs = qs.filter(solved=True)
+    if rated:
+        qs = qs.filter(satisfaction__isnull=False)
+    if project:
+        qs = qs.filter(project=project)
     return qs
+
+
+# ``dispute_outcome=referred``: either referral (to a court or to the petition office).
+REFERRED = "referred"
+REFERRED_OUTCOMES = (Case.DisputeOutcome.REFERRED_COURT, Case.DisputeOutcome.REFERRED_PETITION)
 
 
 def case_urgency_segments(qs: QuerySet[Case], *, state: str = "", overdue: bool = False) -> list[Segment]:
@@ -127,6 +176,8 @@ LIST_PAGE_COLUMNS = (
     "title",
     "due_on",
     "due_provisional",
+    "suspects_caught",
+    "satisfaction",
     "region__name",
     "assignee__username",
     "assignee__first_name",
@@ -216,11 +267,18 @@ def service_item_list(*, user, active_only: bool = False) -> QuerySet[ServiceIte
     return qs.filter(active=True) if active_only else qs
 
 
-def patrol_log_list(*, user, region=None) -> QuerySet[PatrolLog]:
-    """Patrols in scope (联防巡逻), in a region's subtree; the page orders them by date, newest first."""
+def patrol_log_list(
+    *, user, region=None, patrolled_from: date | None = None, patrolled_to: date | None = None
+) -> QuerySet[PatrolLog]:
+    """Patrols in scope (联防巡逻), in a region's subtree, patrolled within the dates (inclusive); the
+    page orders them by date, newest first."""
     qs = scope_to_user(PatrolLog.objects.select_related("region", "recorded_by"), user)
     if region is not None:
         qs = qs.filter(region__path__startswith=region.path)
+    if patrolled_from:
+        qs = qs.filter(patrolled_on__gte=patrolled_from)
+    if patrolled_to:
+        qs = qs.filter(patrolled_on__lte=patrolled_to)
     return qs
 
 

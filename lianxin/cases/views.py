@@ -55,14 +55,21 @@ def _filter_form(request) -> CaseFilterForm:
         request.GET,
         user=user,
         kinds=[(k, Kind(k).label) for k in selectors.visible_kinds(user)],
-        regions=region_list(user=user).exclude(level=Region.Level.VILLAGE_GROUP),
+        regions=region_list(user=user),
         enterprises=enterprises if user.has_perm("cases.view_enterprise_request") else Enterprise.objects.none(),
+        projects=scope_to_user(Project.objects.all(), user),
     )
 
 
 def _filters(form: CaseFilterForm) -> dict:
     values = form.values
+    figure_filters = {name: values[name] for name in CaseFilterForm.FIGURE_FILTERS}
+    for name in ("resolved", "timed", "on_time", "open", "solved", "rated"):
+        figure_filters[name] = bool(figure_filters[name])
+    for name in ("dispute_category", "dispute_outcome", "incident_type"):
+        figure_filters[name] = figure_filters[name] or ""
     return {
+        **figure_filters,
         "kind": values["kind"] or "",
         "state": values["state"] or "",
         "region": values["region"],
@@ -94,6 +101,7 @@ def case_list(request):
             "today": timezone.localdate(),
             "can_register": request.user.has_perm("cases.add_case"),
             "kinds": form.fields["kind"].choices[1:],
+            "show_suspects": filters["kind"] == Kind.SECURITY_INCIDENT,
         },
     )
 
@@ -138,6 +146,9 @@ def case_export(request):
     logged.update(
         region=filters["region"] and filters["region"].pk,
         enterprise=filters["enterprise"] and filters["enterprise"].pk,
+        project=filters["project"] and filters["project"].pk,
+        registered_from=filters["registered_from"] and filters["registered_from"].isoformat(),
+        registered_to=filters["registered_to"] and filters["registered_to"].isoformat(),
         search=bool(filters["q"].strip()),
     )
     return export_response(
@@ -672,7 +683,13 @@ def service_item_edit(request, pk: int):
 def patrol_log_list(request):
     """Joint-defence patrols by date, newest first (the day patrolled, not the day typed in)."""
     filter_form = PatrolFilterForm(request.GET, regions=region_list(user=request.user))
-    qs = selectors.patrol_log_list(user=request.user, region=filter_form.values["region"])
+    values = filter_form.values
+    qs = selectors.patrol_log_list(
+        user=request.user,
+        region=values["region"],
+        patrolled_from=values["patrolled_from"],
+        patrolled_to=values["patrolled_to"],
+    )
     page = segmented_keyset_page(
         [Segment(qs, "patrolled_on", descending=True)],
         after=request.GET.get("after"),

@@ -60,6 +60,30 @@ class EnterpriseFilterForm(FilterForm):
     industry = forms.ChoiceField(
         label=_("行业"), choices=[("", _("全部行业")), *Enterprise.Industry.choices], required=False
     )
+    region = forms.ModelChoiceField(label=_("所在区域"), queryset=None, required=False, empty_label=_("全部区域"))
+    year = forms.IntegerField(
+        label=_("统计年度"),
+        required=False,
+        min_value=1990,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"placeholder": _("统计年度")}),
+    )
+    in_park = forms.BooleanField(label=_("仅看园区内企业"), required=False)
+
+    def __init__(self, *args, regions, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self.fields["region"].label_from_instance = lambda r: f"{'— ' * (r.depth - 1)}{r.name}"
+
+    def filters(self) -> dict:
+        values = self.values
+        return {
+            "q": values["q"],
+            "industry": values["industry"],
+            "region": values["region"],
+            "year": values["year"],
+            "in_park": True if values["in_park"] else None,
+        }
 
 
 class ProjectFilterForm(FilterForm):

@@ -1,17 +1,31 @@
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
 
 from lianxin.core.permissions import get_scoped_or_404, scope_to_user
+from lianxin.regions.models import Region
 
 from .models import Enterprise, EnterpriseIndicator, Project, ProjectMilestone
 
 
-def enterprise_list(*, user, q: str = "", industry: str = "", in_park: bool | None = None) -> QuerySet[Enterprise]:
-    """Enterprises in the user's scope, each annotated with its latest year's output and tax."""
-    latest = EnterpriseIndicator.objects.filter(enterprise=OuterRef("pk")).order_by("-year")
+def enterprise_list(
+    *,
+    user,
+    q: str = "",
+    industry: str = "",
+    in_park: bool | None = None,
+    year: int | None = None,
+    region: Region | None = None,
+) -> QuerySet[Enterprise]:
+    """Enterprises in the user's scope, each annotated with one year's indicators (``indicator_year``,
+    output, tax, jobs, local jobs): the latest year's, or with ``year`` that year's (and then only the
+    enterprises that reported it). ``region``: the enterprises of its subtree."""
+    indicators = EnterpriseIndicator.objects.filter(enterprise=OuterRef("pk"))
+    latest = indicators.filter(year=year) if year else indicators.order_by("-year")
     qs = scope_to_user(Enterprise.objects.select_related("region"), user).annotate(
         latest_year=Subquery(latest.values("year")[:1]),
         latest_output=Subquery(latest.values("output_value")[:1]),
         latest_tax=Subquery(latest.values("tax_paid")[:1]),
+        latest_employees=Subquery(latest.values("employees")[:1]),
+        latest_local_employees=Subquery(latest.values("local_employees")[:1]),
     )
     if q:
         qs = qs.filter(Q(name__icontains=q.strip()) | Q(credit_code__iexact=q.strip()))
@@ -19,6 +33,10 @@ def enterprise_list(*, user, q: str = "", industry: str = "", in_park: bool | No
         qs = qs.filter(industry=industry)
     if in_park is not None:
         qs = qs.filter(in_park=in_park)
+    if year:
+        qs = qs.filter(Exists(indicators.filter(year=year)))
+    if region is not None:
+        qs = qs.filter(region__path__startswith=region.path)
     return qs
 
 

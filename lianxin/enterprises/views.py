@@ -16,12 +16,15 @@ from . import selectors, services
 from .forms import EnterpriseFilterForm, EnterpriseForm, IndicatorForm, MilestoneForm, ProjectFilterForm, ProjectForm
 
 
+def _enterprise_filters(request) -> EnterpriseFilterForm:
+    return EnterpriseFilterForm(request.GET, regions=region_list(user=request.user))
+
+
 @login_required
 @permission_required("enterprises.view_enterprise", raise_exception=True)
 def enterprise_list(request):
-    form = EnterpriseFilterForm(request.GET)
-    values = form.values
-    qs = selectors.enterprise_list(user=request.user, q=values["q"], industry=values["industry"])
+    form = _enterprise_filters(request)
+    qs = selectors.enterprise_list(user=request.user, **form.filters())
     return render(
         request,
         "enterprises/enterprise_list.html",
@@ -34,9 +37,10 @@ def enterprise_list(request):
 @require_GET
 def enterprise_export(request):
     """The enterprise list as .xlsx under the same filters, newest first, with its latest year's figures."""
-    form = EnterpriseFilterForm(request.GET)
-    q, industry = form.values["q"], form.values["industry"]
-    qs = selectors.enterprise_list(user=request.user, q=q, industry=industry).order_by("-pk")
+    form = _enterprise_filters(request)
+    filters = form.filters()
+    q, industry = filters["q"], filters["industry"]
+    qs = selectors.enterprise_list(user=request.user, **filters).order_by("-pk")
     columns = [
         ExportColumn(_("企业名称")),
         ExportColumn(_("统一社会信用代码"), "credit_code"),
@@ -66,7 +70,13 @@ def enterprise_export(request):
         title=title_prefix(request.user) + _("企业台账"),
         columns=columns,
         rows=rows,
-        filters={"industry": industry, "search": bool(q)},
+        filters={
+            "industry": industry,
+            "region": filters["region"] and filters["region"].pk,
+            "year": filters["year"],
+            "in_park": bool(filters["in_park"]),
+            "search": bool(q),
+        },
         back=f"{reverse('enterprises:enterprise-list')}?{form.querystring()}",
         count_unit=pgettext("count unit", "家"),
     )

@@ -179,11 +179,19 @@ class ParcelFilterForm(FilterForm):
         widget=forms.TextInput(attrs={"placeholder": _("地块编号"), "aria-label": _("地块编号")}),
     )
     mismatch = forms.BooleanField(label=_("面积不符"), required=False)
+    reached = forms.ChoiceField(
+        label=_("进度达到"), choices=[("", _("全部进度")), *Parcel.Status.choices], required=False
+    )
+    handed_over_from = forms.DateField(label=_("交地日期自"), required=False, widget=IsoDateInput)
+    handed_over_to = forms.DateField(label=_("交地日期至"), required=False, widget=IsoDateInput)
 
     def __init__(self, *args, projects=None, village_groups=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = projects
         self.fields["village_group"].queryset = village_groups if village_groups is not None else Region.objects.none()
+        self.fields["village_group"].label_from_instance = lambda r: (
+            f"{r.parent.name} {r.name}" if r.level == Region.Level.VILLAGE_GROUP and r.parent_id else r.name
+        )
 
     def filters(self) -> dict:
         values = self.values
@@ -194,6 +202,9 @@ class ParcelFilterForm(FilterForm):
             "status": values["status"] or "",
             "q": values["q"] or "",
             "mismatch": bool(values["mismatch"]),
+            "reached": values["reached"] or "",
+            "handed_over_from": values["handed_over_from"],
+            "handed_over_to": values["handed_over_to"],
         }
 
 
@@ -213,6 +224,20 @@ class LedgerFilterForm(FilterForm):
         self.fields["project"].queryset = projects
         self.fields["village_group"].queryset = village_groups
         self.fields["q"].widget.attrs.update(placeholder=placeholder, **{"aria-label": placeholder})
+
+
+class AgreementFilterForm(LedgerFilterForm):
+    """The agreement list's filters, with the signing dates (inclusive)."""
+
+    signed_from = forms.DateField(label=_("签订日期自"), required=False, widget=IsoDateInput)
+    signed_to = forms.DateField(label=_("签订日期至"), required=False, widget=IsoDateInput)
+
+
+class PaymentFilterForm(LedgerFilterForm):
+    """The payment list's filters, with the payment dates (inclusive)."""
+
+    paid_from = forms.DateField(label=_("兑付日期自"), required=False, widget=IsoDateInput)
+    paid_to = forms.DateField(label=_("兑付日期至"), required=False, widget=IsoDateInput)
 
 
 class AgreementStartForm(FilterForm):

@@ -67,6 +67,17 @@ def land_village_group_list(*, user, project: Project | None = None) -> QuerySet
     return Region.objects.filter(pk__in=parcels.values("village_group_id")).select_related("parent").order_by("path")
 
 
+def land_village_and_group_list(*, user) -> QuerySet[Region]:
+    """The village groups with parcels in the user's scope and their villages: a filter that takes a
+    village filters its whole subtree."""
+    groups = land_village_group_list(user=user)
+    return (
+        Region.objects.filter(Q(pk__in=groups.values("pk")) | Q(pk__in=groups.values("parent_id")))
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
 def _region_filter(qs: QuerySet, region: Region | None, lookup: str) -> QuerySet:
     if region is None:
         return qs
@@ -84,8 +95,12 @@ def parcel_list(
     status: str = "",
     q: str = "",
     mismatch: bool = False,
+    reached: str = "",
+    handed_over_from: date | None = None,
+    handed_over_to: date | None = None,
 ) -> QuerySet[Parcel]:
-    """Parcels in scope with the list filters (project, village group or village, class, status, code)."""
+    """Parcels in scope with the list filters (project, village group or village, class, status, code);
+    ``reached``: the status or a later one (``STATUS_ORDER``); the hand-over dates are inclusive."""
     # The project comes by a second query (a page holds one or two): joined, SQLite sorts the whole
     # filtered table before it can take a keyset page.
     qs = scope_to_user(
@@ -101,6 +116,14 @@ def parcel_list(
         qs = qs.filter(land_class=land_class)
     if status:
         qs = qs.filter(status=status)
+    if reached:
+        order = [s.value for s in STATUS_ORDER]
+        if reached in order and order.index(reached) > 0:
+            qs = qs.filter(status__in=order[order.index(reached) :])
+    if handed_over_from:
+        qs = qs.filter(handover__handed_over_on__gte=handed_over_from)
+    if handed_over_to:
+        qs = qs.filter(handover__handed_over_on__lte=handed_over_to)
     if q:
         qs = qs.filter(code__icontains=q.strip())
     if mismatch:
@@ -205,9 +228,11 @@ def agreement_list(
     village_group: Region | None = None,
     q: str = "",
     unpaid: bool = False,
+    signed_from: date | None = None,
+    signed_to: date | None = None,
 ) -> QuerySet[Agreement]:
     """Agreements in scope; ``q`` finds an agreement or household number, ``unpaid`` keeps those with a balance
-    (未兑付完毕)."""
+    (未兑付完毕); signed within the dates (inclusive)."""
     qs = scope_to_user(
         Agreement.objects.select_related("project", "household", "village_group__parent"), user
     ).annotate(head_name=_head_name("household_id"))
@@ -220,6 +245,10 @@ def agreement_list(
         qs = qs.filter(Q(number__icontains=q) | Q(household__number=q))
     if unpaid:
         qs = qs.filter(paid_total__lt=F("total_amount"))
+    if signed_from:
+        qs = qs.filter(signed_on__gte=signed_from)
+    if signed_to:
+        qs = qs.filter(signed_on__lte=signed_to)
     return _region_filter(qs, village_group, "village_group")
 
 
@@ -241,9 +270,11 @@ def payment_list(
     village_group: Region | None = None,
     q: str = "",
     unpaid: bool = False,
+    paid_from: date | None = None,
+    paid_to: date | None = None,
 ) -> QuerySet[Payment]:
     """Payments in scope; ``q`` finds a voucher, agreement or household number, ``unpaid`` keeps the payments
-    of agreements that still have a balance (未兑付完毕)."""
+    of agreements that still have a balance (未兑付完毕); paid within the dates (inclusive)."""
     qs = scope_to_user(Payment.objects.select_related("agreement", "recorded_by", "reverses"), user).annotate(
         reversal_id=Subquery(Payment.objects.filter(reverses=OuterRef("pk")).values("pk")[:1])
     )
@@ -261,6 +292,10 @@ def payment_list(
         )
     if unpaid:
         qs = qs.filter(agreement__paid_total__lt=F("agreement__total_amount"))
+    if paid_from:
+        qs = qs.filter(paid_on__gte=paid_from)
+    if paid_to:
+        qs = qs.filter(paid_on__lte=paid_to)
     return _region_filter(qs, village_group, "village_group")
 
 

@@ -25,6 +25,7 @@ from lianxin.regions.models import Region
 
 from . import selectors, services
 from .forms import (
+    AgreementFilterForm,
     AgreementForm,
     AgreementStartForm,
     AttachmentForm,
@@ -37,6 +38,7 @@ from .forms import (
     OverrideDecisionForm,
     ParcelFilterForm,
     ParcelForm,
+    PaymentFilterForm,
     PaymentForm,
     ProgressFilterForm,
     ReversalForm,
@@ -83,17 +85,19 @@ PAYMENT_SEARCH = _lazy("凭证号、协议编号或户编号")
 
 
 def _logged_filters(values: dict) -> dict:
-    """The filters as the export's security event records them (ids; whether a search was used)."""
+    """The filters as the export's security event records them (ids; whether a search was used; dates)."""
+    dates = {k: v.isoformat() for k, v in values.items() if k.endswith(("_from", "_to")) and v}
     return {
         "project": values["project"] and values["project"].pk,
         "village_group": values["village_group"] and values["village_group"].pk,
         "search": bool(values["q"]),
         "unpaid": bool(values["unpaid"]),
+        **dates,
     }
 
 
-def _ledger_filter_form(request, placeholder: str) -> LedgerFilterForm:
-    return LedgerFilterForm(
+def _ledger_filter_form(request, form_class: type[LedgerFilterForm], placeholder: str) -> LedgerFilterForm:
+    return form_class(
         request.GET,
         projects=selectors.land_project_list(user=request.user),
         village_groups=_filter_regions(request.user),
@@ -126,7 +130,7 @@ def _parcel_filter_form(request) -> ParcelFilterForm:
     return ParcelFilterForm(
         request.GET,
         projects=projects,
-        village_groups=selectors.land_village_group_list(user=request.user),
+        village_groups=selectors.land_village_and_group_list(user=request.user),
     )
 
 
@@ -194,6 +198,9 @@ def parcel_export(request):
             "village_group": filters.get("village_group") and filters["village_group"].pk,
             "land_class": filters.get("land_class") and filters["land_class"].code,
             "status": filters.get("status", ""),
+            "reached": filters.get("reached", ""),
+            "handed_over_from": filters["handed_over_from"] and filters["handed_over_from"].isoformat(),
+            "handed_over_to": filters["handed_over_to"] and filters["handed_over_to"].isoformat(),
         },
         back=f"{reverse('land:parcel-list')}?{request.GET.urlencode()}",
         count_unit=pgettext("count unit", "块"),
@@ -421,7 +428,7 @@ def standard_end(request, pk: int):
 @login_required
 @permission_required("land.view_agreement", raise_exception=True)
 def agreement_list(request):
-    form = _ledger_filter_form(request, AGREEMENT_SEARCH)
+    form = _ledger_filter_form(request, AgreementFilterForm, AGREEMENT_SEARCH)
     qs = selectors.agreement_list(user=request.user, **form.values)
     return render(
         request,
@@ -440,7 +447,7 @@ def agreement_list(request):
 @permission_required("land.view_agreement", raise_exception=True)
 @require_GET
 def agreement_export(request):
-    form = _ledger_filter_form(request, AGREEMENT_SEARCH)
+    form = _ledger_filter_form(request, AgreementFilterForm, AGREEMENT_SEARCH)
     values = form.values
     qs = selectors.agreement_list(user=request.user, **values).order_by("-pk")
     columns = [
@@ -666,7 +673,7 @@ def procedure_document(request, pk: int):
 @login_required
 @permission_required("land.view_payment", raise_exception=True)
 def payment_list(request):
-    form = _ledger_filter_form(request, PAYMENT_SEARCH)
+    form = _ledger_filter_form(request, PaymentFilterForm, PAYMENT_SEARCH)
     qs = selectors.payment_list(user=request.user, **form.values).select_related("agreement__household")
     return render(
         request,
@@ -685,7 +692,7 @@ def payment_list(request):
 @permission_required("land.view_payment", raise_exception=True)
 @require_GET
 def payment_export(request):
-    values = _ledger_filter_form(request, PAYMENT_SEARCH).values
+    values = _ledger_filter_form(request, PaymentFilterForm, PAYMENT_SEARCH).values
     qs = selectors.payment_list(user=request.user, **values).select_related("agreement__household").order_by("-pk")
     columns = [
         ExportColumn(_("协议编号"), "text"),

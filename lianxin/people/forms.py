@@ -38,18 +38,38 @@ class PersonForm(StyledForm):
             self.fields["phone"].help_text = _("留空则保持原号码不变;填写“-”清除")
 
 
+def _region_label(region) -> str:
+    """A village as its name, a village group as "village / group"."""
+    return f"{region.parent.name} / {region.name}" if region.level == "village_group" else region.name
+
+
 class HouseholdFilterForm(FilterForm):
-    """The household list's filters (户籍台账): a village group of the user's scope, a search box."""
+    """The household list's filters (户籍台账): a village group (or a whole village) of the user's scope,
+    the park's villages, a search box."""
 
     village_group = forms.ModelChoiceField(
         label=_("村民小组"), queryset=None, required=False, empty_label=_("全部村民小组")
     )
     q = SearchField(label=_("户编号或住址"), widget=forms.TextInput(attrs={"placeholder": _("户编号或住址")}))
+    in_park = forms.BooleanField(label=_("仅看园区涉及"), required=False)
 
     def __init__(self, *args, village_groups, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["village_group"].queryset = village_groups
-        self.fields["village_group"].label_from_instance = lambda r: f"{r.parent.name} / {r.name}"
+        self.fields["village_group"].label_from_instance = _region_label
+
+
+class PersonRegionFilterForm(FilterForm):
+    """The person list's select filters that may travel in the URL (no names, no IDs): a village or
+    village group (its subtree) and the park's villages. The search itself stays in the session."""
+
+    region = forms.ModelChoiceField(label=_("村(组)"), queryset=None, required=False, empty_label=_("全部村(组)"))
+    in_park = forms.BooleanField(label=_("仅看园区涉及"), required=False)
+
+    def __init__(self, *args, regions, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        self.fields["region"].label_from_instance = _region_label
 
 
 class PersonSearchForm(FilterForm):

@@ -10,10 +10,11 @@ from lianxin.core.context_processors import MENU_PARAM
 from lianxin.core.errors import DomainError
 from lianxin.core.web import add_service_errors, page_from_request
 from lianxin.imports.xlsx import ExportColumn, export_response, title_prefix
-from lianxin.regions.selectors import village_group_choices
+from lianxin.regions.models import Region
+from lianxin.regions.selectors import region_list, village_group_choices
 
 from . import selectors, services
-from .forms import HouseholdFilterForm, HouseholdForm, PersonForm, PersonSearchForm
+from .forms import HouseholdFilterForm, HouseholdForm, PersonForm, PersonRegionFilterForm, PersonSearchForm
 from .identity import resident_id_parse
 
 # Person searches (names, resident IDs) are kept in the session, not the URL, so they never reach access logs.
@@ -21,17 +22,28 @@ SEARCH_SESSION_KEY = "people.person_search"
 IGNORED_SESSION_KEY = "people.person_search_ignored"  # what the last search dropped, shown once
 
 
+def _village_and_group_choices(user):
+    """Villages and village groups of the user's scope, for a filter that takes either (a village: its groups)."""
+    levels = [Region.Level.VILLAGE, Region.Level.VILLAGE_GROUP]
+    return region_list(user=user).filter(level__in=levels)
+
+
 def _household_filters(request) -> HouseholdFilterForm:
-    return HouseholdFilterForm(request.GET, village_groups=village_group_choices(user=request.user))
+    return HouseholdFilterForm(request.GET, village_groups=_village_and_group_choices(request.user))
+
+
+def _household_rows(request, form: HouseholdFilterForm):
+    values = form.values
+    return selectors.household_list(
+        user=request.user, region=values["village_group"], q=values["q"], in_park=bool(values["in_park"])
+    )
 
 
 @login_required
 @permission_required("people.view_household", raise_exception=True)
 def household_list(request):
     form = _household_filters(request)
-    values = form.values
-    group = values["village_group"]
-    qs = selectors.household_list(user=request.user, village_group_id=group.pk if group else None, q=values["q"])
+    qs = _household_rows(request, form)
     return render(
         request,
         "people/household_list.html",
@@ -47,7 +59,7 @@ def household_export(request):
     form = _household_filters(request)
     values = form.values
     group, q = values["village_group"], values["q"]
-    qs = selectors.household_list(user=request.user, village_group_id=group.pk if group else None, q=q).order_by("-pk")
+    qs = _household_rows(request, form).order_by("-pk")
     columns = [
         ExportColumn(_("户编号")),
         ExportColumn(_("村委会")),
@@ -65,7 +77,11 @@ def household_export(request):
         title=title_prefix(request.user) + _("户籍台账"),
         columns=columns,
         rows=rows,
-        filters={"village_group": group.pk if group else None, "search": bool(q)},  # never the search text
+        filters={
+            "village_group": group.pk if group else None,
+            "in_park": bool(values["in_park"]),
+            "search": bool(q),  # never the search text
+        },
         back=f"{reverse('people:household-list')}?{form.querystring()}",
         count_unit=pgettext("count unit", "户"),
     )
@@ -157,11 +173,15 @@ def person_list(request):
         village_groups=village_groups,
     )
     form.is_valid()
+    region_form = PersonRegionFilterForm(request.GET, regions=_village_and_group_choices(request.user))
+    regions = region_form.values
     qs = selectors.person_list(
         user=request.user,
         q=search.get("q", ""),
         village_group_id=search.get("village_group"),
         ethnicity=search.get("ethnicity", ""),
+        region=regions["region"],
+        in_park=bool(regions["in_park"]),
     )
     return render(
         request,
@@ -169,9 +189,10 @@ def person_list(request):
         {
             "page": page_from_request(request, qs),
             "form": form,
+            "region_form": region_form,
             "searching": any(search.values()),
-            "filters": "",
-            "ignored_filters": request.session.pop(IGNORED_SESSION_KEY, []),
+            "filters": region_form.querystring(),
+            "ignored_filters": request.session.pop(IGNORED_SESSION_KEY, []) + region_form.ignored_fields,
         },
     )
 
@@ -180,13 +201,17 @@ def person_list(request):
 @permission_required("people.view_person", raise_exception=True)
 @require_GET
 def person_export(request):
-    """The person list as .xlsx under the search kept in the session; IDs and phones stay masked."""
+    """The person list as .xlsx under the search kept in the session and the list's select filters
+    (village or group, in park); IDs and phones stay masked."""
     search = _person_search(request)
+    regions = PersonRegionFilterForm(request.GET, regions=_village_and_group_choices(request.user)).values
     qs = selectors.person_list(
         user=request.user,
         q=search.get("q", ""),
         village_group_id=search.get("village_group"),
         ethnicity=search.get("ethnicity", ""),
+        region=regions["region"],
+        in_park=bool(regions["in_park"]),
     )
     columns = [
         ExportColumn(_("村委会")),
@@ -225,6 +250,8 @@ def person_export(request):
         filters={
             "village_group": search.get("village_group"),
             "ethnicity": search.get("ethnicity", ""),
+            "region": regions["region"] and regions["region"].pk,
+            "in_park": bool(regions["in_park"]),
             "search": bool((search.get("q") or "").strip()),
         },
         back=reverse("people:person-list"),

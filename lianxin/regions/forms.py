@@ -30,3 +30,13 @@ class RegionForm(StyledForm):
 class RegionFilterForm(FilterForm):
     level = forms.ChoiceField(label=_("层级"), choices=[("", _("全部层级")), *Region.Level.choices], required=False)
     q = SearchField(label=_("名称"), widget=forms.TextInput(attrs={"placeholder": _("名称")}))
+    parent = forms.ModelChoiceField(label=_("上级"), queryset=None, required=False, empty_label=_("全部上级"))
+    region = forms.ModelChoiceField(label=_("所属区域"), queryset=None, required=False, empty_label=_("全部区域"))
+    in_park = forms.BooleanField(label=_("仅看园区涉及"), required=False)
+
+    def __init__(self, *args, parents, regions, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = parents
+        self.fields["region"].queryset = regions
+        for name in ("parent", "region"):
+            self.fields[name].label_from_instance = lambda r: f"{'— ' * (r.depth - 1)}{r.name}"

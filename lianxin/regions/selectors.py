@@ -1,18 +1,46 @@
 import os
 from collections.abc import Iterable
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from lianxin.core.permissions import DASHBOARD_PERMISSION, get_scoped_or_404, scope_to_user
 
 from .models import Park, Region
 
 
-def region_list(*, user, level: str | None = None, q: str = "") -> QuerySet[Region]:
-    """Regions in the user's jurisdiction, in tree order, with their parent joined."""
+def park_village_ids() -> QuerySet | None:
+    """Ids of the village committees a park touches, as a subquery; None when no park is recorded (then
+    every village counts as touched, as the park overview says)."""
+    if not Park.objects.exists():
+        return None
+    return Park.villages.through.objects.values("region_id")
+
+
+def region_list(
+    *,
+    user,
+    level: str | None = None,
+    q: str = "",
+    in_park: bool = False,
+    parent: Region | None = None,
+    region: Region | None = None,
+) -> QuerySet[Region]:
+    """Regions in the user's jurisdiction, in tree order, with their parent joined. ``in_park`` keeps the
+    villages a park touches and their village groups; ``parent`` the children of one region; ``region``
+    its subtree (the region itself included)."""
     qs = scope_to_user(Region.objects.select_related("parent"), user)
     if level:
         qs = qs.filter(level=level)
+    if in_park:
+        ids = park_village_ids()
+        if ids is not None:
+            qs = qs.filter(
+                Q(level=Region.Level.VILLAGE, pk__in=ids) | Q(level=Region.Level.VILLAGE_GROUP, parent_id__in=ids)
+            )
+    if parent is not None:
+        qs = qs.filter(parent=parent)
+    if region is not None:
+        qs = qs.filter(path__startswith=region.path)
     if q:
         qs = qs.filter(name__icontains=q.strip())
     return qs.order_by("path")

@@ -13,9 +13,17 @@ from .models import Region
 @login_required
 @permission_required("regions.view_region", raise_exception=True)
 def region_list(request):
-    form = RegionFilterForm(request.GET)
+    parents = selectors.region_list(user=request.user).exclude(level=Region.Level.VILLAGE_GROUP)
+    form = RegionFilterForm(request.GET, parents=parents, regions=selectors.region_list(user=request.user))
     values = form.values
-    qs = selectors.region_list(user=request.user, level=values["level"] or None, q=values["q"])
+    qs = selectors.region_list(
+        user=request.user,
+        level=values["level"] or None,
+        q=values["q"],
+        in_park=bool(values["in_park"]),
+        parent=values["parent"],
+        region=values["region"],
+    )
     regions = selectors.region_figures(qs[:500], user=request.user)
     return render(
         request,

@@ -136,8 +136,12 @@ class Drilldown:
     page's from/to date filters for a figure counted over a period; ``region_param`` the filter that
     takes a region id (``region_levels``: the levels it accepts); ``project_param`` the project
     filter. ``column`` is the heading of the column whose values sum (or average) to the figure.
-    ``missing`` lists the filters the page does not have yet (lianxin/reports/DRILLDOWN_TODO.md):
-    until it has them, the link shows more rows than the figure counts."""
+    ``missing`` lists the filters the page does not have yet (``column:<heading>`` for a column it does
+    not show): until it has them, the link shows more rows than the figure counts, the catalogue page
+    and the appendix mark it "明细待完善", and the catalogue walk expects it to fail. Query string
+    conventions of the list pages: ISO dates inclusive at both ends (``<date>_from``/``<date>_to``),
+    booleans ``1``, a region id filters its subtree (a village id also where a page says
+    ``village_group``)."""
 
     url_name: str
     params: dict[str, str] = field(default_factory=dict)

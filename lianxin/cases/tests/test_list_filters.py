@@ -8,10 +8,18 @@ from django.urls import reverse
 from . import factories
 
 GARBAGE = ["abc", "1.5", "-1", "9" * 30, "\x00", "x" * 10_000, "2026-13-45", ""]
+# The figure filters of the case list (drill-down links of the figure catalogue).
+FIGURE_FILTERS = [
+    *("registered_from", "registered_to", "resolved", "timed", "on_time", "open"),
+    *("dispute_category", "dispute_outcome", "incident_type", "solved", "rated", "project"),
+]
 PAGES = {
-    "cases:case-list": ["q", "kind", "state", "region", "enterprise", "assignee", "overdue", "after", "before"],
-    "cases:case-export": ["q", "kind", "state", "region", "enterprise", "assignee", "overdue"],
-    "cases:patrol-list": ["region", "after", "before"],
+    "cases:case-list": [
+        *("q", "kind", "state", "region", "enterprise", "assignee", "overdue", "after", "before"),
+        *FIGURE_FILTERS,
+    ],
+    "cases:case-export": ["q", "kind", "state", "region", "enterprise", "assignee", "overdue", *FIGURE_FILTERS],
+    "cases:patrol-list": ["region", "patrolled_from", "patrolled_to", "after", "before"],
     "cases:statistics": ["date_from", "date_to"],
 }
 HTML_PAGES = {"cases:case-list", "cases:patrol-list", "cases:statistics"}
@@ -54,3 +62,36 @@ def test_liaisons_see_only_the_filters_that_make_sense_for_them(login_as, liaiso
     assert 'name="kind"' not in police_html
     assert 'id="f-mine"' in police_html
     assert 'name="region"' in police_html
+
+
+def test_the_figure_filters_narrow_the_list(login_as, working_group_member, handler, village_a, police):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lianxin.cases.models import Case
+
+    land = factories.dispute(handler, village_a)
+    boundary = factories.dispute(handler, village_a, title="地界纠纷", category=Case.DisputeCategory.BOUNDARY)
+    theft = factories.security_incident(police, village_a)
+    Case.objects.filter(pk=boundary.pk).update(
+        registered_at=timezone.now() - timedelta(days=40), dispute_outcome=Case.DisputeOutcome.REFERRED_COURT
+    )
+    Case.objects.filter(pk=theft.pk).update(suspects_caught=3)
+    today = timezone.localdate().isoformat()
+    client = login_as(working_group_member)
+
+    def numbers(**params) -> set[str]:
+        response = client.get(reverse("cases:case-list"), params)
+        assert response.status_code == 200
+        return {case.number for case in response.context["page"].items}
+
+    assert numbers(kind="dispute", registered_from=today, registered_to=today) == {land.number}
+    assert numbers(dispute_category="boundary") == {boundary.number}
+    assert numbers(dispute_outcome="referred") == {boundary.number}
+    assert numbers(incident_type="theft") == {theft.number}
+    assert numbers(resolved="1") == set()
+    assert numbers(open="1", kind="dispute") == {land.number, boundary.number}
+    html = client.get(reverse("cases:case-list"), {"kind": "security_incident"}).content.decode()
+    assert ">抓获嫌疑人</th>" in html
+    assert '<td class="text-end">3</td>' in html

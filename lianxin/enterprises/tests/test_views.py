@@ -114,7 +114,8 @@ def test_liaison_records_figures_for_their_own_enterprise_only(login_as, outside
     assert list(EnterpriseIndicator.objects.values_list("enterprise_id", flat=True)) == [outsider.scope_enterprise_id]
 
 
-def test_list_shows_latest_figures_in_chinese_units(login_as, town_admin, enterprise_in_town):
+def test_list_shows_latest_figures_as_plain_numbers(login_as, town_admin, enterprise_in_town):
+    # the columns add up to the catalogue's figures (drill-down): yuan with 2 decimals, no 亿元/万元 scaling
     for year, output in ((2023, "90000000"), (2024, "120000000")):
         indicator_record(
             enterprise=enterprise_in_town,
@@ -127,12 +128,19 @@ def test_list_shows_latest_figures_in_chinese_units(login_as, town_admin, enterp
 
     html = login_as(town_admin).get(reverse("enterprises:enterprise-list")).content.decode()
 
-    assert "1.2亿元" in html
-    assert "(2024)" in html
-    assert "5.6万元" in html
+    assert "120,000,000.00" in html
+    assert ">2024</td>" in html
+    assert "56,000.00" in html
+    assert "90,000,000.00" not in html  # the older year
+
+    html = login_as(town_admin).get(reverse("enterprises:enterprise-list"), {"year": "2023"}).content.decode()
+
+    assert "90,000,000.00" in html
+    assert ">2023</td>" in html
 
 
-ENTERPRISE_LIST_QUERIES = 9  # session, user, 2× permissions, scope region, one annotated page, session save (3)
+ENTERPRISE_LIST_QUERIES = 10  # session, user, 2× permissions, scope region, region choices, one annotated page,
+# session save (3)
 
 
 @pytest.mark.parametrize("rows", [2, 12])

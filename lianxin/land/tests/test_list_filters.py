@@ -14,12 +14,18 @@ from . import factories
 
 GARBAGE = ["abc", "1.5", "-1", "9" * 30, "\x00", "x" * 10_000, "2026-13-45", ""]
 PAGES = {
-    "land:parcel-list": ["project", "village_group", "land_class", "status", "q", "mismatch", "after", "before"],
-    "land:parcel-export": ["project", "village_group", "land_class", "status", "q", "mismatch"],
-    "land:agreement-list": ["project", "village_group", "q", "unpaid", "after", "before"],
-    "land:agreement-export": ["project", "village_group", "q", "unpaid"],
-    "land:payment-list": ["project", "village_group", "q", "unpaid", "after", "before"],
-    "land:payment-export": ["project", "village_group", "q", "unpaid"],
+    "land:parcel-list": [
+        *("project", "village_group", "land_class", "status", "q", "mismatch", "after", "before"),
+        *("reached", "handed_over_from", "handed_over_to"),
+    ],
+    "land:parcel-export": [
+        *("project", "village_group", "land_class", "status", "q", "mismatch"),
+        *("reached", "handed_over_from", "handed_over_to"),
+    ],
+    "land:agreement-list": ["project", "village_group", "q", "unpaid", "signed_from", "signed_to", "after", "before"],
+    "land:agreement-export": ["project", "village_group", "q", "unpaid", "signed_from", "signed_to"],
+    "land:payment-list": ["project", "village_group", "q", "unpaid", "paid_from", "paid_to", "after", "before"],
+    "land:payment-export": ["project", "village_group", "q", "unpaid", "paid_from", "paid_to"],
     "land:standard-list": ["item", "on"],
     "land:parcel-map": ["project", "village_group", "land_class", "status", "q", "mismatch", "parcel"],
     "land:parcel-map-data": ["project", "village_group", "land_class", "status", "q", "mismatch"],
@@ -110,3 +116,31 @@ def test_payments_search_and_unpaid_balance_filter(two_agreements, login_as, wor
     assert [p.voucher_no for p in listed] == ["记-999"]
     export = client.get(reverse("land:payment-export"), {"unpaid": "on"})
     assert export.status_code == 200
+
+
+def test_the_figure_filters_narrow_the_ledgers(login_as, working_group_member, two_agreements, village_a):
+    from datetime import timedelta
+
+    from lianxin.land.models import Agreement, Payment
+
+    today = timezone.localdate()
+    old, recent = Agreement.objects.order_by("pk")
+    Agreement.objects.filter(pk=old.pk).update(signed_on=recent.signed_on - timedelta(days=100))
+    client = login_as(working_group_member)
+
+    def rows(name, **params):
+        response = client.get(reverse(name), params)
+        assert response.status_code == 200
+        assert 'data-testid="ignored-filters"' not in response.content.decode()
+        return list(response.context["page"].items)
+
+    day = recent.signed_on.isoformat()
+    assert rows("land:agreement-list", signed_from=day, signed_to=day) == [recent]
+    paid = rows("land:payment-list", paid_from=today.isoformat(), paid_to=today.isoformat())
+    assert len(paid) == Payment.objects.filter(paid_on=today).count() > 0
+    assert rows("land:payment-list", paid_to=(today - timedelta(days=1)).isoformat()) == []
+    agreed = rows("land:parcel-list", reached="agreed")
+    assert agreed
+    assert {p.status for p in agreed} <= {"agreed", "paid", "handed_over"}
+    assert rows("land:parcel-list", handed_over_from=today.isoformat()) == []  # nothing handed over yet
+    assert rows("land:parcel-list", village_group=village_a.pk)  # a village: its groups' parcels

@@ -44,7 +44,7 @@ def _may_see_integrity_reports(user) -> bool:
     return bool(user is not None and user.has_perm("cases.view_integrity_report"))
 
 
-def _drill(*, params: dict | None = None, missing: tuple[str, ...] = (), column: str | None = None, period=True):
+def _drill(*, params: dict | None = None, column: str | None = None, period=True):
     params = dict(params or {})
     return Drilldown(
         "cases:case-list",
@@ -54,7 +54,6 @@ def _drill(*, params: dict | None = None, missing: tuple[str, ...] = (), column:
         project_param="project",
         column=column,
         permission="cases.view_case",
-        missing=(*(PERIOD if period else ()), *missing, "project"),
     )
 
 
@@ -78,7 +77,7 @@ def register_figures() -> None:
             definition=_("统计期间内登记、已办结(办结、回访或归档)的案件"),
             source=_counted,
             condition=statistics.resolved_q(),
-            drilldown=_drill(params={"resolved": "1"}, missing=("resolved",)),
+            drilldown=_drill(params={"resolved": "1"}),
             order=201,
             **service,
         ),
@@ -89,7 +88,7 @@ def register_figures() -> None:
             definition=_("统计期间内登记、已办结且设有办理期限的案件(按期办结率的分母)"),
             source=_counted,
             condition=statistics.timed_q(),
-            drilldown=_drill(params={"resolved": "1", "timed": "1"}, missing=("resolved", "timed")),
+            drilldown=_drill(params={"resolved": "1", "timed": "1"}),
             order=202,
             **service,
         ),
@@ -100,7 +99,7 @@ def register_figures() -> None:
             definition=_("统计期间内登记、在办理期限当日或之前办结的案件"),
             source=_counted,
             condition=statistics.on_time_q(),
-            drilldown=_drill(params={"on_time": "1"}, missing=("on_time",)),
+            drilldown=_drill(params={"on_time": "1"}),
             order=203,
             **service,
         ),
@@ -161,7 +160,7 @@ def register_figures() -> None:
                 definition=lazy_format(_("统计期间内登记、已办结的%(kind)s"), kind=name),
                 source=_counted,
                 condition=of_kind & statistics.resolved_q(),
-                drilldown=_drill(params={**kind_params, "resolved": "1"}, missing=("resolved",)),
+                drilldown=_drill(params={**kind_params, "resolved": "1"}),
                 available=available,
                 order=order + 1,
                 **service,
@@ -173,7 +172,7 @@ def register_figures() -> None:
                 definition=lazy_format(_("统计期间内登记、已办结且设有办理期限的%(kind)s"), kind=name),
                 source=_counted,
                 condition=of_kind & statistics.timed_q(),
-                drilldown=_drill(params={**kind_params, "resolved": "1", "timed": "1"}, missing=("resolved", "timed")),
+                drilldown=_drill(params={**kind_params, "resolved": "1", "timed": "1"}),
                 available=available,
                 order=order + 2,
                 **service,
@@ -185,7 +184,7 @@ def register_figures() -> None:
                 definition=lazy_format(_("统计期间内登记、按期办结的%(kind)s"), kind=name),
                 source=_counted,
                 condition=of_kind & statistics.on_time_q(),
-                drilldown=_drill(params={**kind_params, "on_time": "1"}, missing=("on_time",)),
+                drilldown=_drill(params={**kind_params, "on_time": "1"}),
                 available=available,
                 order=order + 3,
                 **service,
@@ -223,7 +222,7 @@ def register_figures() -> None:
                 definition=lazy_format(_("统计期间内登记、尚未办结(含中止)的%(kind)s"), kind=name),
                 source=_counted,
                 condition=of_kind & Q(state__in=OPEN_STATES),
-                drilldown=_drill(params={**kind_params, "open": "1"}, missing=("open",)),
+                drilldown=_drill(params={**kind_params, "open": "1"}),
                 available=available,
                 order=order + 6,
                 **service,
@@ -241,9 +240,7 @@ def register_figures() -> None:
                 definition=lazy_format(_("统计期间内登记、类别为“%(category)s”的矛盾纠纷"), category=label),
                 source=_counted,
                 condition=dispute & Q(dispute_category=category),
-                drilldown=_drill(
-                    params={"kind": Kind.DISPUTE.value, "dispute_category": category}, missing=("dispute_category",)
-                ),
+                drilldown=_drill(params={"kind": Kind.DISPUTE.value, "dispute_category": category}),
                 order=260 + index,
                 **service,
             )
@@ -257,8 +254,7 @@ def register_figures() -> None:
             source=_counted,
             condition=dispute & Q(dispute_outcome=Case.DisputeOutcome.AGREEMENT),
             drilldown=_drill(
-                params={"kind": Kind.DISPUTE.value, "dispute_outcome": Case.DisputeOutcome.AGREEMENT.value},
-                missing=("dispute_outcome",),
+                params={"kind": Kind.DISPUTE.value, "dispute_outcome": Case.DisputeOutcome.AGREEMENT.value}
             ),
             order=270,
             **service,
@@ -271,9 +267,7 @@ def register_figures() -> None:
             source=_counted,
             condition=dispute
             & Q(dispute_outcome__in=[Case.DisputeOutcome.REFERRED_COURT, Case.DisputeOutcome.REFERRED_PETITION]),
-            drilldown=_drill(
-                params={"kind": Kind.DISPUTE.value, "dispute_outcome": "referred"}, missing=("dispute_outcome",)
-            ),
+            drilldown=_drill(params={"kind": Kind.DISPUTE.value, "dispute_outcome": "referred"}),
             order=271,
             **service,
         ),
@@ -299,8 +293,7 @@ def register_figures() -> None:
             source=_counted,
             condition=statistics.theft_q(),
             drilldown=_drill(
-                params={"kind": Kind.SECURITY_INCIDENT.value, "incident_type": Case.IncidentType.THEFT.value},
-                missing=("incident_type",),
+                params={"kind": Kind.SECURITY_INCIDENT.value, "incident_type": Case.IncidentType.THEFT.value}
             ),
             order=280,
             **service,
@@ -317,8 +310,7 @@ def register_figures() -> None:
                     "kind": Kind.SECURITY_INCIDENT.value,
                     "incident_type": Case.IncidentType.THEFT.value,
                     "solved": "1",
-                },
-                missing=("incident_type", "solved"),
+                }
             ),
             order=281,
             **service,
@@ -332,9 +324,7 @@ def register_figures() -> None:
             condition=statistics.security_q(),
             measure=SUM,
             column="suspects_caught",
-            drilldown=_drill(
-                params={"kind": Kind.SECURITY_INCIDENT.value}, column="抓获嫌疑人", missing=("column:抓获嫌疑人",)
-            ),
+            drilldown=_drill(params={"kind": Kind.SECURITY_INCIDENT.value}, column="抓获嫌疑人"),
             order=282,
             **service,
         ),
@@ -350,9 +340,7 @@ def register_figures() -> None:
                 "cases:patrol-list",
                 period_params=("patrolled_from", "patrolled_to"),
                 region_param="region",
-                region_levels=(),
                 permission="cases.view_patrollog",
-                missing=("patrolled_from", "patrolled_to", "region"),
             ),
             order=290,
         ),
@@ -370,7 +358,7 @@ def register_figures() -> None:
             decimals=2,
             period_field="registered_at",
             project_lookup="project",
-            drilldown=_drill(params={"rated": "1"}, column="满意度", missing=("rated", "column:满意度")),
+            drilldown=_drill(params={"rated": "1"}, column="满意度"),
             order=300,
         ),
         Figure(
@@ -383,7 +371,7 @@ def register_figures() -> None:
             condition=Q(satisfaction__isnull=False),
             period_field="registered_at",
             project_lookup="project",
-            drilldown=_drill(params={"rated": "1"}, missing=("rated",)),
+            drilldown=_drill(params={"rated": "1"}),
             order=301,
         ),
         Figure(
@@ -399,11 +387,7 @@ def register_figures() -> None:
             decimals=2,
             period_field="registered_at",
             project_lookup="project",
-            drilldown=_drill(
-                params={"kind": Kind.ENTERPRISE_REQUEST.value, "rated": "1"},
-                column="满意度",
-                missing=("rated", "column:满意度"),
-            ),
+            drilldown=_drill(params={"kind": Kind.ENTERPRISE_REQUEST.value, "rated": "1"}, column="满意度"),
             order=302,
         ),
     ]

@@ -35,17 +35,15 @@ def parcels_reached(status: str) -> Q | None:
 
 
 def _parcel_drilldown(*, column: str | None = None, **params) -> Drilldown:
-    missing = tuple(k for k in params if k in ("reached", "handed_over_from", "handed_over_to"))
     return Drilldown(
         "land:parcel-list",
         params={k: v for k, v in params.items() if k not in ("handed_over_from", "handed_over_to")},
         period_params=("handed_over_from", "handed_over_to") if "handed_over_from" in params else None,
         region_param="village_group",
-        region_levels=("village_group",),
+        region_levels=("village", "village_group"),
         project_param="project",
         column=column,
         permission="land.view_parcel",
-        missing=missing,
     )
 
 
@@ -150,9 +148,7 @@ def register_figures() -> None:
             definition=_("签订日期在统计期间内的补偿协议"),
             source=_agreements,
             period_field="signed_on",
-            drilldown=Drilldown(
-                **agreement_drill, period_params=("signed_from", "signed_to"), missing=("signed_from", "signed_to")
-            ),
+            drilldown=Drilldown(**agreement_drill, period_params=("signed_from", "signed_to")),
             order=120,
             **land,
         ),
@@ -209,7 +205,6 @@ def register_figures() -> None:
                 project_param="project",
                 column="金额(元)",
                 permission="land.view_payment",
-                missing=("paid_from", "paid_to", "village_group"),
             ),
             order=124,
             **land,
@@ -227,7 +222,6 @@ def register_figures() -> None:
                 region_param="village_group",
                 project_param="project",
                 permission="land.view_payment",
-                missing=("paid_from", "paid_to", "village_group"),
             ),
             order=125,
             **land,

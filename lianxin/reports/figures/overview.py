@@ -84,7 +84,6 @@ def _indicator_drilldown(column: str) -> Drilldown:
         column=column,
         permission="enterprises.view_enterprise",
         region_param="region",
-        missing=("in_park", "year", "region", f"column:{column}"),
     )
 
 
@@ -93,8 +92,7 @@ def register_figures() -> None:
         "regions:region-list",
         params={"level": Region.Level.VILLAGE, "in_park": "1"},
         permission="regions.view_region",
-        region_param="parent",
-        missing=("in_park", "parent"),
+        region_param="region",  # the region's subtree, itself included (as the figure's region_lookup="")
     )
     register(
         Figure(
@@ -120,8 +118,7 @@ def register_figures() -> None:
                 "regions:region-list",
                 params={"level": Region.Level.VILLAGE_GROUP, "in_park": "1"},
                 permission="regions.view_region",
-                region_param="parent",
-                missing=("in_park", "parent"),
+                region_param="region",
             ),
             order=11,
         ),
@@ -137,8 +134,7 @@ def register_figures() -> None:
                 params={"in_park": "1"},
                 permission="people.view_household",
                 region_param="village_group",
-                region_levels=("village_group",),
-                missing=("in_park",),
+                region_levels=("village", "village_group"),
             ),
             order=12,
         ),
@@ -154,9 +150,9 @@ def register_figures() -> None:
                 params={"in_park": "1"},
                 permission="people.view_person",
                 region_param="region",
-                # The person list keeps its filters in the session (names and IDs stay out of URLs);
-                # the select filters can be GET parameters.
-                missing=("in_park", "region"),
+                region_levels=("village", "village_group"),
+                # The person list keeps its search in the session (names and IDs stay out of URLs);
+                # its select filters (region, in park) are GET parameters.
             ),
             order=13,
         ),
@@ -172,7 +168,6 @@ def register_figures() -> None:
                 params={"in_park": "1"},
                 permission="enterprises.view_enterprise",
                 region_param="region",
-                missing=("in_park", "region"),
             ),
             order=20,
         ),

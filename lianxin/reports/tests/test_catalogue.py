@@ -119,7 +119,23 @@ def test_drilldown_link_carries_the_figure_filter(land, town_admin, group_a1):
         f"/cases/?kind=dispute&registered_from=2026-07-01&registered_to=2026-09-30&region={group_a1.pk}"
     )
     assert catalogue.drilldown_gaps("land_handed_over_mu", scope) == []
-    assert catalogue.drilldown_gaps("disputes_registered", scope) == ["registered_from", "registered_to"]
+    assert catalogue.drilldown_gaps("disputes_registered", scope) == []
+
+
+def test_a_drilldown_names_the_filters_its_page_lacks(town_admin, group_a1):
+    # a page without a filter the link sends, and one whose region filter takes no village groups
+    scope = FigureScope(user=town_admin, period=Period.parse("2026-Q3"), region=group_a1)
+    figure = catalogue.figure_get("disputes_registered")
+    drill = catalogue.Drilldown(
+        "cases:case-list",
+        params={"kind": "dispute"},
+        period_params=("registered_from", "registered_to"),
+        region_param="region",
+        region_levels=("village",),
+        missing=("registered_to", "column:满意度", "unused"),
+    )
+
+    assert drill.gaps(scope, figure) == ["registered_to", "column:满意度", "region(village_group)"]
 
 
 def test_no_link_to_rows_the_role_may_not_read(make_user, county, land):

@@ -2,8 +2,8 @@
 shows exactly the rows behind it — as many rows as the figure counts, or a column that sums (or
 averages) to it.
 
-Figures whose list page lacks a filter the figure needs (lianxin/reports/DRILLDOWN_TODO.md) are
-expected to fail, strictly: when the page gains the filter, the mark must go.
+Figures whose list page lacks a filter the figure needs (their ``Drilldown.missing``) are expected to
+fail, strictly: when the page gains the filter, the name must leave ``missing``.
 """
 
 from __future__ import annotations
