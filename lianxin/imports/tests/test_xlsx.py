@@ -293,7 +293,7 @@ def test_person_export_shows_the_clerks_village_masked_with_serials_total_and_au
     assert event.detail == {
         "list": "persons",
         "rows": 1,
-        "filters": {"village_group": None, "ethnicity": "", "search": False},
+        "filters": {"village_group": None, "ethnicity": "", "region": None, "in_park": False, "search": False},
     }
 
 
@@ -325,7 +325,13 @@ def test_person_export_follows_the_ethnicity_and_village_group_filters(
 
     assert [(r[4], r[8]) for r in rows[3:-1]] == [("苗家人", "苗族")]
     detail = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT).get().detail
-    assert detail["filters"] == {"village_group": household_a.village_group_id, "ethnicity": "06", "search": False}
+    assert detail["filters"] == {
+        "village_group": household_a.village_group_id,
+        "ethnicity": "06",
+        "region": None,
+        "in_park": False,
+        "search": False,
+    }
 
 
 def test_person_export_holds_every_page_newest_first(settings, login_as, village_a_clerk, household_a):
