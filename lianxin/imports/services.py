@@ -97,6 +97,8 @@ def _store(batch: ImportBatch, summary: Summary, match: HeaderMatch | None, **fi
                 for u in match.unmatched
             ],
             "confidence": {str(i): c for i, c in match.confidence.items()},
+            "warnings": [w.as_dict() for w in summary.warnings],
+            "notes": list(summary.notes),
         }
     for name, value in fields.items():
         setattr(batch, name, value)

@@ -101,6 +101,14 @@ class Command(BaseCommand):
             w(f"  {where}{value}: {error['message']}")
         if len(batch.errors) > 50:
             w(f"  … {batch.rejected - 50} more (see --errors)")
+        for note in batch.header.get("notes", []):
+            w(f"note: {note}")
+        warnings = batch.header.get("warnings", [])
+        if warnings:
+            w(f"warnings: {len(warnings)}")
+        for warning in warnings[:50]:
+            value = f" value “{warning['value']}”" if warning["value"] else ""
+            w(f"  row {warning['row']} column {warning['column']} ({warning['header']}){value}: {warning['message']}")
 
     def _annotate(self, batch: ImportBatch, account, out: Path) -> None:
         spec, remembered = ledger_get(batch.ledger), remembered_headers(batch.ledger)
