@@ -46,7 +46,18 @@ from .models import LandClass, Parcel, SiteImage
 # (NY/T 2539: DKBM 地块编码, FBFMC 发包方名称 — the village group that contracts the land out, DLBM 地类编码,
 # SCMJ 实测面积 in ㎡, SCMJM 实测面积 in 亩).
 CODE_FIELDS = ("地块编码", "地块编号", "宗地代码", "宗地编码", "编码", "编号", "code", "dkbm", "zddm", "parcel_code")
-GROUP_FIELDS = ("村民小组", "小组", "组名", "村组", "village_group", "group", "zm", "发包方名称", "fbfmc", "所属村民小组")
+GROUP_FIELDS = (
+    "村民小组",
+    "小组",
+    "组名",
+    "村组",
+    "village_group",
+    "group",
+    "zm",
+    "发包方名称",
+    "fbfmc",
+    "所属村民小组",
+)
 CLASS_FIELDS = ("地类编码", "地类代码", "地类", "地类名称", "land_class", "dlbm", "dlmc", "class")
 # Each area field with the unit its name states ("" = 亩, the unit the project keeps), tried in this order.
 AREA_FIELDS = (
