@@ -661,3 +661,24 @@ def test_a_declared_unit_converts_an_area_field_whose_name_states_none(parcels, 
         project=land_project, data=data, filename="a.geojson", actor=working_group_member, area_unit="公顷"
     )
     assert Parcel.objects.get(project=land_project, code="A-102").area_mu == Decimal("15.0000")
+
+
+def test_api_and_page_take_the_declared_area_unit(parcels, client, bearer, working_group_member, land_project):
+    upload = SimpleUploadedFile(
+        "a.geojson",
+        _geojson(({"地块编码": "A-103", "村民小组": "甲马石二组", "地类编码": "0101", "面积": "6670"}, _rect(6))),
+    )
+    response = client.post(
+        "/api/land/gis/import",
+        {"project": land_project.pk, "file": upload, "area_unit": "平方米"},
+        headers=bearer(working_group_member),
+    )
+    assert response.status_code == 200, response.content
+    assert Parcel.objects.get(project=land_project, code="A-103").area_mu == Decimal("10.0050")
+    bad = SimpleUploadedFile("a.geojson", _geojson(({"地块编码": "A-002"}, _rect(1))))
+    refused = client.post(
+        "/api/land/gis/import",
+        {"project": land_project.pk, "file": bad, "area_unit": "斤"},
+        headers=bearer(working_group_member),
+    )
+    assert refused.status_code == 422
