@@ -140,22 +140,30 @@ def person_rows(rows: int, seed: int = 20261130):
         )
 
 
-def write_workbook(path: Path, rows: int, *, quirky_layout: bool = True) -> None:
+def write_workbook(path: Path, rows: int, *, quirky_layout: bool = True, codes: bool = True) -> None:
     """The ledger as a township sends it: a merged title row, the header, ``rows`` people, and (with
-    ``quirky_layout``) a blank row in the middle and a 合计 row and a 制表人 note at the end."""
+    ``quirky_layout``) a blank row in the middle and a 合计 row and a 制表人 note at the end.
+
+    ``codes=False``: the same roster without the 户编号 column (issue 15), as village rosters come:
+    each household's members follow their head's row, so the engine forms households by row order."""
     import xlsxwriter
+
+    drop = HEADERS.index("户编号")
+    headers = HEADERS if codes else HEADERS[:drop] + HEADERS[drop + 1 :]
 
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     ws = wb.add_worksheet("户籍人口")
     bold = wb.add_format({"bold": True, "align": "center"})
     date_format = wb.add_format({"num_format": "yyyy-mm-dd"})
-    ws.merge_range(0, 0, 0, len(HEADERS) - 1, TITLE, bold)
-    ws.write_row(1, 0, HEADERS, bold)
+    ws.merge_range(0, 0, 0, len(headers) - 1, TITLE, bold)
+    ws.write_row(1, 0, headers, bold)
     r = 2
     blank_at = rows // 2 + 3 if quirky_layout else -1
     for i, (cells, birth) in enumerate(person_rows(rows)):
         if i == blank_at:
             r += 1  # an empty row inside the data
+        if not codes:
+            cells = cells[:drop] + cells[drop + 1 :]
         ws.write_row(r, 0, cells)
         ws.write_datetime(r, len(cells), dt.datetime.combine(birth, dt.time()), date_format)
         r += 1
@@ -396,6 +404,9 @@ def main() -> None:
     parser.add_argument(
         "--skip-single-pass", action="store_true", help="do not measure a commit without a dry run before it"
     )
+    parser.add_argument(
+        "--skip-without-codes", action="store_true", help="do not measure the roster without 户编号 (issue 15)"
+    )
     parser.add_argument("--raw-repeat", type=int, default=3, help="raw-limit runs; the fastest counts (3)")
     parser.add_argument("--workdir", help="keep the generated files here instead of a temporary directory")
     parser.add_argument("--raw-only", metavar="XLSX", help=argparse.SUPPRESS)
@@ -518,6 +529,29 @@ def main() -> None:
             emit("peer_commit_rows_per_s", args.peer_rows / peer["commit"])
             emit("peer_rows_per_s", peer_rate)
             emit("ratio_engine_to_peer", engine_rate / peer_rate)
+        if not args.skip_without_codes:
+            # issue 15: the same roster without 户编号 must stay within 10 % of the coded one
+            from django.db import connection
+
+            from lianxin.people.models import Household, Person
+
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {Person._meta.db_table}")
+                cursor.execute(f"DELETE FROM {Household._meta.db_table}")
+            nocode_path = workdir / f"户籍人口台账_无户编号_{args.rows}.xlsx"
+            log(f"writing {nocode_path.name}; engine: upload, dry run, commit")
+            write_workbook(nocode_path, args.rows, codes=False)
+            nocode = run_engine(nocode_path, user, args.rows, None)
+            nocode_rate = rows / (nocode["dry_run"] + nocode["commit"])
+            emit("nocode_dry_run_seconds", nocode["dry_run"])
+            emit("nocode_commit_seconds", nocode["commit"])
+            emit("nocode_rows_per_s", nocode_rate)
+            emit("nocode_households", nocode["households"])
+            emit("ratio_nocode_to_coded", nocode_rate / engine_rate)
+            if nocode["households"] != engine["households"]:
+                raise SystemExit(
+                    f"households formed without codes: {nocode['households']}, with codes: {engine['households']}"
+                )
         emit("peak_rss_mb", rss)
     finally:
         if url and args.db == "postgres":

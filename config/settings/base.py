@@ -258,6 +258,9 @@ LIANXIN_IMPORT_MAX_BYTES = int(os.environ.get("LIANXIN_IMPORT_MAX_MB", "200")) *
 # Uploaded ledger files are personal data: deleted this many days after the batch is committed, undone, or
 # (never committed) uploaded — `manage.py purge_import_files`, daily from cron.
 LIANXIN_IMPORT_FILE_RETENTION_DAYS = int(os.environ.get("LIANXIN_IMPORT_FILE_RETENTION_DAYS", "30"))
+# A ledger column the resident ID determines (性别, 出生日期, 年龄) that contradicts it: "reject" the row
+# (naming both values), or "warn" (the row is imported with the ID's value and listed for checking).
+LIANXIN_IMPORT_CONTRADICTIONS = os.environ.get("LIANXIN_IMPORT_CONTRADICTIONS", "reject")
 # How long the rows a dry run checked stay usable for the commit (seconds); older, the commit reads the file again.
 LIANXIN_IMPORT_STAGE_MAX_AGE = int(os.environ.get("LIANXIN_IMPORT_STAGE_MAX_AGE", "86400"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 2**20

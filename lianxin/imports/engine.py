@@ -57,6 +57,8 @@ class Summary:
     rejected: int = 0
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
+    warnings: list[RowError] = field(default_factory=list)  # rows imported that a person should look at
+    notes: list[str] = field(default_factory=list)  # the ledger's account of the pass (Ledger.notes)
     written: Written = field(default_factory=Written)
     file_error: str = ""
 
@@ -91,7 +93,7 @@ def header_problem(match: HeaderMatch, ledger: Ledger) -> str:
         return _("缺少必填列:%(columns)s。可下载模板对照列名,或在页面上把表头对应到这些列") % {
             "columns": "、".join(_(c.label) for c in match.missing_required)
         }
-    return ""
+    return ledger.header_problem(set(match.columns.values()))
 
 
 def _shown(column_kind: str, raw: Any) -> str:
@@ -261,10 +263,16 @@ def run_import(
             summary.rows_read += 1
             prepared = None
             if values is not None:
+                ctx.warnings.clear()
                 try:
                     prepared = ledger.prepare(values, ctx)
                 except RowRejected as exc:
                     errors = [_row_error(labels, ledger, row_number, exc, values)]
+                else:
+                    for key, shown, message in ctx.warnings:
+                        if len(summary.warnings) < (max_errors or MAX_STORED_ERRORS):
+                            letters, header = labels.get(key, ("", ledger.column(key).label))
+                            summary.warnings.append(RowError(row_number, letters, header, shown, message))
             if prepared is not None:
                 key = ledger.natural_key(prepared)
                 first = seen.get(key)
@@ -282,6 +290,7 @@ def run_import(
                 continue
             chunks.add(row_number, prepared, key)
         chunks.finish()
+        summary.notes = ledger.notes(ctx)
 
     if not commit:
         process()
@@ -335,7 +344,11 @@ def _row_error(labels: ColumnLabels, ledger: Ledger, row_number: int, exc: RowRe
         return RowError(row_number, "", "", "", exc.message)
     column = ledger.column(exc.column)
     letters, header = labels.get(exc.column, ("", column.label))
-    return RowError(row_number, letters, header, _shown(column.kind, values.get(exc.column)), exc.message)
+    value = values.get(exc.column)
+    if column.kind == "choice" and column.choices and value is not None:
+        # the stored value ("female") read back as the sheet's word (女)
+        value = next((label for label, stored in column.choices.items() if stored == value), value)
+    return RowError(row_number, letters, header, _shown(column.kind, value), exc.message)
 
 
 def cache_progress(batch_id: int) -> Callable[[int, int | None], None]:

@@ -23,8 +23,10 @@ from typing import Any
 
 __all__ = [
     "Column",
+    "HeaderLookup",
     "HeaderMatch",
     "UnmatchedHeader",
+    "canonical_header",
     "find_header",
     "normalise_header",
     "split_header",
@@ -122,10 +124,12 @@ def _split_text(text: str) -> tuple[str, str]:
     s = unicodedata.normalize("NFKC", text)
     s = "".join(s.split()).translate(_BRACKETS).strip(_STRIP_MARKS)
     unit = ""
-    m = _TRAILING_GROUP.match(s)
-    if m and m.group(1):
-        s, unit = m.group(1).strip(_STRIP_MARKS), _unit_of(m.group(2))
-    else:
+    bracketed = False
+    # every trailing bracket goes ("产值(万元)(必填)"); the unit is the one a bracket names
+    while (m := _TRAILING_GROUP.match(s)) and m.group(1):
+        s, bracketed = m.group(1).strip(_STRIP_MARKS), True
+        unit = unit or _unit_of(m.group(2))
+    if not bracketed:
         m = _SLASH_UNIT.match(s)
         if m:
             s, unit = m.group(1), _UNITS[m.group(2).lower()]
@@ -135,6 +139,93 @@ def _split_text(text: str) -> tuple[str, str]:
 def normalise_header(value: Any) -> str:
     """The header's name for matching and for remembered hand mappings (unit dropped)."""
     return split_header(value)[0]
+
+
+# Words clerks put before or after a column's name without changing what it holds:
+# 所属村民小组, 本人姓名, 现住址, 村委会名称, 身份证号码, 地块编号.
+HEADER_PREFIXES = ("所属", "本人", "现")
+HEADER_SUFFIXES = ("名称", "号码", "编号")
+
+
+def _header_forms(name: str) -> list[str]:
+    """The header's name, then without one common prefix, without one common suffix, without both
+    (least stripped first, so 地块编号 is tried before 地块)."""
+    forms = [name]
+    bare = [name[len(p) :] for p in HEADER_PREFIXES if name.startswith(p) and len(name) > len(p)]
+    forms += bare
+    for form in [name, *bare]:
+        forms += [form[: -len(x)] for x in HEADER_SUFFIXES if form.endswith(x) and len(form) > len(x)]
+    return list(dict.fromkeys(forms))
+
+
+def canonical_header(name: str) -> str:
+    """Every common prefix and suffix stripped: 所属村民小组名称 → 村民小组. Two columns may share a
+    canonical form (地块编号 and 地块名称 are both 地块): such a form matches neither by itself."""
+    changed = True
+    while changed:
+        changed = False
+        for p in HEADER_PREFIXES:
+            if name.startswith(p) and len(name) > len(p):
+                name, changed = name[len(p) :], True
+        for x in HEADER_SUFFIXES:
+            if name.endswith(x) and len(name) > len(x):
+                name, changed = name[: -len(x)], True
+    return name
+
+
+# Confidence of each way a header can match a column (shown on the mapping page).
+EXACT, STRIPPED, CANONICAL = 1.0, 0.9, 0.8
+# A containment or shared canonical form is never applied by itself: it is offered for confirmation.
+_CONTAINED_MIN = 2  # a column name of one character (组, 村) is contained in too many headers
+
+
+class HeaderLookup:
+    """Header name → column key, in three steps: the exact name (a label, a synonym or a remembered
+    hand mapping), the name without common prefixes/suffixes, then the canonical form when only one
+    column has it. ``suggest`` gives the candidates a person must confirm: columns whose name the
+    header contains, or that share its canonical form."""
+
+    def __init__(self, columns: Iterable[Column], remembered: Mapping[str, str] | None = None) -> None:
+        columns = tuple(columns)
+        keys = {c.key for c in columns}
+        self.plain: dict[str, str] = {}
+        for column in columns:
+            for n in column.header_names():
+                self.plain.setdefault(n, column.key)
+        for text, key in (remembered or {}).items():
+            if key in keys:
+                self.plain[normalise_header(text)] = key  # hand mappings win
+        self.canonical: dict[str, set[str]] = {}
+        for n, key in self.plain.items():
+            self.canonical.setdefault(canonical_header(n), set()).add(key)
+
+    def resolve(self, name: str) -> tuple[str | None, float]:
+        """(column key, confidence), or (None, 0.0) when the header needs a person."""
+        if not name:
+            return None, 0.0
+        for form in _header_forms(name):
+            if form in self.plain:
+                return self.plain[form], EXACT if form == name else STRIPPED
+        keys = self.canonical.get(canonical_header(name))
+        if keys is not None and len(keys) == 1:
+            return next(iter(keys)), CANONICAL
+        return None, 0.0
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.resolve(name)[0] is not None
+
+    def suggest(self, name: str) -> tuple[tuple[str, float], ...]:
+        """Columns this unrecognised header may mean, most likely first, each with a confidence."""
+        if not name:
+            return ()
+        found: dict[str, float] = {}
+        for key in self.canonical.get(canonical_header(name), ()):
+            found[key] = 0.5
+        bare = canonical_header(name)
+        for n, key in self.plain.items():
+            if len(n) >= _CONTAINED_MIN and n != bare and n in bare:
+                found[key] = max(found.get(key, 0.0), round(len(n) / len(bare), 2))
+        return tuple(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,6 +246,7 @@ class UnmatchedHeader:
     index: int
     text: str
     key: str
+    suggestions: tuple[tuple[str, float], ...] = ()  # (column key, confidence) to confirm, never applied
 
 
 @dataclass
@@ -165,6 +257,8 @@ class HeaderMatch:
     - ``columns``: cell index → Column.key
     - ``units``: cell index → unit stated by the header ("万元" from 金额(万元), or a sheet-wide
       "单位:万元" line for money columns), "" when none — pass it to ``normaliser_for``
+    - ``confidence``: cell index → how sure the match is (1.0 exact; less when prefixes, suffixes
+      or the canonical form were needed)
     - ``labels``: cell index → the header as shown ("身份信息/姓名")
     - ``unmatched``: headers nobody claimed, for the manual-mapping UI
     - ``duplicates``: cell index → key, for a second column matching a key already taken
@@ -180,6 +274,7 @@ class HeaderMatch:
     labels: dict[int, str] = field(default_factory=dict)
     unmatched: list[UnmatchedHeader] = field(default_factory=list)
     duplicates: dict[int, str] = field(default_factory=dict)
+    confidence: dict[int, float] = field(default_factory=dict)
     missing_required: tuple[Column, ...] = ()
     serial_column: int | None = None
     skipped_rows: tuple[int, ...] = ()
@@ -207,6 +302,7 @@ class _Candidate:
     unmatched: list[UnmatchedHeader]
     duplicates: dict[int, str]
     serial_column: int | None
+    confidence: dict[int, float] = field(default_factory=dict)
 
 
 def _nonempty(cells: list) -> list[tuple[int, str]]:
@@ -220,7 +316,7 @@ def _nonempty(cells: list) -> list[tuple[int, str]]:
     return out
 
 
-def _is_title_or_info(texts: list[tuple[int, str]], lookup: Mapping[str, str]) -> bool:
+def _is_title_or_info(texts: list[tuple[int, str]], lookup: HeaderLookup) -> bool:
     """A merged title (one cell, not itself a known header), a row naming the table
     ("…台账" with few cells), or a "填报单位:… 填报日期:…" line."""
     names = [normalise_header(t) for _, t in texts]
@@ -283,14 +379,7 @@ def find_header(
     this ledger) is consulted before the synonyms; keys not among ``columns`` are ignored."""
     columns = tuple(columns)
     by_key = {c.key: c for c in columns}
-    lookup: dict[str, str] = {}
-    for column in columns:
-        for n in column.header_names():
-            lookup.setdefault(n, column.key)
-    if remembered:
-        for text, key in remembered.items():
-            if key in by_key:
-                lookup[normalise_header(text)] = key  # hand mappings win
+    lookup = HeaderLookup(columns, remembered)
 
     iterator = iter(rows)
     buffer: list[tuple[int, list]] = []
@@ -357,6 +446,7 @@ def find_header(
         labels=best.labels,
         unmatched=best.unmatched,
         duplicates=best.duplicates,
+        confidence=best.confidence,
         missing_required=tuple(c for c in columns if c.required and c.key not in found),
         serial_column=best.serial_column,
         skipped_rows=skipped,
@@ -381,7 +471,7 @@ def _forward_filled(cells: list, width: int) -> list[str]:
 def _match_block(
     buffer: list[tuple[int, list]],
     block: tuple[int, ...],
-    lookup: Mapping[str, str],
+    lookup: HeaderLookup,
     by_key: Mapping[str, Column],
 ) -> _Candidate:
     rows = [buffer[i][1] for i in block]
@@ -396,6 +486,7 @@ def _match_block(
     labels: dict[int, str] = {}
     unmatched: list[UnmatchedHeader] = []
     duplicates: dict[int, str] = {}
+    confidence: dict[int, float] = {}
     serial_column = None
     for index in range(width):
         own = [raw[r][index] for r in range(len(rows))]
@@ -419,19 +510,24 @@ def _match_block(
             continue
         key = None
         unit = ""
+        sure = 0.0
         for text in candidates:
             name, text_unit = split_header(text)
-            if name in lookup:
-                key, unit = lookup[name], text_unit
+            key, sure = lookup.resolve(name)
+            if key is not None:
+                unit = text_unit
                 break
         labels[index] = label
         if key is None:
-            unmatched.append(UnmatchedHeader(index=index, text=label, key=bottom_name))
+            unmatched.append(
+                UnmatchedHeader(index=index, text=label, key=bottom_name, suggestions=lookup.suggest(bottom_name))
+            )
             continue
         if key in columns.values():
             duplicates[index] = key
             continue
         columns[index] = key
+        confidence[index] = sure
         unit = unit or bottom_unit or next((u for u in (split_header(g)[1] for g in reversed(groups)) if u), "")
         units[index] = unit
     return _Candidate(
@@ -443,6 +539,7 @@ def _match_block(
         unmatched=unmatched,
         duplicates=duplicates,
         serial_column=serial_column,
+        confidence=confidence,
     )
 
 

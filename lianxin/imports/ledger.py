@@ -33,6 +33,9 @@ class Context:
     user: Any
     batch: Any = None  # the ImportBatch: batch audit entries are recorded on it
     cache: dict[str, Any] = field(default_factory=dict)
+    # (Column.key, value as shown, message) of the row being prepared that do not reject it (a column
+    # contradicting the resident ID when LIANXIN_IMPORT_CONTRADICTIONS is "warn"); the engine collects them.
+    warnings: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -96,6 +99,15 @@ class Ledger(ABC):
     def undo(self, created: list[tuple[str, int]], updated: Iterable[tuple[str, int, dict]], ctx: Context) -> None:
         """Remove what an import created and put back what it overwrote; raise DomainError if
         records were changed since, so undo would destroy later work."""
+
+    def header_problem(self, columns: set[str]) -> str:
+        """A whole-file message when the columns found (Column.keys) cannot identify the records
+        although every required column is there; "" when they can."""
+        return ""
+
+    def notes(self, ctx: Context) -> list[str]:
+        """Lines for the dry run's summary once every row is prepared (e.g. how households were formed)."""
+        return []
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)

@@ -92,7 +92,13 @@ def _store(batch: ImportBatch, summary: Summary, match: HeaderMatch | None, **fi
             "rows": list(match.header_rows),
             "columns": {str(i): k for i, k in match.columns.items()},
             "labels": {str(i): t for i, t in match.labels.items()},
-            "unmatched": [{"index": u.index, "text": u.text, "key": u.key} for u in match.unmatched],
+            "unmatched": [
+                {"index": u.index, "text": u.text, "key": u.key, "suggestions": [list(x) for x in u.suggestions]}
+                for u in match.unmatched
+            ],
+            "confidence": {str(i): c for i, c in match.confidence.items()},
+            "warnings": [w.as_dict() for w in summary.warnings],
+            "notes": list(summary.notes),
         }
     for name, value in fields.items():
         setattr(batch, name, value)

@@ -71,12 +71,22 @@ def _detail_context(request, batch) -> dict:
         "ledger_label": _(spec.label),
         "progress": selectors.batch_progress(batch=batch),
         "columns": [
-            (batch.header.get("labels", {}).get(index, ""), labels.get(key, key))
+            (
+                batch.header.get("labels", {}).get(index, ""),
+                labels.get(key, key),
+                round(100 * batch.header.get("confidence", {}).get(index, 1.0)),
+            )
             for index, key in sorted(batch.header.get("columns", {}).items(), key=lambda kv: int(kv[0]))
         ],
         "unmatched": [
             {
                 **u,
+                # a header that only contains a column's name, or shares its canonical form with two
+                # columns, is offered for confirmation; the choice still starts on 忽略此列
+                "suggestions": [
+                    {"key": key, "label": labels.get(key, key), "percent": round(100 * sure)}
+                    for key, sure in u.get("suggestions", [])
+                ],
                 "form": HeaderMappingForm(initial={"header": u["text"]}, ledger=batch.ledger, prefix=f"h{u['index']}"),
             }
             for u in batch.header.get("unmatched", [])

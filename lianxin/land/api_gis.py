@@ -100,8 +100,10 @@ def geometry_import(
     code_field: Form[str | None] = None,
     dry_run: Form[bool] = False,
     repair: Form[bool] = False,
+    area_unit: Form[Annotated[str, Field(pattern="^(亩|平方米|公顷)$")] | None] = None,
 ):
-    """Parcels are matched by code. An invalid polygon (a self-intersecting ring…) refuses the file,
+    """Parcels are matched by code. ``area_unit`` is the unit of an area attribute whose name states none
+    (SCMJ is ㎡ and SCMJM 亩 by name). An invalid polygon (a self-intersecting ring…) refuses the file,
     naming the feature and the point; with ``repair`` it is repaired and listed under ``repaired``
     with its new area."""
     require_perm(request.user, "land.change_parcel")
@@ -120,6 +122,7 @@ def geometry_import(
         code_field=code_field or None,
         dry_run=dry_run,
         repair=repair,
+        area_unit=area_unit or None,
         actor=request.user,
     )
     return {

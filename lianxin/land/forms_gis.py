@@ -28,6 +28,17 @@ class GeometryImportForm(StyledForm):
         max_length=40,
         help_text=_("不填时依次查找 地块编码、地块编号、宗地代码、编码、code"),
     )
+    area_unit = forms.ChoiceField(
+        label=_("面积字段的单位"),
+        required=False,
+        choices=[
+            ("", _("按字段名(SCMJ为平方米,SCMJM为亩;不注明的按亩)")),
+            ("亩", "亩"),
+            ("平方米", "平方米"),
+            ("公顷", "公顷"),
+        ],
+        help_text=_("字段名已注明单位的(如“面积(公顷)”“SCMJ”)按字段名换算"),
+    )
     dry_run = forms.BooleanField(label=_("只检查,不写入"), required=False, initial=True)
     repair = forms.BooleanField(
         label=_("修复无效图形"),

@@ -42,10 +42,46 @@ from . import geometry as geo
 from . import services
 from .models import LandClass, Parcel, SiteImage
 
+# Attribute names: the usual survey names and those of the national rural contract-land database
+# (NY/T 2539: DKBM 地块编码, FBFMC 发包方名称 — the village group that contracts the land out, DLBM 地类编码,
+# SCMJ 实测面积 in ㎡, SCMJM 实测面积 in 亩).
 CODE_FIELDS = ("地块编码", "地块编号", "宗地代码", "宗地编码", "编码", "编号", "code", "dkbm", "zddm", "parcel_code")
-GROUP_FIELDS = ("村民小组", "小组", "组名", "村组", "village_group", "group", "zm")
+GROUP_FIELDS = (
+    "村民小组",
+    "小组",
+    "组名",
+    "村组",
+    "village_group",
+    "group",
+    "zm",
+    "发包方名称",
+    "fbfmc",
+    "所属村民小组",
+)
 CLASS_FIELDS = ("地类编码", "地类代码", "地类", "地类名称", "land_class", "dlbm", "dlmc", "class")
-AREA_FIELDS = ("测量面积", "面积", "面积(亩)", "测量面积(亩)", "area_mu", "area", "mj")
+# Each area field with the unit its name states ("" = 亩, the unit the project keeps), tried in this order.
+AREA_FIELDS = (
+    ("测量面积", ""),
+    ("面积", ""),
+    ("面积(亩)", "亩"),
+    ("测量面积(亩)", "亩"),
+    ("实测面积(亩)", "亩"),
+    ("scmjm", "亩"),
+    ("area_mu", "亩"),
+    ("实测面积", "平方米"),
+    ("scmj", "平方米"),
+    ("面积(平方米)", "平方米"),
+    ("面积(㎡)", "平方米"),
+    ("面积(m2)", "平方米"),
+    ("area_m2", "平方米"),
+    ("面积(公顷)", "公顷"),
+    ("area_ha", "公顷"),
+    ("area", ""),
+    ("mj", ""),
+)
+# 1 亩 = 10000/15 ㎡; 1 公顷 = 15 亩
+MU_PER = {"亩": Decimal(1), "": Decimal(1), "平方米": Decimal(15) / Decimal(10000), "公顷": Decimal(15)}
+UNIT_WORDS = {"亩": "亩", "mu": "亩", "平方米": "平方米", "㎡": "平方米", "m2": "平方米", "公顷": "公顷", "ha": "公顷"}
 MAX_MAP_FEATURES = 20_000
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # a geometry file, page or API
 MAX_SITE_IMAGE_BYTES = 20 * 1024 * 1024
@@ -126,7 +162,30 @@ class GeometryImportRejected(DomainError):
 
 def _resolve_group(value: Any, groups: dict[str, Region]) -> Region | None:
     text = _text(value)
-    return groups.get(text) or groups.get(text.replace(" ", ""))
+    found = groups.get(text) or groups.get(text.replace(" ", ""))
+    if found is None:
+        # 发包方名称 as NY/T 2539 surveys write it: "甲马石村甲马石一组村民小组", "甲马石村民委员会甲马石一组"
+        bare = text.replace(" ", "")
+        for suffix in ("村民小组", "经济合作社", "股份经济合作社"):
+            if bare.endswith(suffix) and len(bare) > len(suffix):
+                bare = bare[: -len(suffix)]
+                break
+        found = groups.get(bare) or groups.get(bare.replace("村民委员会", "村").replace("村委会", "村"))
+    return found
+
+
+def _area_mu(properties: dict[str, Any], unit: str | None) -> tuple[Decimal | None, Any]:
+    """The surveyed area in 亩 from the first area field present, converted by the unit its name
+    states (SCMJ ㎡, SCMJM 亩, 面积(公顷) …) or, when its name states none, by ``unit`` (declared on the
+    upload). Returns (mu, raw value); raises InvalidOperation when the value is not a number."""
+    lowered = {str(k).strip().lower().replace("（", "(").replace("）", ")"): v for k, v in properties.items()}
+    for name, named_unit in AREA_FIELDS:
+        value = lowered.get(name)
+        if value in (None, ""):
+            continue
+        factor = MU_PER[named_unit or UNIT_WORDS.get((unit or "").strip().lower(), "")]
+        return (Decimal(_text(value)) * factor).quantize(Decimal("0.0001")), value
+    return None, None
 
 
 def _resolve_class(value: Any, classes: dict[str, LandClass]) -> LandClass | None:
@@ -146,6 +205,7 @@ def parcel_geometry_import(
     code_field: str | None = None,
     dry_run: bool = False,
     repair: bool = False,
+    area_unit: str | None = None,
 ) -> GeometryImportReport:
     """Set the geometries (地块图形) of a project's parcels from a GeoJSON or zipped Shapefile.
 
@@ -217,11 +277,11 @@ def parcel_geometry_import(
                 _("%(feature)s的地类“%(value)s”不在地类表中") % {"feature": label, "value": _text(class_value)}
             )
             continue
-        area_value = _field_lookup(feature.properties, None, AREA_FIELDS)
+        area_value = None
         try:
-            surveyed = (
-                Decimal(_text(area_value)).quantize(Decimal("0.0001")) if area_value is not None else feature.area_mu
-            )
+            surveyed, area_value = _area_mu(feature.properties, area_unit)
+            if surveyed is None:
+                surveyed = feature.area_mu
         except InvalidOperation:
             problems.append(_("%(feature)s的面积“%(value)s”不是数字") % {"feature": label, "value": _text(area_value)})
             continue

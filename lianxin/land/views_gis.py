@@ -133,6 +133,7 @@ def geometry_import(request):
                     code_field=form.cleaned_data["code_field"] or None,
                     dry_run=form.cleaned_data["dry_run"],
                     repair=form.cleaned_data["repair"],
+                    area_unit=form.cleaned_data.get("area_unit") or None,
                     actor=request.user,
                 )
             except (DomainError, ValidationError) as exc:

@@ -6,9 +6,11 @@ or leaves an identical person alone, so re-importing the same file changes nothi
 """
 
 import base64
+import hashlib
 from datetime import date
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 from django.utils import timezone, translation
@@ -65,6 +67,14 @@ with translation.override(None):  # the Chinese source names, whatever language 
     ETHNICITIES.update({code: code for code in Ethnicity.values})
 
 
+GENDERS = {"男": "male", "女": "female", "男性": "male", "女性": "female"}
+GENDER_SHOWN = {"male": N_("男"), "female": N_("女")}
+
+
+def _age_on(birth: date, today: date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
 def _region_key(name: str) -> str:
     for suffix in ("村民委员会", "村委会", "居委会", "村民小组"):
         if name.endswith(suffix) and len(name) > len(suffix):
@@ -118,11 +128,12 @@ class PersonLedger(Ledger):
             "household_number",
             N_("户编号"),
             ("户号", "户编码", "户代码"),
-            required=True,
-            help=gettext_lazy("同一户的成员填写相同户编号"),
+            help=gettext_lazy(
+                "同一户的成员填写相同户编号;没有户编号时,按户主身份证号码、户主姓名或成员行紧跟户主行的顺序分户"
+            ),
         ),
         Column("address", N_("住址"), ("家庭住址", "地址", "现住址", "居住地址"), help=gettext_lazy("新建户时使用")),
-        Column("name", N_("姓名"), ("户主姓名", "人员姓名", "成员姓名", "家庭成员姓名"), kind="name", required=True),
+        Column("name", N_("姓名"), ("人员姓名", "成员姓名", "家庭成员姓名"), kind="name", required=True),
         Column(
             "resident_id",
             N_("身份证号码"),
@@ -148,6 +159,40 @@ class PersonLedger(Ledger):
             help=gettext_lazy("如:汉族、苗族、彝族;空白按汉族"),
         ),
         Column("phone", N_("手机号码"), ("联系电话", "电话", "手机", "联系方式", "手机号"), kind="phone"),
+        # Read from the resident ID, never stored from these columns: a roster that has them is checked
+        # against the ID (one of the two values is wrong and a clerk must look).
+        Column(
+            "gender",
+            N_("性别"),
+            ("男女",),
+            kind="choice",
+            choices=GENDERS,
+            help=gettext_lazy("可省略;填写时须与身份证号码一致"),
+        ),
+        Column(
+            "birth_date",
+            N_("出生日期"),
+            ("出生年月日", "生日", "出生时间"),
+            kind="date",
+            help=gettext_lazy("可省略;填写时须与身份证号码一致"),
+        ),
+        Column(
+            "age", N_("年龄"), ("周岁", "年龄(岁)"), kind="int", help=gettext_lazy("可省略;填写时须与身份证号码相符")
+        ),
+        Column(
+            "head_resident_id",
+            N_("户主身份证号码"),
+            ("户主身份证号", "户主公民身份号码", "户主证件号码", "户主身份证"),
+            kind="resident_id",
+            help=gettext_lazy("没有户编号时用以分户:同一户的成员填写同一户主的身份证号码"),
+        ),
+        Column(
+            "head_name",
+            N_("户主姓名"),
+            ("户主名字",),
+            kind="name",
+            help=gettext_lazy("没有户编号和户主身份证号码时用以分户(同一村民小组内户主不可重名)"),
+        ),
     )
     sample = {
         "village": "甲马石村委会",
@@ -203,6 +248,18 @@ class PersonLedger(Ledger):
         name = _region_key(values["village_group"])
         if values.get("village"):
             group = ctx.cache["groups_by_pair"].get((_region_key(values["village"]), name))
+            elsewhere = ctx.cache["groups_by_name"].get(name, [])
+            if group is None and elsewhere:
+                # the village committee column determines the group's village: they contradict
+                raise RowRejected(
+                    _("村委会“%(village)s”下没有村民小组“%(group)s”(该小组属于%(owner)s)")
+                    % {
+                        "village": values["village"],
+                        "group": values["village_group"],
+                        "owner": "、".join(sorted({g.parent.name for g in elsewhere})),
+                    },
+                    "village",
+                )
         else:
             candidates = ctx.cache["groups_by_name"].get(name, [])
             if len(candidates) > 1:
@@ -224,13 +281,17 @@ class PersonLedger(Ledger):
             parsed = resident_id_parse(values["resident_id"], today=cache["today"])
         except ValidationError as exc:
             raise RowRejected(exc.messages[0], "resident_id") from exc
+        if values.get("gender") or values.get("birth_date") or values.get("age") is not None:
+            self._check_against_id(values, parsed, ctx)
         phone = values.get("phone")
+        digest = cache["id_digest"](parsed.number)
+        number = values.get("household_number") or self._derived_household(values, group, digest, ctx)
         return PersonRow(
             group_id=group.pk,
-            household_number=values["household_number"],
+            household_number=number,
             address=values.get("address") or "",
             name=values["name"],
-            digest=cache["id_digest"](parsed.number),
+            digest=digest,
             id_ciphertext=cache["id_encrypt"](parsed.number),
             id_masked=parsed.masked,
             birth_date=parsed.birth_date,
@@ -241,6 +302,167 @@ class PersonLedger(Ledger):
             phone_ciphertext=cache["phone_encrypt"](phone) if phone else None,
             phone_masked=mask_mobile(phone) if phone else "",
         )
+
+    # --- households without codes ---------------------------------------------------------------
+    def header_problem(self, columns: set[str]) -> str:
+        if columns & {"household_number", "head_resident_id", "head_name", "relation"}:
+            return ""
+        return _("缺少户编号列:没有户编号时,须有“户主身份证号码”“户主姓名”或“与户主关系”列,以确定每人属于哪一户")
+
+    @staticmethod
+    def _number_for(head_digest: str) -> str:
+        """The household number derived from its head's resident ID (its blind index, never the number):
+        the same head gives the same household on every import."""
+        return "H" + hashlib.sha256(head_digest.encode()).hexdigest()[:10].upper()
+
+    def _derived_household(self, values: dict, group: Region, digest: str, ctx: Context) -> str:
+        """户编号 left empty (or no such column): from the head's resident ID, else the head's name in the
+        village group, else the row order (members follow their head's row by 与户主关系)."""
+        cache = ctx.cache
+        formed = cache.setdefault("formed", {"how": "", "households": {}})
+        is_head = values.get("relation") == Person.Relation.HEAD
+        if values.get("head_resident_id"):
+            how = "head_id"
+            try:
+                head = resident_id_parse(values["head_resident_id"], today=cache["today"])
+            except ValidationError as exc:
+                raise RowRejected(exc.messages[0], "head_resident_id") from exc
+            head_digest = cache["id_digest"](head.number)
+            if is_head and head_digest != digest:
+                raise RowRejected(_("户主本人的“户主身份证号码”应与本人身份证号码相同"), "head_resident_id")
+            number = self._number_for(head_digest)
+        elif values.get("head_name"):
+            how = "head_name"
+            number = self._by_head_name(values, group, digest, is_head, ctx)
+        elif "relation" in values or values.get("relation"):
+            how = "order"
+            current = cache.get("current_head")
+            if is_head:
+                number = self._number_for(digest)
+                cache["current_head"] = (group.pk, number, values["name"])
+            elif current is None:
+                raise RowRejected(_("没有户编号,此行之前也没有户主行,无法确定所属的户"), "relation")
+            elif current[0] != group.pk:
+                raise RowRejected(
+                    _("没有户编号,此行紧跟的户主“%(head)s”在另一个村民小组,无法确定所属的户") % {"head": current[2]},
+                    "relation",
+                )
+            else:
+                number = current[1]
+        else:
+            raise RowRejected(_("没有户编号,也没有户主身份证号码、户主姓名或与户主关系,无法确定所属的户"), None)
+        formed["how"] = formed["how"] or how
+        households = formed["households"]
+        entry = households.get((group.pk, number))
+        if entry is None and len(households) < 200_000:
+            entry = households[(group.pk, number)] = [values.get("head_name") or "", 0]
+        if entry is not None:
+            entry[1] += 1
+            if is_head:
+                entry[0] = values["name"]
+        return number
+
+    def _by_head_name(self, values: dict, group: Region, digest: str, is_head: bool, ctx: Context) -> str:
+        cache = ctx.cache
+        heads = cache.setdefault("heads_by_name", {})  # (group id, name) → number, or None when two
+        where = (group.pk, values["head_name"])
+        if is_head:
+            if values["head_name"] != values["name"]:
+                raise RowRejected(_("户主本人的“户主姓名”应与本人姓名相同"), "head_name")
+            number = self._number_for(digest)
+            if where in heads and heads[where] != number:
+                heads[where] = None
+                raise RowRejected(
+                    _("村民小组中有两位名为“%(name)s”的户主,请填写“户主身份证号码”列以区分")
+                    % {"name": values["head_name"]},
+                    "head_name",
+                )
+            heads[where] = number
+            return number
+        if where not in heads:
+            stored = list(
+                Person.objects.filter(
+                    relation=Person.Relation.HEAD, name=values["head_name"], household__village_group_id=group.pk
+                ).values_list("household__number", flat=True)[:2]
+            )
+            heads[where] = stored[0] if len(stored) == 1 else (None if stored else "")
+        number = heads[where]
+        if number is None:
+            raise RowRejected(
+                _("村民小组中有两位名为“%(name)s”的户主,请填写“户主身份证号码”列以区分")
+                % {"name": values["head_name"]},
+                "head_name",
+            )
+        if not number:
+            del heads[where]  # the head's row may still come: a later member row looks again
+            raise RowRejected(
+                _("户主“%(name)s”不在本村民小组:户主的行须在成员之前,或户主已登记") % {"name": values["head_name"]},
+                "head_name",
+            )
+        return number
+
+    def notes(self, ctx: Context) -> list[str]:
+        formed = ctx.cache.get("formed")
+        if not formed or not formed["households"]:
+            return []
+        how = {
+            "head_id": _("按户主身份证号码"),
+            "head_name": _("按村民小组内的户主姓名"),
+            "order": _("按行的顺序(成员行紧跟户主行)"),
+        }[formed["how"]]
+        households = formed["households"]
+        first = "、".join(
+            _("%(head)s户(%(n)d人)") % {"head": head or "?", "n": n} for head, n in list(households.values())[:5]
+        )
+        return [
+            _("没有户编号,%(how)s分户:共%(count)d户;前几户:%(first)s")
+            % {"how": how, "count": len(households), "first": first}
+        ]
+
+    def _check_against_id(self, values: dict, parsed, ctx: Context) -> None:
+        """性别, 出生日期 and 年龄 are determined by the resident ID: a contradiction names both values and
+        rejects the row (or, with LIANXIN_IMPORT_CONTRADICTIONS = "warn", is listed and the ID wins)."""
+        found: list[tuple[str, str, str]] = []
+        gender = values.get("gender")
+        if gender and gender != parsed.gender:
+            shown = _(GENDER_SHOWN[gender])
+            found.append(
+                (
+                    "gender",
+                    shown,
+                    _("性别为“%(cell)s”,身份证号码显示为%(id)s")
+                    % {"cell": shown, "id": _(GENDER_SHOWN[parsed.gender])},
+                )
+            )
+        birth = values.get("birth_date")
+        if birth and birth != parsed.birth_date:
+            found.append(
+                (
+                    "birth_date",
+                    birth.isoformat(),
+                    _("出生日期为“%(cell)s”,身份证号码显示为%(id)s")
+                    % {"cell": birth.isoformat(), "id": parsed.birth_date.isoformat()},
+                )
+            )
+        age = values.get("age")
+        if age is not None:
+            actual = _age_on(parsed.birth_date, ctx.cache["today"])
+            # a roster compiled last year states last year's age: one year either way is no contradiction
+            if abs(age - actual) > 1:
+                found.append(
+                    (
+                        "age",
+                        str(age),
+                        _("年龄为“%(cell)s”,身份证号码显示为%(id)s岁") % {"cell": age, "id": actual},
+                    )
+                )
+        if not found:
+            return
+        if getattr(settings, "LIANXIN_IMPORT_CONTRADICTIONS", "reject") == "warn":
+            ctx.warnings.extend(found)
+            return
+        key, _shown, message = found[0]
+        raise RowRejected("；".join(m for _k, _s, m in found) if len(found) > 1 else message, key)
 
     def natural_key(self, prepared: PersonRow) -> str:
         return prepared.digest

@@ -53,7 +53,7 @@ def test_person_template_has_title_marked_headers_comments_and_sample(db):
 
     assert sheet.title == "户籍人口台账"
     assert sheet["A1"].value == "示例镇户籍人口台账(导入模板)"
-    assert "A1:I1" in {str(r) for r in sheet.merged_cells.ranges}
+    assert "A1:N1" in {str(r) for r in sheet.merged_cells.ranges}
     headers = [cell.value for cell in sheet[2]]
     assert headers == [("*" if c.required else "") + c.label for c in ledger.columns]
     for cell, column in zip(sheet[2], ledger.columns, strict=True):
@@ -80,7 +80,11 @@ def test_person_template_offers_relation_and_ethnicity_drop_downs(db):
     assert len(ethnicities) == 58  # the full names only, not 苗 / 06 that the import also accepts
     assert ethnicities[:3] == ["汉族", "蒙古族", "回族"]
     assert all(name.endswith("族") for name in ethnicities[:56])
-    assert {str(dv.sqref) for dv in sheet.data_validations.dataValidation} == {"G3:G1002", "H3:H1002"}
+    assert {str(dv.sqref) for dv in sheet.data_validations.dataValidation} == {
+        "G3:G1002",  # 与户主关系
+        "H3:H1002",  # 民族
+        "J3:J1002",  # 性别
+    }
 
 
 def test_enterprise_template_states_units_and_offers_yes_no(db):

@@ -608,3 +608,77 @@ def test_api_import_refuses_a_geojson_nested_100000_levels(parcels, client, bear
 
     assert response.status_code == 400
     assert "嵌套" in response.json()["message"]
+
+
+def _nyt_shapefile(records, rings, *, epsg: int) -> bytes:
+    """A zipped Shapefile whose attribute table uses NY/T 2539 field names (GBK, as surveyors deliver)."""
+    shp, shx, dbf = io.BytesIO(), io.BytesIO(), io.BytesIO()
+    writer = shapefile.Writer(shp=shp, shx=shx, dbf=dbf, shapeType=shapefile.POLYGON, encoding="gbk")
+    for name, size in (("DKBM", 19), ("DKMC", 50), ("FBFMC", 100), ("DLBM", 10), ("SCMJ", 16), ("SCMJM", 16)):
+        writer.field(name, "C", size=size)
+    for record, ring in zip(records, rings, strict=True):
+        writer.poly([ring])
+        writer.record(*record)
+    writer.close()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("DK.shp", shp.getvalue())
+        archive.writestr("DK.shx", shx.getvalue())
+        archive.writestr("DK.dbf", dbf.getvalue())
+        archive.writestr("DK.prj", pyproj.CRS.from_epsg(epsg).to_wkt(WktVersion.WKT1_ESRI))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("epsg", [4526, 4527])  # two Gauss–Krüger zones (CGCS2000, 3°, zones 38 and 39)
+def test_nyt_2539_fields_create_parcels_with_the_area_in_the_unit_the_field_names(
+    parcels, land_project, group_a2, working_group_member, epsg
+):
+    data = _nyt_shapefile(
+        [
+            ["5326221012010300100", "大田", "甲马石村甲马石二组村民小组", "0101", "6670", ""],  # ㎡ → 10.005 亩
+            ["5326221012010300101", "坡地", "甲马石二组", "0101", "", "10.5"],  # SCMJM in 亩
+        ],
+        [_rect(3), _rect(4)],
+        epsg=epsg,
+    )
+
+    report = gis.parcel_geometry_import(
+        project=land_project, data=data, filename="DK.zip", actor=working_group_member, dry_run=True
+    )
+    assert sorted(report.created) == ["5326221012010300100", "5326221012010300101"]
+    assert not Parcel.objects.filter(code__startswith="532622").exists()
+
+    gis.parcel_geometry_import(project=land_project, data=data, filename="DK.zip", actor=working_group_member)
+    first = Parcel.objects.get(project=land_project, code="5326221012010300100")
+    assert first.village_group == group_a2
+    assert first.area_mu == Decimal("10.0050")  # 6670 ㎡ × 15/10000
+    assert Parcel.objects.get(code="5326221012010300101").area_mu == Decimal("10.5000")
+
+
+def test_a_declared_unit_converts_an_area_field_whose_name_states_none(parcels, land_project, working_group_member):
+    data = _geojson(({"地块编码": "A-102", "村民小组": "甲马石二组", "地类编码": "0101", "面积": "1"}, _rect(5)))
+    gis.parcel_geometry_import(
+        project=land_project, data=data, filename="a.geojson", actor=working_group_member, area_unit="公顷"
+    )
+    assert Parcel.objects.get(project=land_project, code="A-102").area_mu == Decimal("15.0000")
+
+
+def test_api_and_page_take_the_declared_area_unit(parcels, client, bearer, working_group_member, land_project):
+    upload = SimpleUploadedFile(
+        "a.geojson",
+        _geojson(({"地块编码": "A-103", "村民小组": "甲马石二组", "地类编码": "0101", "面积": "6670"}, _rect(6))),
+    )
+    response = client.post(
+        "/api/land/gis/import",
+        {"project": land_project.pk, "file": upload, "area_unit": "平方米"},
+        headers=bearer(working_group_member),
+    )
+    assert response.status_code == 200, response.content
+    assert Parcel.objects.get(project=land_project, code="A-103").area_mu == Decimal("10.0050")
+    bad = SimpleUploadedFile("a.geojson", _geojson(({"地块编码": "A-002"}, _rect(1))))
+    refused = client.post(
+        "/api/land/gis/import",
+        {"project": land_project.pk, "file": bad, "area_unit": "斤"},
+        headers=bearer(working_group_member),
+    )
+    assert refused.status_code == 422

@@ -9,7 +9,14 @@ from lianxin.imports.annotate import annotate
 from lianxin.imports.ledger import Context, ledger_choices, ledger_get
 from lianxin.imports.models import ImportBatch
 from lianxin.imports.reading import FileRejected
-from lianxin.imports.services import batch_check, batch_commit, batch_file, batch_upload, remembered_headers
+from lianxin.imports.services import (
+    batch_check,
+    batch_commit,
+    batch_file,
+    batch_upload,
+    header_mapping_remember,
+    remembered_headers,
+)
 
 
 class Command(BaseCommand):
@@ -25,6 +32,14 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
         parser.add_argument("--valid-only", action="store_true", help="commit the valid rows, skip rejected ones")
         parser.add_argument("--errors", type=Path, help="write the annotated workbook (bad cells marked) here")
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="HEADER=COLUMN",
+            help="map a header of the file to a column key of the ledger (repeatable); remembered for the ledger "
+            "like a mapping made on the page",
+        )
 
     def handle(self, *args, ledger: str, file: Path, user: str, dry_run: bool, valid_only: bool, errors, **options):
         account = User.objects.filter(username=user, is_active=True).first()
@@ -32,6 +47,7 @@ class Command(BaseCommand):
             raise CommandError(f"no active account named {user}")
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
+        self._map(ledger, options.get("map") or [], account)
         mode = ImportBatch.Mode.VALID_ONLY if valid_only else ImportBatch.Mode.ALL_OR_NOTHING
         try:
             with file.open("rb") as fh:
@@ -45,6 +61,27 @@ class Command(BaseCommand):
         failed = bool(batch.message) or batch.status == ImportBatch.Status.FAILED or (dry_run and batch.rejected)
         if failed:
             raise CommandError("rows rejected" if batch.rejected else (batch.message or "import failed"))
+
+    def _map(self, ledger: str, pairs: list[str], account) -> None:
+        """--map '所属组别=village_group': checked first (every pair), then remembered, like the page's 表头对应."""
+        spec = ledger_get(ledger)
+        keys = {c.key: c for c in spec.columns}
+        parsed = []
+        for pair in pairs:
+            header, sep, column = pair.rpartition("=")
+            header, column = header.strip(), column.strip()
+            if not sep or not header or not column:
+                raise CommandError(f"--map {pair!r}: expected 'HEADER=COLUMN'")
+            if column not in keys:
+                choices = ", ".join(f"{k} ({c.label})" for k, c in keys.items())
+                raise CommandError(f"--map {pair!r}: the ledger has no column {column!r}; columns: {choices}")
+            parsed.append((header, column))
+        for header, column in parsed:
+            try:
+                header_mapping_remember(ledger=ledger, header=header, column=column, actor=account)
+            except DomainError as exc:
+                raise CommandError(str(exc.message)) from exc
+            self.stdout.write(f"mapped: {header} → {column}")
 
     def _summary(self, batch: ImportBatch) -> None:
         w = self.stdout.write
@@ -64,6 +101,14 @@ class Command(BaseCommand):
             w(f"  {where}{value}: {error['message']}")
         if len(batch.errors) > 50:
             w(f"  … {batch.rejected - 50} more (see --errors)")
+        for note in batch.header.get("notes", []):
+            w(f"note: {note}")
+        warnings = batch.header.get("warnings", [])
+        if warnings:
+            w(f"warnings: {len(warnings)}")
+        for warning in warnings[:50]:
+            value = f" value “{warning['value']}”" if warning["value"] else ""
+            w(f"  row {warning['row']} column {warning['column']} ({warning['header']}){value}: {warning['message']}")
 
     def _annotate(self, batch: ImportBatch, account, out: Path) -> None:
         spec, remembered = ledger_get(batch.ledger), remembered_headers(batch.ledger)
