@@ -1,0 +1,19 @@
+"""Livelihood figures for the home page (园区概况), read through the livelihood selectors in the user's scope."""
+
+from __future__ import annotations
+
+from django import template
+
+from ..selectors import home_figures
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def livelihood_home_figures(context):
+    """Landless farmers, those employed, households worse off and village-project money (or None)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    return home_figures(user=user)
