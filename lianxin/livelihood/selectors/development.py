@@ -94,7 +94,7 @@ def project_totals(*, user, aggregate: bool = False) -> dict:
     funds = FundContribution.objects.filter(project__in=projects.values("pk"))
     by_source = {row["source"]: row["amount"] for row in funds.values("source").annotate(amount=Sum("amount"))}
     return {
-        "total": projects.aggregate(s=Sum("amount"))["s"] or Decimal("0"),
+        "total": (projects.aggregate(s=Sum("amount"))["s"] or Decimal("0")).quantize(Decimal("0.01")),
         "count": projects.count(),
         "by_village": by_village,
         "by_source": [(label, by_source.get(value, Decimal("0"))) for value, label in FundContribution.Source.choices],

@@ -195,7 +195,8 @@ def village_project_create(
             fund = FundContribution(project=project, source=source, amount=amount, enterprise=enterprise)
             fund.full_clean()
             fund.save()
-        project.amount = project.funds.aggregate(s=Sum("amount"))["s"] or Decimal("0")
+        # SQLite's SUM is a double: back to yuan and fen
+        project.amount = (project.funds.aggregate(s=Sum("amount"))["s"] or Decimal("0")).quantize(Decimal("0.01"))
         project.save(update_fields=["amount", "updated_at"])
     return project
 

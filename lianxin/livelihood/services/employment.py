@@ -164,6 +164,8 @@ def placement_propose(*, actor, posting: JobPosting, person: Person, on: date) -
 
 
 def _decidable(actor, placement: Placement) -> None:
+    """The liaison of the posting's enterprise (or the working group), a placement in scope, still proposed.
+    Called again under the row lock, so two clicks cannot both decide."""
     require(actor, "livelihood.decide_placement")
     if actor.scope_enterprise_id and actor.scope_enterprise_id != placement.enterprise_id:
         raise DomainError(_("只能决定本企业岗位的推荐人员"), field="placement", code="permission_denied")
@@ -186,6 +188,7 @@ def placement_accept(
         raise DomainError(_("月工资不能为负数"), field="wage")
     with transaction.atomic(), acting_as(actor):
         placement = Placement.objects.select_for_update().get(pk=placement.pk)
+        _decidable(actor, placement)
         placed = Placement.objects.filter(posting=posting, status=Placement.Status.ACCEPTED).count()
         if placed >= posting.openings:
             raise DomainError(
@@ -207,6 +210,8 @@ def placement_decline(*, actor, placement: Placement, reason: str, on: date) -> 
     if not reason:
         raise DomainError(_("请填写未录用原因"), field="reason")
     with transaction.atomic(), acting_as(actor):
+        placement = Placement.objects.select_for_update().get(pk=placement.pk)
+        _decidable(actor, placement)
         placement.status = Placement.Status.DECLINED
         placement.decline_reason = reason[:200]
         placement.full_clean()
@@ -219,11 +224,12 @@ def placement_end(*, actor, placement: Placement, ends_on: date, note: str = "")
     """A placed person leaves the job (离岗); they can be registered as a job seeker again."""
     require(actor, "livelihood.change_placement")
     require_in_scope(actor, placement, field="placement", label=_("该安置"))
-    if placement.status != Placement.Status.ACCEPTED:
-        raise DomainError(_("只有已录用的人员才能离岗"), field="placement")
-    if ends_on < placement.starts_on:
-        raise DomainError(_("离岗日期不能早于上岗日期"), field="ends_on")
     with transaction.atomic(), acting_as(actor):
+        placement = Placement.objects.select_for_update().get(pk=placement.pk)
+        if placement.status != Placement.Status.ACCEPTED:
+            raise DomainError(_("只有已录用的人员才能离岗"), field="placement")
+        if ends_on < placement.starts_on:
+            raise DomainError(_("离岗日期不能早于上岗日期"), field="ends_on")
         placement.status = Placement.Status.ENDED
         placement.ends_on = ends_on
         placement.full_clean()
