@@ -115,7 +115,9 @@ def affected_households(households: QuerySet[Household], all_rules: list[Landles
         When(_rule_window(rule) & Q(contracted__isnull=False) & _rule_met(rule), then=Value(True)) for rule in all_rules
     ]
     return qs.annotate(
-        rule_id=Case(*rule_cases, default=Value(None), output_field=IntegerField()) if rule_cases else Value(None),
+        rule_id=Case(*rule_cases, default=Value(None), output_field=IntegerField())
+        if rule_cases
+        else Value(None, output_field=IntegerField()),
         landless=Case(*landless_cases, default=Value(False), output_field=BooleanField())
         if landless_cases
         else Value(False, output_field=BooleanField()),

@@ -158,3 +158,13 @@ def test_register_page_export_and_scope(
     export = login_as(working_group_member).get(reverse("livelihood:register-export"))
     assert export.status_code == 200
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_without_any_rule_nobody_is_on_the_register(working_group_member, group_a1, project):
+    household = factories.household_with_land(group_a1, contracted="1")
+    factories.take_land(project, household, working_group_member, mu="1")
+
+    assert not selectors.register(user=working_group_member).exists()
+    (row,) = selectors.register_rows(selectors.register(user=working_group_member, status="affected"))
+    assert row.rule is None
+    assert not row.landless
