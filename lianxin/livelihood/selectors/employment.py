@@ -3,16 +3,18 @@ matching that ranks candidates for a posting (landless farmers first)."""
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from lianxin.core.permissions import scope_to_user
 from lianxin.people.models import Household, Person
+from lianxin.regions.models import Region
 
-from ..models import HiringQuota, JobPosting, JobSeeker, Placement, TrainingAttendance, split_skills
+from ..models import HiringQuota, JobPosting, JobSeeker, Placement, TrainingAttendance
 from .register import age_on, landless_household_ids
 
 
@@ -171,7 +173,11 @@ def match(*, user, posting: JobPosting, limit: int = 50, today: date | None = No
     """Candidates for ``posting`` among registered job seekers in the user's scope (求职登记, 求职中), within the
     post's age limits, not already proposed. Ranked: landless farmers first (优先招用失地农民), then skills matched
     and the certificate asked for, training done, distance (village group), and the person's id (ties always
-    break the same way)."""
+    break the same way).
+
+    One query gives (person, skills, village group, landless) for every candidate — the landless test is the
+    register's SQL over the candidates' households, evaluated once — and the ranking runs over those tuples;
+    names and ages are read for the ``limit`` ranked first only."""
     today = today or posting.starts_on or timezone.localdate()
 
     def years_before(years: int) -> date:
@@ -191,44 +197,59 @@ def match(*, user, posting: JobPosting, limit: int = 50, today: date | None = No
     landless = landless_household_ids(
         households=Household.objects.filter(pk__in=seekers.values("person__household_id"))
     )
-    landless_persons = set(
-        Person.objects.filter(pk__in=seekers.values("person_id"), household__in=landless).values_list("pk", flat=True)
-    )
     rows = list(
-        seekers.values_list(
-            "person_id", "person__name", "person__birth_date", "skills", "village_group__name", "village_group__path"
-        )
+        seekers.annotate(
+            landless=Case(When(person__household_id__in=landless, then=Value(1)), default=Value(0))
+        ).values_list("person_id", "skills", "village_group_id", "landless")
     )
-    wanted = posting.skill_set
+    if not rows:
+        return []
     trained: set[int] = set()
     certified: set[int] = set()
-    if rows:
-        completed = TrainingAttendance.objects.filter(person_id__in=seekers.values("person_id"), completed=True)
-        for person_id, certificate, number in completed.values_list(
-            "person_id", "training__certificate", "certificate_no"
-        ):
-            trained.add(person_id)
-            # The certificate the post asks for; a post that asks for none counts any certificate.
-            if number and (not posting.certificate or certificate == posting.certificate):
-                certified.add(person_id)
-    posting_path = posting.region.path
-    candidates = []
-    for person_id, name, birth, skills, group, path in rows:
-        matched = len(wanted & split_skills(skills)) if wanted else 0
-        candidates.append(
+    completed = TrainingAttendance.objects.filter(person_id__in=seekers.values("person_id"), completed=True)
+    for person_id, certificate, number in completed.values_list("person_id", "training__certificate", "certificate_no"):
+        trained.add(person_id)
+        # The certificate the post asks for; a post that asks for none counts any certificate.
+        if number and (not posting.certificate or certificate == posting.certificate):
+            certified.add(person_id)
+    wanted = [f",{skill}," for skill in posting.skill_set]
+    paths = dict(Region.objects.filter(pk__in={row[2] for row in rows}).values_list("pk", "path"))
+    distance = {pk: _distance(path, posting.region.path) for pk, path in paths.items()}
+
+    def key(row):
+        person_id, skills, group_id, is_landless = row
+        text = f",{skills},"
+        matched = sum(1 for w in wanted if w in text) if wanted else 0
+        return (
+            -is_landless,
+            -matched,
+            person_id not in certified,
+            person_id not in trained,
+            distance.get(group_id, 3),
+            person_id,
+        )
+
+    best = heapq.nsmallest(limit, rows, key=key)
+    people = {
+        p.pk: p
+        for p in Person.objects.filter(pk__in=[row[0] for row in best]).select_related("household__village_group")
+    }
+    result = []
+    for row in best:
+        person_id, skills, group_id, is_landless = row
+        person = people[person_id]
+        k = key(row)
+        result.append(
             Candidate(
                 person_id=person_id,
-                name=name,
-                village_group=group,
-                age=age_on(birth, today),
-                landless=person_id in landless_persons,
-                skills_matched=matched,
+                name=person.name,
+                village_group=person.household.village_group.name,
+                age=age_on(person.birth_date, today),
+                landless=bool(is_landless),
+                skills_matched=-k[1],
                 certificate=person_id in certified,
                 trained=person_id in trained,
-                distance=_distance(path, posting_path),
+                distance=distance.get(group_id, 3),
             )
         )
-    candidates.sort(
-        key=lambda c: (not c.landless, -c.skills_matched, not c.certificate, not c.trained, c.distance, c.person_id)
-    )
-    return candidates[:limit]
+    return result

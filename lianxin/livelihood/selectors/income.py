@@ -7,7 +7,20 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, DecimalField, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from lianxin.core.permissions import scope_to_user
 from lianxin.people.models import Household
@@ -41,23 +54,28 @@ def _index_case(column: str, indices: dict[int, Decimal]):
 
 
 def compared(*, user, year: int, real: bool = False, aggregate: bool = False, village_group=None) -> QuerySet:
+    qs, worse = _compared(user=user, year=year, real=real, aggregate=aggregate, village_group=village_group)
+    return qs.annotate(worse=Case(When(worse, then=Value(True)), default=Value(False)))
+
+
+def _compared(*, user, year: int, real: bool, aggregate: bool, village_group) -> tuple[QuerySet, Q]:
     """The yearly surveys of ``year`` in scope, annotated with the household's baseline (``before``, ``base_year``)
     and ``worse`` (income below the baseline; in real terms, both deflated by the price index — a year without an
     index is then not judged). Households without a baseline are left out."""
-    baseline = IncomeSurvey.objects.filter(household=OuterRef("household"), kind=IncomeSurvey.Kind.BASELINE)
+    # The baseline joined (one row per household, a partial unique index), not a subquery per reference.
+    baseline = FilteredRelation(
+        "household__income_surveys", condition=Q(household__income_surveys__kind=IncomeSurvey.Kind.BASELINE)
+    )
     qs = scope_to_user(
         IncomeSurvey.objects.filter(kind=IncomeSurvey.Kind.YEARLY, year=year), user, aggregate=aggregate
-    ).annotate(
-        before=Subquery(baseline.values("total")[:1], output_field=_DEC),
-        base_year=Subquery(baseline.values("year")[:1]),
-    )
+    ).annotate(baseline=baseline, before=F("baseline__total"), base_year=F("baseline__year"))
     if village_group is not None:
         qs = qs.filter(village_group=village_group)
     qs = qs.filter(before__isnull=False)
     if real:
         indices = price_indices()
         if year not in indices:
-            return qs.annotate(worse=Value(False)).none()
+            return qs.none(), Q(pk__in=[])
         qs = qs.annotate(base_index=_index_case("base_year", indices)).filter(base_index__isnull=False)
         # after / index[year] < before / index[base]  ⇔  after × index[base] < before × index[year]
         worse = Q(
@@ -66,16 +84,16 @@ def compared(*, user, year: int, real: bool = False, aggregate: bool = False, vi
         qs = qs.annotate(after_scaled=ExpressionWrapper(F("total") * F("base_index"), output_field=_DEC))
     else:
         worse = Q(total__lt=F("before"))
-    return qs.annotate(worse=Case(When(worse, then=Value(True)), default=Value(False)))
+    return qs, worse
 
 
 def alert_list(*, user, year: int, real: bool = False, village_group=None) -> QuerySet:
     """Households whose income of ``year`` fell below their baseline (收入下降预警), with any follow-up already
     registered, the largest fall first."""
     follow_up = FollowUp.objects.filter(household=OuterRef("household"), year=year)
+    qs, worse = _compared(user=user, year=year, real=real, aggregate=False, village_group=village_group)
     return (
-        compared(user=user, year=year, real=real, village_group=village_group)
-        .filter(worse=True)
+        qs.filter(worse)
         .annotate(
             follow_up_case_id=Subquery(follow_up.values("case_id")[:1]),
             follow_up_case_number=Subquery(follow_up.values("case__number")[:1]),
