@@ -13,9 +13,11 @@ the SQL only multiplies: ``lost100`` is 100 × mu lost, and the thresholds are c
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import reduce
 
 from django.db.models import (
     BooleanField,
@@ -34,7 +36,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 
 from lianxin.core.permissions import scope_to_user
 from lianxin.land.models import Agreement, ContractHolding
@@ -77,9 +79,15 @@ def _rule_met(rule: LandlessRule) -> Q:
 
 
 def affected_households(households: QuerySet[Household], all_rules: list[LandlessRule] | None = None) -> QuerySet:
-    """``households`` with land taken, annotated: ``lost100``, ``contracted``, ``persons``, ``acquired_on``,
-    ``rule_id`` (the rule in force then, or None) and ``landless``."""
+    """``households`` with land taken, annotated with their figures (see ``_figures``)."""
     all_rules = rules() if all_rules is None else all_rules
+    return _figures(households, all_rules).filter(lost100__gt=0)
+
+
+def _figures(households: QuerySet[Household], all_rules: list[LandlessRule]) -> QuerySet:
+    """``households`` annotated per row (correlated subqueries: for the rows a page or an export reads):
+    ``lost100``, ``contracted``, ``persons``, ``acquired_on``, ``rule_id`` (the rule in force then, or None) and
+    ``landless``."""
     lost = (
         ContractHolding.objects.filter(household=OuterRef("pk"), agreement__isnull=False)
         .order_by()
@@ -106,7 +114,7 @@ def affected_households(households: QuerySet[Household], all_rules: list[Landles
         acquired_on=Subquery(acquired),
         persons=Coalesce(Subquery(members, output_field=IntegerField()), 0),
         contracted=F("contract_right__contracted_area_mu"),
-    ).filter(lost100__gt=0)
+    )
     qs = qs.annotate(
         remaining100=ExpressionWrapper(F("contracted") * Value(100) - F("lost100"), _DEC),
     )
@@ -124,19 +132,59 @@ def affected_households(households: QuerySet[Household], all_rules: list[Landles
     )
 
 
-def landless_q(all_rules: list[LandlessRule] | None = None) -> Q:
-    """The register's condition as a filter over ``affected_households``: one rule window and its threshold."""
-    all_rules = rules() if all_rules is None else all_rules
-    q = Q(pk__in=[])
-    for rule in all_rules:
-        q |= _rule_window(rule) & Q(contracted__isnull=False) & _rule_met(rule)
-    return q
+def _grouped(households) -> QuerySet:
+    """One row per household with land taken, from its holdings under agreements (one GROUP BY, each aggregate
+    computed once): ``s`` = 100 × mu lost × ``pf``, ``p`` persons, ``pf`` = max(persons, 1), the acquisition date
+    (the latest agreement covering its land) and the contracted area. The holdings are joined to the household's
+    persons to count them, so each holding appears ``p`` times: ``s`` carries that factor, and the thresholds are
+    multiplied by it too (only multiplications, as above)."""
+    return (
+        ContractHolding.objects.filter(agreement__isnull=False, household__in=households)
+        .order_by()
+        .values("household_id")
+        .annotate(
+            s=Sum(ExpressionWrapper(F("parcel__area_mu") * F("share_percent"), _DEC)),
+            p=Count("household__members", distinct=True),
+            acquired_on=Max("agreement__signed_on"),
+            contracted=Max("household__contract_right__contracted_area_mu"),
+        )
+        .annotate(pf=Greatest(F("p"), Value(1)))
+    )
+
+
+def _grouped_rule_met(rule: LandlessRule) -> Q:
+    # No Q(pk__in=[]) seed here: a pk in HAVING would join the GROUP BY (one group per holding).
+    parts = []
+    if rule.max_mu_per_person is not None:
+        # contracted × 100 − lost100 < X × 100 × persons, all × pf
+        parts.append(
+            Q(
+                left_scaled__lt=ExpressionWrapper(F("p") * F("pf") * Value(rule.max_mu_per_person * 100), _DEC),
+            )
+        )
+    if rule.min_share_lost_percent is not None:
+        parts.append(Q(s__gte=ExpressionWrapper(F("contracted") * F("pf") * Value(rule.min_share_lost_percent), _DEC)))
+    return reduce(operator.or_, parts)
+
+
+def _grouped_landless(households, all_rules: list[LandlessRule]) -> QuerySet:
+    qs = _grouped(households).annotate(
+        left_scaled=ExpressionWrapper(F("contracted") * Value(100) * F("pf") - F("s"), _DEC)
+    )
+    if not all_rules:
+        return qs.none()
+    conditions = [
+        _rule_window(rule) & Q(contracted__isnull=False, s__gt=0) & _grouped_rule_met(rule) for rule in all_rules
+    ]
+    return qs.filter(reduce(operator.or_, conditions))
 
 
 def landless_household_ids(*, all_rules: list[LandlessRule] | None = None, households=None) -> QuerySet:
-    """The pks of landless households (unscoped; the callers narrow what they show) as a subquery."""
+    """The pks of landless households among ``households`` (all when None; the callers narrow what they show),
+    as a subquery: the register's decision in one GROUP BY over the holdings."""
+    all_rules = rules() if all_rules is None else all_rules
     base = households if households is not None else Household.objects.all()
-    return affected_households(base, all_rules).filter(landless_q(all_rules)).values("pk")
+    return _grouped_landless(base, all_rules).values("household_id")
 
 
 def register(
@@ -148,19 +196,24 @@ def register(
     aggregate: bool = False,
 ) -> QuerySet:
     """Households on the register within the user's scope (``status`` "landless"; "affected" for every household
-    with land taken; "not_landless" for those the rule does not count), the newest household first."""
+    with land taken; "not_landless" for those the rule does not count), with the figures of ``affected_households``
+    (computed for the rows read: a page, an export).
+
+    Which households are listed is decided by the grouped query (``landless_household_ids``), evaluated once."""
     all_rules = rules()
     households = scope_to_user(Household.objects.all(), user, aggregate=aggregate)
     if village_group is not None:
         households = households.filter(village_group=village_group)
     if q:
         households = households.filter(number__icontains=q)
-    qs = affected_households(households, all_rules)
+    landless = _grouped_landless(households, all_rules).values("household_id")
     if status == "landless":
-        qs = qs.filter(landless_q(all_rules))
-    elif status == "not_landless":
-        qs = qs.exclude(landless_q(all_rules))
-    return qs.select_related("village_group", "village_group__parent")
+        chosen = households.filter(pk__in=landless)
+    else:
+        chosen = households.filter(pk__in=_grouped(households).filter(s__gt=0).values("household_id"))
+        if status == "not_landless":
+            chosen = chosen.exclude(pk__in=landless)
+    return _figures(chosen, all_rules).select_related("village_group", "village_group__parent")
 
 
 @dataclass
