@@ -3,11 +3,11 @@ matching that ranks candidates for a posting (landless farmers first)."""
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from lianxin.core.permissions import scope_to_user
@@ -175,9 +175,9 @@ def match(*, user, posting: JobPosting, limit: int = 50, today: date | None = No
     and the certificate asked for, training done, distance (village group), and the person's id (ties always
     break the same way).
 
-    One query gives (person, skills, village group, landless) for every candidate — the landless test is the
-    register's SQL over the candidates' households, evaluated once — and the ranking runs over those tuples;
-    names and ages are read for the ``limit`` ranked first only."""
+    One query ranks every candidate in the database — the landless test is the register's SQL over the
+    candidates' households, evaluated once; skills by matching the comma-separated lists; the distance from the
+    region tree, per village group — and returns the ``limit`` first; their names and ages are read then."""
     today = today or posting.starts_on or timezone.localdate()
 
     def years_before(years: int) -> date:
@@ -197,48 +197,45 @@ def match(*, user, posting: JobPosting, limit: int = 50, today: date | None = No
     landless = landless_household_ids(
         households=Household.objects.filter(pk__in=seekers.values("person__household_id"))
     )
-    rows = list(
+    completed = TrainingAttendance.objects.filter(completed=True)
+    certified = completed.exclude(certificate_no="")
+    if posting.certificate:  # the certificate the post asks for; a post that asks for none counts any
+        certified = certified.filter(training__certificate=posting.certificate)
+    group_ids = set(seekers.order_by().values_list("village_group_id", flat=True).distinct())
+    paths = dict(Region.objects.filter(pk__in=group_ids).values_list("pk", "path"))
+    by_distance: dict[int, list[int]] = {}
+    for pk, path in paths.items():
+        by_distance.setdefault(_distance(path, posting.region.path), []).append(pk)
+    one, zero = Value(1), Value(0)
+    matched = [
+        Case(When(skills_padded__contains=f",{skill},", then=one), default=zero) for skill in sorted(posting.skill_set)
+    ]
+    # The ranking runs in the database (a top-N sort), so only the ``limit`` best rows travel.
+    ranked = (
         seekers.annotate(
-            landless=Case(When(person__household_id__in=landless, then=Value(1)), default=Value(0))
-        ).values_list("person_id", "skills", "village_group_id", "landless")
-    )
-    if not rows:
-        return []
-    trained: set[int] = set()
-    certified: set[int] = set()
-    completed = TrainingAttendance.objects.filter(person_id__in=seekers.values("person_id"), completed=True)
-    for person_id, certificate, number in completed.values_list("person_id", "training__certificate", "certificate_no"):
-        trained.add(person_id)
-        # The certificate the post asks for; a post that asks for none counts any certificate.
-        if number and (not posting.certificate or certificate == posting.certificate):
-            certified.add(person_id)
-    wanted = [f",{skill}," for skill in posting.skill_set]
-    paths = dict(Region.objects.filter(pk__in={row[2] for row in rows}).values_list("pk", "path"))
-    distance = {pk: _distance(path, posting.region.path) for pk, path in paths.items()}
-
-    def key(row):
-        person_id, skills, group_id, is_landless = row
-        text = f",{skills},"
-        matched = sum(1 for w in wanted if w in text) if wanted else 0
-        return (
-            -is_landless,
-            -matched,
-            person_id not in certified,
-            person_id not in trained,
-            distance.get(group_id, 3),
-            person_id,
+            landless=Case(When(person__household_id__in=landless, then=one), default=zero),
+            skills_padded=Concat(Value(","), F("skills"), Value(","), output_field=CharField()),
         )
-
-    best = heapq.nsmallest(limit, rows, key=key)
+        .annotate(
+            skills_matched=sum(matched[1:], matched[0]) if matched else zero,
+            certified=Case(When(person_id__in=certified.values("person_id"), then=one), default=zero),
+            trained=Case(When(person_id__in=completed.values("person_id"), then=one), default=zero),
+            distance=Case(
+                *[When(village_group_id__in=ids, then=Value(d)) for d, ids in sorted(by_distance.items())],
+                default=Value(3),
+            ),
+        )
+        .order_by("-landless", "-skills_matched", "-certified", "-trained", "distance", "person_id")
+        .values_list("person_id", "landless", "skills_matched", "certified", "trained", "distance")[:limit]
+    )
+    best = list(ranked)
     people = {
         p.pk: p
         for p in Person.objects.filter(pk__in=[row[0] for row in best]).select_related("household__village_group")
     }
     result = []
-    for row in best:
-        person_id, skills, group_id, is_landless = row
+    for person_id, is_landless, skills_matched, is_certified, is_trained, distance in best:
         person = people[person_id]
-        k = key(row)
         result.append(
             Candidate(
                 person_id=person_id,
@@ -246,10 +243,10 @@ def match(*, user, posting: JobPosting, limit: int = 50, today: date | None = No
                 village_group=person.household.village_group.name,
                 age=age_on(person.birth_date, today),
                 landless=bool(is_landless),
-                skills_matched=-k[1],
-                certificate=person_id in certified,
-                trained=person_id in trained,
-                distance=distance.get(group_id, 3),
+                skills_matched=skills_matched,
+                certificate=bool(is_certified),
+                trained=bool(is_trained),
+                distance=distance,
             )
         )
     return result

@@ -36,7 +36,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce
 
 from lianxin.core.permissions import scope_to_user
 from lianxin.land.models import Agreement, ContractHolding
@@ -134,21 +134,25 @@ def _figures(households: QuerySet[Household], all_rules: list[LandlessRule]) -> 
 
 def _grouped(households) -> QuerySet:
     """One row per household with land taken, from its holdings under agreements (one GROUP BY, each aggregate
-    computed once): ``s`` = 100 × mu lost × ``pf``, ``p`` persons, ``pf`` = max(persons, 1), the acquisition date
-    (the latest agreement covering its land) and the contracted area. The holdings are joined to the household's
-    persons to count them, so each holding appears ``p`` times: ``s`` carries that factor, and the thresholds are
-    multiplied by it too (only multiplications, as above)."""
+    computed once): ``s`` = 100 × mu lost, the acquisition date (the latest agreement covering its land), the
+    contracted area and ``p``, the household's persons (an indexed count per group)."""
+    persons = (
+        Person.objects.filter(household=OuterRef("household_id"))
+        .order_by()
+        .values("household")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     return (
         ContractHolding.objects.filter(agreement__isnull=False, household__in=households)
         .order_by()
         .values("household_id")
         .annotate(
             s=Sum(ExpressionWrapper(F("parcel__area_mu") * F("share_percent"), _DEC)),
-            p=Count("household__members", distinct=True),
             acquired_on=Max("agreement__signed_on"),
             contracted=Max("household__contract_right__contracted_area_mu"),
+            p=Coalesce(Subquery(persons, output_field=IntegerField()), 0),
         )
-        .annotate(pf=Greatest(F("p"), Value(1)))
     )
 
 
@@ -156,21 +160,15 @@ def _grouped_rule_met(rule: LandlessRule) -> Q:
     # No Q(pk__in=[]) seed here: a pk in HAVING would join the GROUP BY (one group per holding).
     parts = []
     if rule.max_mu_per_person is not None:
-        # contracted × 100 − lost100 < X × 100 × persons, all × pf
-        parts.append(
-            Q(
-                left_scaled__lt=ExpressionWrapper(F("p") * F("pf") * Value(rule.max_mu_per_person * 100), _DEC),
-            )
-        )
+        # contracted × 100 − lost100 < X × 100 × persons
+        parts.append(Q(left100__lt=ExpressionWrapper(F("p") * Value(rule.max_mu_per_person * 100), _DEC)))
     if rule.min_share_lost_percent is not None:
-        parts.append(Q(s__gte=ExpressionWrapper(F("contracted") * F("pf") * Value(rule.min_share_lost_percent), _DEC)))
+        parts.append(Q(s__gte=ExpressionWrapper(F("contracted") * Value(rule.min_share_lost_percent), _DEC)))
     return reduce(operator.or_, parts)
 
 
 def _grouped_landless(households, all_rules: list[LandlessRule]) -> QuerySet:
-    qs = _grouped(households).annotate(
-        left_scaled=ExpressionWrapper(F("contracted") * Value(100) * F("pf") - F("s"), _DEC)
-    )
+    qs = _grouped(households).annotate(left100=ExpressionWrapper(F("contracted") * Value(100) - F("s"), _DEC))
     if not all_rules:
         return qs.none()
     conditions = [
