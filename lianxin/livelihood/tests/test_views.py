@@ -88,3 +88,25 @@ def test_home_page_shows_livelihood_figures(login_as, users, default_rule):
     assert 'data-figure="landless_farmers"' in html
     nav = login_as(users["leader"]).get(reverse("livelihood:home")).content.decode()
     assert "民生发展" in nav
+
+
+def test_pairing_shows_on_the_enterprise_page(login_as, users, enterprise_in_town, group_a1):
+    from datetime import date
+    from decimal import Decimal
+
+    from .. import services
+
+    services.pairing_create(
+        actor=users["workgroup"],
+        enterprise=enterprise_in_town,
+        village=group_a1,
+        commitment="出资拓宽进村道路",
+        amount=Decimal("650000"),
+        signed_on=date(2025, 4, 18),
+        milestones=[("开工", date(2025, 6, 1))],
+    )
+    url = reverse("enterprises:enterprise-detail", args=[enterprise_in_town.pk])
+    html = login_as(users["leader"]).get(url).content.decode()
+    assert 'data-testid="enterprise-pairings"' in html
+    assert "出资拓宽进村道路" in html
+    assert "出资拓宽进村道路" in login_as(users["liaison"]).get(url).content.decode()
