@@ -112,7 +112,7 @@ def build_livelihood(report, *, today: date, township: Region) -> None:
         people = _earlier_acquisitions(report, rng=rng, today=today, actor=actor, villages=villages, groups=groups)
         landless = set(
             landless_household_ids(households=Household.objects.filter(village_group__in=groups)).values_list(
-                "pk", flat=True
+                "household_id", flat=True
             )
         )
         worse_off = _employment(report, rng=rng, today=today, actor=actor, people=people, landless=landless)
