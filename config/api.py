@@ -29,6 +29,7 @@ from lianxin.enterprises.api import router as enterprises_router
 from lianxin.imports.api import router as imports_router
 from lianxin.land.api import router as land_router
 from lianxin.land.api_gis import router as land_gis_router
+from lianxin.livelihood.api import router as livelihood_router
 from lianxin.party.api import router as party_router
 from lianxin.people.api import router as people_router
 from lianxin.regions.api import router as regions_router
@@ -88,6 +89,7 @@ api.add_router("/land/gis/", land_gis_router)
 api.add_router("/cases/", cases_router)
 api.add_router("/cases/statistics/", cases_statistics_router)
 api.add_router("/party/", party_router)
+api.add_router("/livelihood/", livelihood_router)
 api.add_router("/reports/", reports_router)
 install_error_handlers(api)
 document_errors(api)

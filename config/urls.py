@@ -14,6 +14,7 @@ urlpatterns = [
     path("land/", include("lianxin.land.urls")),
     path("cases/", include("lianxin.cases.urls")),
     path("party/", include("lianxin.party.urls")),
+    path("livelihood/", include("lianxin.livelihood.urls")),
     path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

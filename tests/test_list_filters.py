@@ -152,6 +152,25 @@ LIST_PAGES: list[ListPage] = [
     ListPage("reports:catalogue", "town_admin", {"period": CHOICE, "region": CHOICE}, paged=False),
     ListPage("reports:work-report", "town_admin", {"period": CHOICE, "region": CHOICE}, paged=False),
     ListPage("reports:return-list", "town_admin", {"period": CHOICE, "region": CHOICE}, paged=False),
+    # livelihood
+    ListPage("livelihood:register", "town_admin", {"status": CHOICE, "village_group": CHOICE, "q": SEARCH}),
+    ListPage(
+        "livelihood:register-export",
+        "town_admin",
+        {"status": CHOICE, "village_group": CHOICE, "q": SEARCH},
+        export=True,
+        paged=False,
+    ),
+    ListPage("livelihood:alerts", "town_admin", {"year": CHOICE, "village_group": CHOICE}, paged=False),
+    ListPage("livelihood:income-figures", "town_admin", {"year": CHOICE, "village_group": CHOICE}, paged=False),
+    ListPage("livelihood:posting-list", "town_admin", {"status": CHOICE, "q": SEARCH}),
+    ListPage("livelihood:placement-list", "town_admin", {"status": CHOICE, "village_group": CHOICE}),
+    ListPage("livelihood:quotas", "town_admin", {"year": CHOICE}, paged=False),
+    ListPage("livelihood:training-list", "town_admin", {"q": SEARCH, "date_from": DATE, "date_to": DATE}),
+    ListPage("livelihood:business-list", "town_admin", {"kind": CHOICE, "village_group": CHOICE}),
+    ListPage("livelihood:insurance-list", "town_admin", {"status": CHOICE, "village_group": CHOICE}),
+    ListPage("livelihood:project-list", "town_admin", {"village": CHOICE, "kind": CHOICE, "status": CHOICE}),
+    ListPage("livelihood:indicators", "town_admin", {"year": CHOICE}, paged=False),
 ]
 
 

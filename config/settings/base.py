@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "lianxin.land",
     "lianxin.cases",
     "lianxin.party",
+    "lianxin.livelihood",
     "lianxin.demo",
 ]
 

@@ -243,3 +243,69 @@ for _role, _perms in {
 REPORTS_EDIT = ["reports.change_reportsentence", "reports.add_reporttemplate"]
 for _role in (Role.WORKING_GROUP, Role.PARTY_OFFICER):
     ROLE_PERMISSIONS[_role].extend(REPORTS_EDIT)
+
+# Livelihood and development (抓发展, issue 13). The working group (the township's social-security and
+# development office) keeps every livelihood ledger; village cadres keep their villages' surveys, job seekers,
+# trainees, businesses and insurance and propose candidates; the township leader reads all; enterprise liaisons
+# post their jobs, decide on the candidates proposed to them and see their quotas and pairings; county viewers
+# only aggregates (the dashboard permission).
+LIVELIHOOD_MODELS = (
+    "landlessrule",
+    "priceindex",
+    "incomesurvey",
+    "followup",
+    "jobseeker",
+    "jobposting",
+    "hiringquota",
+    "placement",
+    "skillstraining",
+    "trainingattendance",
+    "business",
+    "insuranceenrolment",
+    "villageproject",
+    "fundcontribution",
+    "pairing",
+    "pairingmilestone",
+    "villageindicator",
+)
+LIVELIHOOD_READ = [
+    *(f"livelihood.view_{name}" for name in LIVELIHOOD_MODELS),
+    "livelihood.view_placementevent",
+    "livelihood.view_register",
+]
+LIVELIHOOD_WRITE = [f"livelihood.{verb}_{name}" for name in LIVELIHOOD_MODELS for verb in ("add", "change")]
+LIVELIHOOD_VILLAGE_WRITE = [
+    f"livelihood.{verb}_{name}"
+    for name in (
+        "incomesurvey",
+        "followup",
+        "jobseeker",
+        "placement",
+        "trainingattendance",
+        "business",
+        "insuranceenrolment",
+    )
+    for verb in ("add", "change")
+]
+for _role, _perms in {
+    Role.TOWNSHIP_LEADER: [*LIVELIHOOD_READ, "livelihood.export_register"],
+    Role.WORKING_GROUP: [
+        *LIVELIHOOD_READ,
+        *LIVELIHOOD_WRITE,
+        "livelihood.export_register",
+        "livelihood.decide_placement",
+    ],
+    Role.VILLAGE_CADRE: [*LIVELIHOOD_READ, *LIVELIHOOD_VILLAGE_WRITE, "livelihood.export_register"],
+    Role.ENTERPRISE_LIAISON: [
+        "livelihood.view_jobposting",
+        "livelihood.add_jobposting",
+        "livelihood.change_jobposting",
+        "livelihood.view_placement",
+        "livelihood.view_placementevent",
+        "livelihood.decide_placement",
+        "livelihood.view_hiringquota",
+        "livelihood.view_pairing",
+        "livelihood.view_pairingmilestone",
+    ],
+}.items():
+    ROLE_PERMISSIONS[_role].extend(_perms)

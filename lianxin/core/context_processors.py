@@ -42,6 +42,23 @@ NAVIGATION = [
         ],
     ),
     (
+        _("民生发展"),
+        [
+            (_("民生概况"), "livelihood:home", "livelihood.view_register"),
+            (_("失地农民花名册"), "livelihood:register", "livelihood.view_register"),
+            (_("收入下降预警"), "livelihood:alerts", "livelihood.view_incomesurvey"),
+            (_("收入对比"), "livelihood:income-figures", "livelihood.view_incomesurvey"),
+            (_("招聘岗位"), "livelihood:posting-list", "livelihood.view_jobposting"),
+            (_("就业安置"), "livelihood:placement-list", "livelihood.view_placement"),
+            (_("优先招用指标"), "livelihood:quotas", "livelihood.view_hiringquota"),
+            (_("技能培训"), "livelihood:training-list", "livelihood.view_skillstraining"),
+            (_("个体经营"), "livelihood:business-list", "livelihood.view_business"),
+            (_("社会保险"), "livelihood:insurance-list", "livelihood.view_insuranceenrolment"),
+            (_("新农村建设与村企结对"), "livelihood:project-list", "livelihood.view_villageproject"),
+            (_("村级发展指标"), "livelihood:indicators", "livelihood.view_villageindicator"),
+        ],
+    ),
+    (
         _("报告"),
         [
             (_("统计看板"), "reports:dashboard", None),

@@ -360,4 +360,9 @@ def load_demo(*, today: date | None = None) -> DemoReport:
     from lianxin.party.demo import build_party
 
     build_party(report, today=today, township=township)
+    # Livelihood last: the register reads the land ledger (it adds the park's earlier acquisitions), and its
+    # follow-up case joins the cases.
+    from lianxin.livelihood.demo import build_livelihood
+
+    build_livelihood(report, today=today, township=township)
     return report

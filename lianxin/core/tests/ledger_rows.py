@@ -14,6 +14,8 @@ from lianxin.cases.tests import factories as case_factories
 from lianxin.land import services as land_services
 from lianxin.land.models import Payment
 from lianxin.land.tests import factories as land_factories
+from lianxin.livelihood import services as livelihood_services
+from lianxin.livelihood.models import JobSeeker, PlacementEvent
 from lianxin.party import services as party_services
 from lianxin.party.models import DuesPayment, MembershipTransfer, OrganizationChange
 from lianxin.party.tests import factories as party_factories
@@ -27,6 +29,7 @@ class LedgerRows:
     organization_change: OrganizationChange
     membership_transfer: MembershipTransfer
     dues_payment: DuesPayment
+    placement_event: PlacementEvent
 
     def by_table(self) -> dict:
         return {
@@ -36,6 +39,7 @@ class LedgerRows:
             "party_organizationchange": self.organization_change,
             "party_membershiptransfer": self.membership_transfer,
             "party_duespayment": self.dues_payment,
+            "livelihood_placementevent": self.placement_event,
         }
 
 
@@ -58,7 +62,37 @@ def ledger_rows(*, town, group, household, actor) -> LedgerRows:
     case = case_factories.dispute(actor, group)
     event = security_event_record(kind=SecurityEvent.Kind.LOGIN, username=actor.username, ip_address="10.0.0.9")
     party = _party_rows(town=town, group=group)
-    return LedgerRows(payment=payment, case_event=case.events.order_by("id").first(), security_event=event, **party)
+    placement_event = _placement_event(town=town, household=household, actor=actor, enterprise=project.enterprise)
+    return LedgerRows(
+        payment=payment,
+        case_event=case.events.order_by("id").first(),
+        security_event=event,
+        placement_event=placement_event,
+        **party,
+    )
+
+
+def _placement_event(*, town, household, actor, enterprise) -> PlacementEvent:
+    """A job posting and a person proposed for it: the placement's first history line."""
+    person = household.members.order_by("pk").first()
+    today = timezone.localdate()
+    livelihood_services.job_seeker_register(
+        actor=actor, person=person, reason=JobSeeker.Reason.LAND_TAKEN, registered_on=today
+    )
+    posting = livelihood_services.posting_create(
+        actor=actor,
+        enterprise=enterprise,
+        region=town,
+        title="操作工",
+        openings=1,
+        wage_min=Decimal("3000"),
+        wage_max=Decimal("4000"),
+        starts_on=today,
+        min_age=16,
+        max_age=80,
+    )
+    placement = livelihood_services.placement_propose(actor=actor, posting=posting, person=person, on=today)
+    return PlacementEvent.objects.get(placement=placement)
 
 
 def _party_rows(*, town, group) -> dict:

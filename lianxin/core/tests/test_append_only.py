@@ -16,6 +16,7 @@ FORGED = {
     "party_organizationchange": ("description", "'从未成立'"),
     "party_membershiptransfer": ("reason", "'伪造的转出'"),
     "party_duespayment": ("amount", "0.01"),
+    "livelihood_placementevent": ("note", "'伪造的录用'"),
 }
 
 

@@ -34,7 +34,9 @@ SEED = {
     "enterprises": ("22家", 22),
     "output_value": ("10亿元", None),
     "tax_paid": ("1.2亿元", None),
-    "land_surveyed_mu": ("4126.5亩", None),  # "4000多亩"
+    # the alumina plant's 4126.5 mu ("4000多亩") and the earlier acquisitions of the park's other enterprises
+    # (the livelihood demo: so that the landless farmers of the register have lost their land somewhere)
+    "land_surveyed_mu": ("7978.84亩", None),
     "thefts_solved": ("14起", 14),
     "suspects_caught": ("29人", 29),
 }

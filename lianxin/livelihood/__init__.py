@@ -1,0 +1,1 @@
+"""Livelihood and development (抓发展): the landless-farmer register, income, jobs, trainings, village development."""

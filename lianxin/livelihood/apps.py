@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LivelihoodConfig(AppConfig):
+    name = "lianxin.livelihood"
+    label = "livelihood"
+    verbose_name = _("民生发展")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        for model in (
+            models.LandlessRule,
+            models.PriceIndex,
+            models.IncomeSurvey,
+            models.FollowUp,
+            models.JobSeeker,
+            models.JobPosting,
+            models.HiringQuota,
+            models.Placement,
+            models.SkillsTraining,
+            models.TrainingAttendance,
+            models.Business,
+            models.InsuranceEnrolment,
+            models.VillageProject,
+            models.FundContribution,
+            models.Pairing,
+            models.PairingMilestone,
+            models.VillageIndicator,
+        ):
+            auditlog.register(model)

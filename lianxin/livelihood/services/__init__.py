@@ -1,0 +1,51 @@
+"""Every change to livelihood data goes through here: keyword-only functions, permission and scope first, each rule
+a DomainError naming its field, audited (django-auditlog), in one transaction."""
+
+from .common import require
+from .development import (
+    attendance_record,
+    business_register,
+    indicator_set,
+    insurance_enrol,
+    milestone_done,
+    pairing_create,
+    training_create,
+    village_project_create,
+    village_project_status,
+)
+from .employment import (
+    job_seeker_register,
+    placement_accept,
+    placement_decline,
+    placement_end,
+    placement_propose,
+    posting_close,
+    posting_create,
+    quota_set,
+)
+from .income import follow_up_register, price_index_set, rule_save, survey_record
+
+__all__ = [
+    "attendance_record",
+    "business_register",
+    "follow_up_register",
+    "indicator_set",
+    "insurance_enrol",
+    "job_seeker_register",
+    "milestone_done",
+    "pairing_create",
+    "placement_accept",
+    "placement_decline",
+    "placement_end",
+    "placement_propose",
+    "posting_close",
+    "posting_create",
+    "price_index_set",
+    "quota_set",
+    "require",
+    "rule_save",
+    "survey_record",
+    "training_create",
+    "village_project_create",
+    "village_project_status",
+]

@@ -1,0 +1,183 @@
+"""Writes of the register's rule and of income: rules (失地农民认定标准), price indices, surveys (收入调查) and the
+one-click follow-up of a household whose income fell (a case in the cases app)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from lianxin.cases.models import Case, CaseParty
+from lianxin.cases.services import dispute_register
+from lianxin.core.audit import acting_as
+from lianxin.core.errors import DomainError
+from lianxin.people.models import Household
+
+from ..models import FollowUp, IncomeSurvey, LandlessRule, PriceIndex
+from .common import require, require_in_scope
+
+SOURCES = ("agriculture", "wages", "business", "transfers", "property_income")
+
+
+def rule_save(
+    *,
+    actor,
+    rule: LandlessRule | None = None,
+    name: str,
+    valid_from: date,
+    valid_to: date | None,
+    max_mu_per_person: Decimal | None,
+    min_share_lost_percent: Decimal | None,
+    working_age_from: int = 16,
+    working_age_to_male: int = 60,
+    working_age_to_female: int = 55,
+    basis: str = "",
+) -> LandlessRule:
+    """Add or change the landless rule of a date range; ranges may not overlap (one rule applies on any day)."""
+    require(actor, "livelihood.change_landlessrule" if rule else "livelihood.add_landlessrule")
+    if max_mu_per_person is None and min_share_lost_percent is None:
+        raise DomainError(_("人均剩余耕地和被征地比例至少填写一项"), field="max_mu_per_person")
+    if valid_to is not None and valid_to < valid_from:
+        raise DomainError(_("截止日期不能早于起始日期"), field="valid_to")
+    if not working_age_from < min(working_age_to_male, working_age_to_female):
+        raise DomainError(_("劳动年龄上限应大于下限"), field="working_age_to_female")
+    with transaction.atomic(), acting_as(actor):
+        others = LandlessRule.objects.select_for_update().exclude(pk=rule.pk if rule else None)
+        for other in others:
+            ends = other.valid_to or date.max
+            mine_ends = valid_to or date.max
+            if other.valid_from <= mine_ends and valid_from <= ends:
+                raise DomainError(
+                    _("起止日期与认定标准“%(name)s”重叠,同一天只能适用一个标准") % {"name": other.name},
+                    field="valid_from",
+                )
+        rule = rule or LandlessRule()
+        rule.name = name.strip()
+        rule.valid_from, rule.valid_to = valid_from, valid_to
+        rule.max_mu_per_person, rule.min_share_lost_percent = max_mu_per_person, min_share_lost_percent
+        rule.working_age_from = working_age_from
+        rule.working_age_to_male, rule.working_age_to_female = working_age_to_male, working_age_to_female
+        rule.basis = basis.strip()
+        rule.full_clean()
+        rule.save()
+    return rule
+
+
+def price_index_set(*, actor, year: int, index: Decimal) -> PriceIndex:
+    """The consumer price index of a year (base = 100) for incomes in real terms."""
+    require(actor, "livelihood.change_priceindex")
+    if index <= 0:
+        raise DomainError(_("价格指数必须大于0"), field="index")
+    with transaction.atomic(), acting_as(actor):
+        row, _created = PriceIndex.objects.get_or_create(year=year, defaults={"index": index})
+        if row.index != index:
+            row.index = index
+            row.full_clean()
+            row.save()
+    return row
+
+
+def survey_record(
+    *,
+    actor,
+    household: Household,
+    year: int,
+    kind: str,
+    surveyed_on: date,
+    persons: int,
+    agriculture: Decimal = Decimal("0"),
+    wages: Decimal = Decimal("0"),
+    business: Decimal = Decimal("0"),
+    transfers: Decimal = Decimal("0"),
+    property_income: Decimal = Decimal("0"),
+    note: str = "",
+) -> IncomeSurvey:
+    """Record (or correct) a household's income of one year by source; the total is the sum. One baseline per
+    household, and yearly surveys come after the baseline year."""
+    require(actor, "livelihood.add_incomesurvey")
+    require_in_scope(actor, household, field="household", label=_("该户"))
+    values = {
+        "agriculture": agriculture,
+        "wages": wages,
+        "business": business,
+        "transfers": transfers,
+        "property_income": property_income,
+    }
+    for name, value in values.items():
+        if value is None or value < 0:
+            label = str(IncomeSurvey._meta.get_field(name).verbose_name)
+            raise DomainError(_("%(label)s不能为负数") % {"label": label}, field=name)
+    if kind not in IncomeSurvey.Kind.values:
+        raise DomainError(_("请选择调查类型"), field="kind")
+    if surveyed_on.year < year:
+        raise DomainError(_("调查日期不能早于所调查的年度"), field="surveyed_on")
+    with transaction.atomic(), acting_as(actor):
+        existing = {s.year: s for s in IncomeSurvey.objects.select_for_update().filter(household=household)}
+        baseline = next((s for s in existing.values() if s.kind == IncomeSurvey.Kind.BASELINE), None)
+        if kind == IncomeSurvey.Kind.BASELINE and baseline is not None and baseline.year != year:
+            raise DomainError(
+                _("该户已有%(year)s年的基线调查,每户只有一次基线调查") % {"year": baseline.year}, field="kind"
+            )
+        if kind == IncomeSurvey.Kind.YEARLY and baseline is not None and year <= baseline.year:
+            raise DomainError(_("年度调查的年度应晚于基线年度(%(year)s年)") % {"year": baseline.year}, field="year")
+        if kind == IncomeSurvey.Kind.BASELINE and any(y <= year for y, s in existing.items() if s.kind == "yearly"):
+            raise DomainError(_("基线年度应早于已有的年度调查"), field="year")
+        survey = existing.get(year) or IncomeSurvey(household=household, year=year)
+        survey.village_group_id = household.village_group_id
+        survey.kind = kind
+        survey.surveyed_on = surveyed_on
+        survey.persons = persons
+        survey.note = note.strip()
+        for name, value in values.items():
+            setattr(survey, name, value)
+        survey.total = sum(values.values(), Decimal("0"))
+        survey.full_clean()
+        survey.save()
+    return survey
+
+
+def follow_up_register(*, actor, household: Household, year: int, note: str = "") -> FollowUp:
+    """From the alert list, one click: a case (矛盾纠纷 of category 其他, the household as the applicant) for the
+    household whose income fell in ``year``; once per household and year."""
+    require(actor, "livelihood.add_followup")
+    require(actor, "cases.add_case")
+    require_in_scope(actor, household, field="household", label=_("该户"))
+    from ..selectors.income import comparison_for
+
+    comparison = comparison_for(household=household, year=year)
+    if comparison is None or not comparison.worse_off:
+        raise DomainError(_("该户%(year)s年收入未低于基线,无需跟进") % {"year": year}, field="year")
+    with transaction.atomic():
+        if FollowUp.objects.select_for_update().filter(household=household, year=year).exists():
+            raise DomainError(_("该户%(year)s年的收入下降已登记跟进") % {"year": year}, field="year")
+        head = household.members.filter(relation="head").first()
+        description = _(
+            "收入调查显示该户%(year)s年家庭收入%(after)s元,低于征地前基线%(before)s元(下降%(percent)s%%)。%(note)s"
+        ) % {
+            "year": year,
+            "after": comparison.after,
+            "before": comparison.before,
+            "percent": comparison.change_percent.copy_abs() if comparison.change_percent is not None else "",
+            "note": note.strip(),
+        }
+        case = dispute_register(
+            actor=actor,
+            title=_("失地农民收入下降跟进:%(household)s户") % {"household": household.number or household.pk},
+            description=description,
+            region=household.village_group,
+            category=Case.DisputeCategory.OTHER,
+            parties=[(CaseParty.Role.APPLICANT, head or household)],
+        )
+        with acting_as(actor):
+            follow_up = FollowUp(
+                household=household,
+                village_group_id=household.village_group_id,
+                year=year,
+                case=case,
+                created_by=actor,
+            )
+            follow_up.full_clean()
+            follow_up.save()
+    return follow_up

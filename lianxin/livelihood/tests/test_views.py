@@ -1,0 +1,112 @@
+"""Every livelihood page opens for the roles it concerns and is refused (403) to the others."""
+
+import pytest
+from django.urls import reverse
+
+from lianxin.accounts.roles import Role
+
+PAGES = [
+    "livelihood:home",
+    "livelihood:register",
+    "livelihood:rules",
+    "livelihood:alerts",
+    "livelihood:income-figures",
+    "livelihood:posting-list",
+    "livelihood:placement-list",
+    "livelihood:quotas",
+    "livelihood:employed",
+    "livelihood:training-list",
+    "livelihood:business-list",
+    "livelihood:insurance-list",
+    "livelihood:project-list",
+    "livelihood:indicators",
+]
+FORMS = [
+    "livelihood:posting-create",
+    "livelihood:training-create",
+    "livelihood:business-create",
+    "livelihood:insurance-create",
+    "livelihood:project-create",
+    "livelihood:pairing-create",
+]
+LIAISON_PAGES = {"livelihood:posting-list", "livelihood:placement-list", "livelihood:quotas", "livelihood:employed"}
+
+
+@pytest.fixture
+def users(make_user, town, village_a, enterprise_in_town, county):
+    return {
+        "leader": make_user("l_leader", Role.TOWNSHIP_LEADER, scope_region=town),
+        "workgroup": make_user("l_wg", Role.WORKING_GROUP, scope_region=town),
+        "cadre": make_user("l_cadre", Role.VILLAGE_CADRE, scope_region=village_a),
+        "liaison": make_user("l_liaison", Role.ENTERPRISE_LIAISON, scope_enterprise=enterprise_in_town),
+        "police": make_user("l_police", Role.POLICE_LIAISON, scope_region=town),
+        "admin": make_user("l_admin", Role.SYSTEM_ADMIN, scope_region=town),
+    }
+
+
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("role", ["leader", "workgroup", "cadre", "liaison", "police", "admin"])
+def test_pages_open_for_their_roles(login_as, users, default_rule, name, role):
+    response = login_as(users[role]).get(reverse(name))
+    if role in ("leader", "workgroup", "cadre"):
+        allowed = True
+    elif role == "liaison":
+        allowed = name in LIAISON_PAGES
+    else:
+        allowed = False
+    assert response.status_code == (200 if allowed else 403), response.status_code
+
+
+@pytest.mark.parametrize("name", FORMS)
+def test_entry_forms_for_the_working_group_and_not_the_leader(login_as, users, name):
+    assert login_as(users["workgroup"]).get(reverse(name)).status_code == 200
+    assert login_as(users["leader"]).get(reverse(name)).status_code == 403
+
+
+def test_bad_form_input_names_the_field_and_writes_nothing(login_as, users, village_a):
+    from ..models import VillageProject
+
+    response = login_as(users["workgroup"]).post(
+        reverse("livelihood:project-create"),
+        {
+            "village": village_a.pk,
+            "name": "道路",
+            "kind": "road",
+            "status": "planned",
+            "source_1": "enterprise",
+            "amount_1": "100",
+        },
+    )
+    assert response.status_code == 400
+    assert "企业出资须注明企业" in response.content.decode()
+    assert not VillageProject.objects.exists()
+
+
+def test_home_page_shows_livelihood_figures(login_as, users, default_rule):
+    html = login_as(users["leader"]).get(reverse("reports:home")).content.decode()
+    assert 'data-testid="livelihood-overview"' in html
+    assert 'data-figure="landless_farmers"' in html
+    nav = login_as(users["leader"]).get(reverse("livelihood:home")).content.decode()
+    assert "民生发展" in nav
+
+
+def test_pairing_shows_on_the_enterprise_page(login_as, users, enterprise_in_town, group_a1):
+    from datetime import date
+    from decimal import Decimal
+
+    from .. import services
+
+    services.pairing_create(
+        actor=users["workgroup"],
+        enterprise=enterprise_in_town,
+        village=group_a1,
+        commitment="出资拓宽进村道路",
+        amount=Decimal("650000"),
+        signed_on=date(2025, 4, 18),
+        milestones=[("开工", date(2025, 6, 1))],
+    )
+    url = reverse("enterprises:enterprise-detail", args=[enterprise_in_town.pk])
+    html = login_as(users["leader"]).get(url).content.decode()
+    assert 'data-testid="enterprise-pairings"' in html
+    assert "出资拓宽进村道路" in html
+    assert "出资拓宽进村道路" in login_as(users["liaison"]).get(url).content.decode()

@@ -1,0 +1,101 @@
+"""Pages of income (收入不减少): the alert list of households whose income fell with its one-click follow-up, and
+the figures per village group with their charts."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lianxin.core.errors import DomainError
+from lianxin.core.permissions import get_scoped_or_404
+from lianxin.core.web import querystring_without
+from lianxin.people.models import Household
+
+from .. import selectors, services
+from ..forms import AlertFilterForm, FollowUpForm
+from .register import groups_of
+
+
+def _year_form(request):
+    user = request.user
+    years = selectors.survey_years(user=user)
+    form = AlertFilterForm(request.GET, years=years, groups=groups_of(user))
+    values = form.values
+    year = values["year"] or (years[0] if years else None)
+    return form, values, year
+
+
+@login_required
+@permission_required("livelihood.view_incomesurvey", raise_exception=True)
+def alerts(request):
+    """Households whose income fell below the baseline (收入下降预警), the largest fall first."""
+    form, values, year = _year_form(request)
+    rows = None
+    if year is not None:
+        qs = selectors.alert_list(
+            user=request.user, year=year, real=bool(values["real"]), village_group=values["village_group"]
+        )
+        rows = list(qs[:500])
+    return render(
+        request,
+        "livelihood/alerts.html",
+        {"form": form, "year": year, "rows": rows, "follow_up_form": FollowUpForm(initial={"year": year})},
+    )
+
+
+@login_required
+@require_POST
+@permission_required("livelihood.add_followup", raise_exception=True)
+def follow_up(request, pk: int):
+    """One click from the alert list: a follow-up case in the cases app."""
+    household = get_scoped_or_404(Household.objects.select_related("village_group"), request.user, pk=pk)
+    form = FollowUpForm(request.POST)
+    back = request.POST.get("next") or ""
+    if not back.startswith("/") or back.startswith("//"):
+        back = reverse("livelihood:alerts")
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label if field in form.fields else ''}:{errors[0]}")
+        return redirect(back)
+    try:
+        item = services.follow_up_register(actor=request.user, household=household, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已登记跟进案件%(number)s") % {"number": item.case.number})
+    return redirect(back)
+
+
+@login_required
+@permission_required("livelihood.view_incomesurvey", raise_exception=True)
+def figures(request):
+    """Median income before and after, the distribution, and the share not worse off, per village group."""
+    form, values, year = _year_form(request)
+    data = selectors.income_figures(user=request.user, year=year, real=bool(values["real"])) if year else None
+    charts = None
+    if data:
+        charts = {
+            "groups": {
+                "categories": [g.name for g in data["groups"]],
+                "series": [
+                    {"name": _("基线收入中位数(元)"), "data": [float(g.median_before or 0) for g in data["groups"]]},
+                    {
+                        "name": _("%(year)s年收入中位数(元)") % {"year": year},
+                        "data": [float(g.median_after or 0) for g in data["groups"]],
+                    },
+                ],
+            },
+            "bands": {
+                "categories": data["bands"]["labels"],
+                "series": [{"name": _("户数"), "data": data["bands"]["counts"]}],
+            },
+        }
+    return render(
+        request,
+        "livelihood/income_figures.html",
+        {"form": form, "year": year, "data": data, "charts": charts, "filters": querystring_without(request)},
+    )
