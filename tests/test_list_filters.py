@@ -121,6 +121,8 @@ LIST_PAGES: list[ListPage] = [
             "status": CHOICE,
             "village_group": CHOICE,
             "language": CHOICE,
+            "admitted_from": DATE,
+            "admitted_to": DATE,
         },
     ),
     ListPage(
@@ -130,6 +132,7 @@ LIST_PAGES: list[ListPage] = [
         export=True,
         paged=False,
     ),
+    ListPage("party:organization-list", "party_officer", {"kind": CHOICE, "active": FLAG}, paged=False),
     ListPage(
         "party:pipeline",
         "party_officer",

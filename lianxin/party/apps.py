@@ -36,3 +36,6 @@ class PartyConfig(AppConfig):
         from .inbox import register_inbox
 
         register_inbox()  # overdue pipeline steps in the 待办 (core holds the registry)
+        from .figures import register_figures
+
+        register_figures()  # the Party figures of the report catalogue (the reports never import the party app)

@@ -28,6 +28,8 @@ def member_list(
     language: int | None = None,
     q: str = "",
     members_only: bool = True,
+    admitted_from: date | None = None,
+    admitted_to: date | None = None,
 ) -> QuerySet[Member]:
     """The roster (党员花名册) in the user's scope: members of an organisation (held there or seconded to it)."""
     qs = scope_to_user(Member.objects.all(), user).select_related(
@@ -45,6 +47,10 @@ def member_list(
         qs = qs.filter(person__household__village_group_id=village_group)
     if language:
         qs = qs.filter(languages=language)
+    if admitted_from:
+        qs = qs.filter(joined_on__gte=admitted_from)
+    if admitted_to:
+        qs = qs.filter(joined_on__lte=admitted_to)
     if q.strip():
         qs = qs.filter(person__name__icontains=q.strip())
     return qs

@@ -21,7 +21,7 @@ from lianxin.regions.models import Region
 from lianxin.regions.selectors import region_list
 
 from .. import selectors, services
-from ..forms import DissolveForm, OrganizationForm, TermForm
+from ..forms import DissolveForm, OrganizationFilterForm, OrganizationForm, TermForm
 from ..models import Organization
 
 SERVICE_ERRORS = (DomainError, ValidationError)
@@ -58,11 +58,17 @@ def home(request):
 @login_required
 @permission_required("party.view_organization", raise_exception=True)
 def organization_list(request):
-    """The tree of organisations with their members (each counted where the relation is held) and seconded ones."""
+    """The tree of organisations with their members (each counted where the relation is held) and seconded ones;
+    filtered by kind, and to those not dissolved (``active``)."""
+    form = OrganizationFilterForm(request.GET)
+    values = form.values
+    organizations = selectors.organization_list(
+        user=request.user, include_dissolved=not values["active"], kind=values["kind"] or ""
+    )
     return render(
         request,
         "party/organization_list.html",
-        {"organizations": selectors.organization_list(user=request.user), "today": timezone.localdate()},
+        {"organizations": organizations, "form": form, "today": timezone.localdate()},
     )
 
 
