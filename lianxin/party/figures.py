@@ -10,9 +10,13 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.people.models import Household
+from lianxin.regions.models import Region
 from lianxin.reports.catalogue import (
     EDUCATION,
     ORGANISATION,
+    PERCENT,
+    RATIO,
     Drilldown,
     Figure,
     FigureScope,
@@ -20,7 +24,7 @@ from lianxin.reports.catalogue import (
     register,
 )
 
-from .models import MEMBER_STAGES, PIPELINE_STAGES, Activity, Member, Organization
+from .models import MEMBER_STAGES, PIPELINE_STAGES, Activity, Member, MemberHouseholdLink, Organization
 
 __all__ = ["register_figures"]
 
@@ -52,6 +56,76 @@ def _overdue(scope: FigureScope) -> QuerySet[Member]:
 
 def _activities(scope: FigureScope) -> QuerySet[Activity]:
     return scope.scoped(Activity.objects.all())
+
+
+def _main_project(scope: FigureScope):
+    """The project whose area the coverage figures are about: the park's big project (the one with most land)."""
+    from .selectors.home import main_project
+
+    return scope.cached("party:main_project", lambda: main_project(user=scope.user, aggregate=scope.aggregate))
+
+
+def _project_groups(scope: FigureScope) -> QuerySet[Region]:
+    """The village groups of the project area (those its parcels lie in) that belong to an administrative village,
+    as the coverage page judges them."""
+    from lianxin.land.models import Parcel
+
+    project = _main_project(scope)
+    groups = Region.objects.filter(level=Region.Level.VILLAGE_GROUP, parent__stat_code__isnull=False)
+    if project is None:
+        return scope.scoped(groups.none())
+    return scope.scoped(groups.filter(pk__in=Parcel.objects.filter(project=project).values("village_group")))
+
+
+def _project_groups_covered(scope: FigureScope) -> QuerySet[Region]:
+    """The project area's groups that an organisation in being today covers."""
+    from .selectors.coverage import active_organizations
+
+    through = Organization.covered_groups.through
+    covering = through.objects.filter(organization__in=active_organizations(scope.today)).values("region_id")
+    return _project_groups(scope).filter(pk__in=covering)
+
+
+def _project_households(scope: FigureScope) -> QuerySet[Household]:
+    """The households of the project area: the holders of its parcels."""
+    from lianxin.land.models import ContractHolding
+
+    project = _main_project(scope)
+    if project is None:
+        return scope.scoped(Household.objects.none())
+    holders = ContractHolding.objects.filter(parcel__project=project).values("household")
+    return scope.scoped(Household.objects.filter(pk__in=holders))
+
+
+def _project_households_linked(scope: FigureScope) -> QuerySet[Household]:
+    """The project area's households with a contact member (a link not ended)."""
+    return _project_households(scope).filter(
+        pk__in=MemberHouseholdLink.objects.filter(until__isnull=True).values("household")
+    )
+
+
+def _project_start(scope: FigureScope):
+    from .selectors.home import _project_start
+
+    return scope.cached("party:project_start", lambda: _project_start(_main_project(scope)))
+
+
+def _admitted_since_project(scope: FigureScope) -> QuerySet[Member]:
+    """Members admitted since the main project began (its start of works or first milestone)."""
+    since = _project_start(scope)
+    if since is None:
+        return _admitted(scope).none()
+    return _admitted(scope).filter(joined_on__gte=since)
+
+
+def _since_project_param(scope: FigureScope) -> dict[str, str]:
+    since = _project_start(scope)
+    return {"admitted_from": since.isoformat()} if since is not None else {}
+
+
+def _project_param(scope: FigureScope) -> dict[str, str]:
+    project = _main_project(scope)
+    return {"project": str(project.pk)} if project is not None else {}
 
 
 def _organization_drilldown(**params) -> Drilldown:
@@ -151,6 +225,22 @@ def register_figures() -> None:
             order=313,
             app="party",
         ),
+        Figure(
+            name="party_new_members_since_project",
+            label=_("项目建设以来发展党员"),
+            unit=_("名"),
+            line=ORGANISATION,
+            definition=_("入党日期在主要项目开始建设(开工或首个节点)以来的党员,含其后转出或离开的"),
+            source=_admitted_since_project,
+            drilldown=Drilldown(
+                "party:member-list",
+                params={"status": ""},
+                extra=_since_project_param,
+                permission="party.view_member",
+            ),
+            order=314,
+            app="party",
+        ),
     ]
     stages = [
         (Member.Stage.APPLICANT, _("入党申请人"), _("在册的入党申请人(尚未确定为积极分子)")),
@@ -185,6 +275,74 @@ def register_figures() -> None:
             app="party",
         )
     )
+    coverage = {"line": ORGANISATION, "unit": _("个"), "region_lookup": "", "app": "party"}
+    coverage_drill = {"url_name": "party:coverage", "extra": _project_param, "permission": "party.view_member"}
+    contact = {"line": ORGANISATION, "unit": _("户"), "region_lookup": "village_group", "app": "party"}
+    contact_drill = {"url_name": "party:contacts", "extra": _project_param, "permission": "party.view_member"}
+    figures += [
+        Figure(
+            name="party_project_groups",
+            label=_("项目区村民小组"),
+            definition=_("主要项目(用地最多的项目)地块所在、属于行政村的村民小组"),
+            source=_project_groups,
+            drilldown=Drilldown(**coverage_drill),
+            order=340,
+            **coverage,
+        ),
+        Figure(
+            name="party_project_groups_covered",
+            label=_("有党组织覆盖的项目区村民小组"),
+            definition=_("项目区村民小组中,今天有现有党组织(含临时党支部)覆盖的"),
+            source=_project_groups_covered,
+            drilldown=Drilldown(**coverage_drill, params={"covered": "1"}),
+            order=341,
+            **coverage,
+        ),
+        Figure(
+            name="party_coverage",
+            label=_("项目区党组织覆盖率"),
+            unit=PERCENT,
+            line=ORGANISATION,
+            definition=_("有党组织覆盖的项目区村民小组占项目区村民小组的比例"),
+            measure=RATIO,
+            numerator="party_project_groups_covered",
+            denominator="party_project_groups",
+            decimals=1,
+            order=342,
+            app="party",
+        ),
+        Figure(
+            name="party_contact_households",
+            label=_("项目区承包户"),
+            definition=_("主要项目地块的承包户"),
+            source=_project_households,
+            drilldown=Drilldown(**contact_drill),
+            order=350,
+            **contact,
+        ),
+        Figure(
+            name="party_contact_households_linked",
+            label=_("有联系党员的户"),
+            definition=_("项目区承包户中有联系党员(联系未终止)的户"),
+            source=_project_households_linked,
+            drilldown=Drilldown(**contact_drill, params={"linked": "1"}),
+            order=351,
+            **contact,
+        ),
+        Figure(
+            name="party_contact_ratio",
+            label=_("党员联户覆盖率"),
+            unit=PERCENT,
+            line=ORGANISATION,
+            definition=_("有联系党员的户占项目区承包户的比例"),
+            measure=RATIO,
+            numerator="party_contact_households_linked",
+            denominator="party_contact_households",
+            decimals=1,
+            order=352,
+            app="party",
+        ),
+    ]
     activity = {"line": EDUCATION, "unit": _("次"), "source": _activities, "period_field": "held_on", "app": "party"}
     figures.append(
         Figure(

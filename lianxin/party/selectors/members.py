@@ -153,7 +153,9 @@ def contact_coverage(*, user, project: Project, aggregate: bool = False) -> Cont
     return ContactCoverage(total, linked)
 
 
-def household_contact_rows(*, user, project: Project, unlinked_only: bool = False) -> QuerySet[Household]:
+def household_contact_rows(
+    *, user, project: Project, unlinked_only: bool = False, linked_only: bool = False
+) -> QuerySet[Household]:
     from django.db.models import OuterRef, Subquery
 
     head = Person.objects.filter(household=OuterRef("pk"), relation=Person.Relation.HEAD).values("name")[:1]
@@ -164,6 +166,8 @@ def household_contact_rows(*, user, project: Project, unlinked_only: bool = Fals
     )
     if unlinked_only:
         qs = qs.exclude(party_links__until__isnull=True)
+    if linked_only:
+        qs = qs.filter(pk__in=MemberHouseholdLink.objects.filter(until__isnull=True).values("household"))
     return qs
 
 

@@ -282,12 +282,15 @@ def coverage(request):
     a suggestion for each, and the map."""
     project, projects = _coverage_project(request)
     result = selectors.coverage(user=request.user, project=project)
+    covered = request.GET.get("covered", "")  # "1": only the groups covered, "0": only those not (read leniently)
+    rows = [g for g in result.groups if covered not in ("0", "1") or g.covered == (covered == "1")]
     data_url = reverse("party:coverage-geojson") + (f"?project={project.pk}" if project else "")
     return render(
         request,
         "party/coverage.html",
         {
             "result": result,
+            "rows": rows,
             "project": project,
             "projects": projects,
             "map_config": {

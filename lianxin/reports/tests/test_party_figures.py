@@ -1,0 +1,145 @@
+"""The Party figures (registered by the party app) on the demo township: the seed's temporary branch and its 7
+members recruited since the project began, the period's boundaries, and whose rows a branch secretary's and a
+village cadre's figures hold."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from lianxin.reports import catalogue
+from lianxin.reports.catalogue import FigureScope
+from lianxin.reports.periods import Period
+
+from .conftest import DEMO_TODAY
+
+pytestmark = pytest.mark.django_db
+
+YEAR = Period.year(DEMO_TODAY.year)
+
+
+def _value(name: str, user, period: Period = YEAR):
+    return catalogue.figure_value(name, FigureScope(user=user, period=period, today=DEMO_TODAY))
+
+
+def _admitted_days():
+    from lianxin.party.models import MEMBER_STAGES, Member
+
+    return sorted(
+        Member.objects.filter(stage__in=MEMBER_STAGES, joined_on__gte=DEMO_TODAY - timedelta(days=800)).values_list(
+            "joined_on", flat=True
+        )
+    )
+
+
+def test_the_party_app_registers_its_figures_on_the_two_lines():
+    party = [f for f in catalogue.figure_list() if f.app == "party"]
+    assert {f.line for f in party} == {catalogue.ORGANISATION, catalogue.EDUCATION}
+    for name in ("party_temporary_branches", "party_new_members", "party_coverage", "party_contact_ratio"):
+        assert catalogue.is_registered(name)
+
+
+def test_seed_figures_on_the_demo(demo):
+    # the seed: a temporary branch at 甲马石, 7 people recruited since the project began
+    assert _value("party_temporary_branches", demo.leader) == 1
+    assert _value("party_new_members_since_project", demo.leader) == 7
+    assert _value("party_organizations", demo.leader) >= 5
+    assert _value("party_members", demo.leader) == _value("party_full_members", demo.leader) + _value(
+        "party_probationary_members", demo.leader
+    )
+    # 6 groups in the alumina project's area, 幕菲新寨 without an organisation
+    assert (_value("party_project_groups_covered", demo.leader), _value("party_project_groups", demo.leader)) == (5, 6)
+    assert _value("party_coverage", demo.leader) == Decimal("83.3")
+    assert _value("party_pipeline_overdue", demo.leader) >= 1
+    assert (
+        _value("party_activities", demo.leader)
+        == sum(
+            _value(f"party_activities_{kind}", demo.leader)
+            for kind in (
+                "members_meeting",
+                "committee_meeting",
+                "group_meeting",
+                "party_lesson",
+                "party_day",
+                "training",
+                "publicity",
+            )
+        )
+        + _service_activities()
+    )
+
+
+def _service_activities() -> int:
+    from lianxin.party.models import Activity
+
+    return Activity.objects.filter(kind=Activity.Kind.SERVICE, held_on__year=DEMO_TODAY.year).count()
+
+
+def test_new_members_in_a_period_count_both_boundary_days(demo):
+    # given the last admission of the year
+    days = [d for d in _admitted_days() if d.year == DEMO_TODAY.year]
+    last = days[-1]
+    in_year = len(days)
+    assert _value("party_new_members", demo.leader) == in_year
+
+    # a period ending on the day counts it, one ending the day before does not; one starting on it counts it
+    assert _value("party_new_members", demo.leader, Period.custom(YEAR.date_from, last)) == in_year
+    assert _value("party_new_members", demo.leader, Period.custom(YEAR.date_from, last - timedelta(days=1))) == (
+        in_year - days.count(last)
+    )
+    assert _value("party_new_members", demo.leader, Period.custom(last, YEAR.date_to)) == days.count(last)
+    assert _value("party_new_members", demo.leader, Period.custom(last + timedelta(days=1), YEAR.date_to)) == 0
+
+
+def test_new_members_drilldown_carries_the_period(demo):
+    scope = FigureScope(user=demo.leader, period=YEAR, today=DEMO_TODAY)
+    url = catalogue.drilldown_url("party_new_members", scope)
+    assert f"admitted_from={YEAR.date_from.isoformat()}" in url
+    assert f"admitted_to={YEAR.date_to.isoformat()}" in url
+    assert catalogue.drilldown_gaps("party_new_members", scope) == []
+
+
+def test_branch_secretary_counts_only_the_branch(demo):
+    from django.db.models import Q
+
+    from lianxin.accounts.models import User
+    from lianxin.party.models import MEMBER_STAGES, Member, Organization, SecretaryScope
+
+    # the organ branch's secretary: its members, and those seconded to the temporary branch it seconds to
+    secretary = User.objects.get(username="secretary")
+    organ = SecretaryScope.objects.get(user=secretary).organization
+    temporary = Organization.objects.get(kind=Organization.Kind.TEMPORARY_BRANCH)
+    held = Member.objects.filter(
+        Q(organization=organ) | Q(seconded_to=temporary), status=Member.Status.ACTIVE, stage__in=MEMBER_STAGES
+    ).count()
+
+    assert _value("party_members", secretary) == held
+    assert _value("party_members", secretary) < _value("party_members", demo.leader)
+    assert _value("party_new_members_since_project", secretary) == 0  # the 7 joined the village branches
+
+
+def test_village_cadre_counts_only_the_village(demo):
+    from lianxin.party.models import MEMBER_STAGES, Activity, Member
+
+    village = demo.cadre.scope_region
+    members = Member.objects.filter(
+        status=Member.Status.ACTIVE, stage__in=MEMBER_STAGES, organization__region__path__startswith=village.path
+    ).count()
+    activities = Activity.objects.filter(
+        held_on__year=DEMO_TODAY.year, organization__region__path__startswith=village.path
+    ).count()
+
+    assert _value("party_members", demo.cadre) == members
+    assert _value("party_activities", demo.cadre) == activities
+    assert _value("party_members", demo.cadre) < _value("party_members", demo.leader)
+
+
+def test_party_figures_over_the_same_rows_are_prefetched_together(demo, django_assert_max_num_queries):
+    names = [f.name for f in catalogue.figure_list() if f.app == "party"]
+    scope = FigureScope(user=demo.leader, period=YEAR, today=DEMO_TODAY)
+    # organisations, members, admissions (2), pipeline, overdue, groups (2), households (2), activities,
+    # and the main project and its start
+    with django_assert_max_num_queries(16):
+        catalogue.evaluate(names, scope)
