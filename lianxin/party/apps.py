@@ -39,3 +39,6 @@ class PartyConfig(AppConfig):
         from .figures import register_figures
 
         register_figures()  # the Party figures of the report catalogue (the reports never import the party app)
+        from .report import register_report
+
+        register_report()  # the 抓班子 / 抓教育 sentences and the branch table of the work report
