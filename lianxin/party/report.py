@@ -153,3 +153,161 @@ def register_report() -> None:
             figures=BRANCH_FIGURES,
         )
     )
+
+
+# --- dashboard panels -------------------------------------------------------------------------------------------
+
+PIPELINE_STAGE_FIGURES = (
+    "party_pipeline_applicants",
+    "party_pipeline_activists",
+    "party_pipeline_candidates",
+    "party_probationary_members",
+)
+
+
+def _pipeline_chart(scope: FigureScope):
+    """People at each stage of the pipeline, each bar linking to the stage's list."""
+    from lianxin.reports.dashboard import Chart, Segment
+
+    segments = []
+    for name in PIPELINE_STAGE_FIGURES:
+        if not catalogue.is_registered(name):
+            continue
+        figure = catalogue.figure_get(name)
+        value = catalogue.figure_value(figure, scope)
+        if value is None:
+            continue
+        segments.append(Segment(str(figure.label), float(value), catalogue.drilldown_url(figure, scope)))
+    return Chart(_("发展党员各阶段人数(名)"), "bar", segments, unit=_("名")) if any(s.value for s in segments) else None
+
+
+def register_panels() -> None:
+    from lianxin.accounts.roles import Role
+    from lianxin.reports.dashboard import Panel, register_panel
+
+    party = frozenset({Role.PARTY_OFFICER, Role.BRANCH_SECRETARY})
+    register_panel(
+        Panel(
+            "party_overview",
+            gettext_lazy("党建"),
+            frozenset({Role.TOWNSHIP_LEADER, Role.COUNTY_VIEWER}),
+            (
+                "party_members",
+                "party_new_members",
+                "party_new_members_since_project",
+                "party_temporary_branches",
+                "party_coverage",
+                "party_contact_ratio",
+            ),
+            order=15,
+        ),
+        Panel(
+            "party_organizations",
+            gettext_lazy("党组织和党员"),
+            party,
+            (
+                "party_organizations",
+                "party_branches",
+                "party_temporary_branches",
+                "party_members",
+                "party_full_members",
+                "party_probationary_members",
+                "party_coverage",
+            ),
+            order=11,
+        ),
+        Panel(
+            "party_pipeline",
+            gettext_lazy("发展党员"),
+            party,
+            (
+                "party_new_members",
+                "party_pipeline_applicants",
+                "party_pipeline_activists",
+                "party_pipeline_candidates",
+                "party_pipeline_overdue",
+            ),
+            chart=_pipeline_chart,
+            order=12,
+        ),
+        Panel(
+            "party_activities",
+            gettext_lazy("三会一课和党员教育"),
+            party,
+            (
+                "party_activities",
+                "party_activities_members_meeting",
+                "party_activities_committee_meeting",
+                "party_activities_group_meeting",
+                "party_activities_party_lesson",
+                "party_activities_training",
+            ),
+            order=13,
+        ),
+    )
+
+
+# --- the return: 党员发展情况统计表 -------------------------------------------------------------------------------
+
+RETURN_FIGURES = (
+    "party_pipeline_applicants",
+    "party_pipeline_activists",
+    "party_pipeline_candidates",
+    "party_new_members",
+    "party_probationary_members",
+    "party_full_members",
+    "party_members",
+)
+
+
+def _development_return(scope: FigureScope):
+    """One row per organisation holding relations: the pipeline now, the members admitted in the period, the members
+    now; the 合计 row is the catalogue's figures (each person counted once, where the relation is held)."""
+    from lianxin.reports.returns import Column, ReturnData, Sheet
+
+    per_org: dict[int, dict[str, int]] = {}
+    for name in RETURN_FIGURES:
+        for org_id, value in catalogue.breakdown(name, scope, group_by="organization").items():
+            per_org.setdefault(org_id, {})[name] = value or 0
+    organizations = list(Organization.objects.filter(pk__in=[pk for pk in per_org if pk]).order_by("path"))
+    pipeline, members = _("发展党员工作（名）"), _("党员（名）")
+    columns = [
+        Column(_("党组织"), kind="text", width=24, total=False),
+        Column(_("入党申请人"), group=pipeline, width=10),
+        Column(_("入党积极分子"), group=pipeline, width=10),
+        Column(_("发展对象"), group=pipeline, width=10),
+        Column(_("本期发展党员"), group=pipeline, width=10),
+        Column(_("预备党员"), group=members, width=10),
+        Column(_("正式党员"), group=members, width=10),
+        Column(_("合计"), group=members, width=10),
+    ]
+    rows = [[o.name, *[per_org[o.pk].get(name, 0) for name in RETURN_FIGURES]] for o in organizations]
+    total = [_("合计"), *[catalogue.figure_value(name, scope) or 0 for name in RETURN_FIGURES]]
+    return ReturnData(
+        title=_("党员发展情况统计表"),
+        unit=_("名"),
+        sheets=[Sheet(_("党员发展情况"), columns, rows, total)],
+        notes=[
+            _(
+                "说明：按组织关系所在党组织统计，每人只计一次（选派到临时党支部的党员计入原党支部）；本期发展党员为入党日期"
+                "（支部大会通过为预备党员之日）在统计期间内的党员；入党申请人、入党积极分子、发展对象和党员为填报时的在册数。"
+            )
+        ],
+    )
+
+
+def register_returns() -> None:
+    from lianxin.reports.periods import YEAR
+    from lianxin.reports.returns import StatisticalReturn, register_return
+
+    register_return(
+        StatisticalReturn(
+            key="party_development",
+            title=gettext_lazy("党员发展情况统计表"),
+            description=gettext_lazy("各党组织的入党申请人、积极分子、发展对象、本期发展党员和在册党员人数"),
+            default_kind=YEAR,
+            build=_development_return,
+            figures=RETURN_FIGURES,
+            order=30,
+        )
+    )

@@ -143,3 +143,72 @@ def test_party_figures_over_the_same_rows_are_prefetched_together(demo, django_a
     # and the main project and its start
     with django_assert_max_num_queries(16):
         catalogue.evaluate(names, scope)
+
+
+def test_party_officer_dashboard_shows_organisations_and_pipeline(demo):
+    from lianxin.accounts.models import User
+    from lianxin.reports.dashboard import dashboard_build
+
+    officer = User.objects.get(username="party")
+    panels = {p.key: p for p in dashboard_build(FigureScope(user=officer, period=YEAR, today=DEMO_TODAY))}
+
+    assert {"party_organizations", "party_pipeline"} <= set(panels)
+    cards = {c.name: c for c in panels["party_organizations"].cards}
+    assert cards["party_temporary_branches"].text == "1个"
+    assert all(c.exact and c.url for c in panels["party_pipeline"].cards)
+    chart = panels["party_pipeline"].chart
+    assert chart is not None
+    assert all(s.url for s in chart.segments)
+
+
+def test_leader_overview_gains_party_coverage_and_new_members(demo):
+    from lianxin.reports.dashboard import dashboard_build
+
+    panels = {p.key: p for p in dashboard_build(FigureScope(user=demo.leader, period=YEAR, today=DEMO_TODAY))}
+
+    cards = {c.name: c for c in panels["party_overview"].cards}
+    assert cards["party_coverage"].text == "83.3%"
+    assert cards["party_new_members_since_project"].text == "7名"
+    assert "party_pipeline" not in panels
+
+
+def test_party_development_return_downloads_with_the_catalogue_totals(demo, client):
+    import io
+
+    import openpyxl
+    from django.urls import reverse
+
+    # when the leader downloads the year's 党员发展情况统计表
+    client.force_login(demo.leader)
+    response = client.get(reverse("reports:return-download", args=["party_development"]) + f"?period={DEMO_TODAY.year}")
+
+    # then it has the usual layout …
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A1"].value == "党员发展情况统计表"
+    assert "填报单位" in sheet["A2"].value
+    assert f"统计期间：{DEMO_TODAY.year}年" in " ".join(str(c.value or "") for c in sheet[2])
+    assert sheet.freeze_panes == "B5"
+    rows = {sheet.cell(r, 1).value: [sheet.cell(r, c).value for c in range(2, 9)] for r in range(5, sheet.max_row + 1)}
+    footer = [sheet.cell(r, 1).value or "" for r in range(5, sheet.max_row + 1)]
+    assert any("填报人" in line and "审核人" in line for line in footer)
+
+    # … and its totals are the catalogue's figures, the sum of the branches' rows
+    names = (
+        "party_pipeline_applicants",
+        "party_pipeline_activists",
+        "party_pipeline_candidates",
+        "party_new_members",
+        "party_probationary_members",
+        "party_full_members",
+        "party_members",
+    )
+    total = rows["合计"]
+    assert total == [_value(name, demo.leader) for name in names]
+    assert total[3] == 4  # the 2025 admissions of the seed's 7
+    branches = [
+        values
+        for label, values in rows.items()
+        if label and "党" in label and label != "合计" and not label.startswith("说明")
+    ]
+    assert [sum(v[i] or 0 for v in branches) for i in range(7)] == total
