@@ -7,6 +7,8 @@ counted at home), as the roster and the organisation tree count them."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +19,8 @@ from lianxin.reports.catalogue import (
     ORGANISATION,
     PERCENT,
     RATIO,
+    SUM,
+    YEARLY,
     Drilldown,
     Figure,
     FigureScope,
@@ -24,7 +28,15 @@ from lianxin.reports.catalogue import (
     register,
 )
 
-from .models import MEMBER_STAGES, PIPELINE_STAGES, Activity, Member, MemberHouseholdLink, Organization
+from .models import (
+    MEMBER_STAGES,
+    PIPELINE_STAGES,
+    Activity,
+    Attendance,
+    Member,
+    MemberHouseholdLink,
+    Organization,
+)
 
 __all__ = ["register_figures"]
 
@@ -52,6 +64,23 @@ def _pipeline(scope: FigureScope) -> QuerySet[Member]:
 def _overdue(scope: FigureScope) -> QuerySet[Member]:
     """People in the pipeline whose next step was due before today."""
     return _pipeline(scope).filter(next_due_on__lt=scope.today)
+
+
+def _study_year(scope: FigureScope) -> int:
+    """Study hours are a yearly statistic (the requirement is per year): the year the period ends in."""
+    return scope.period.date_to.year
+
+
+def _study_attendance(scope: FigureScope) -> QuerySet[Attendance]:
+    """Attendance of the members on the roll at activities of the year (the hours they earned), as the study-hours
+    page counts them."""
+    year = _study_year(scope)
+    return Attendance.objects.filter(
+        status=Attendance.Status.PRESENT,
+        held_on__gte=date(year, 1, 1),
+        held_on__lte=date(year, 12, 31),
+        member_id__in=_members(scope).values("pk"),
+    )
 
 
 def _activities(scope: FigureScope) -> QuerySet[Activity]:
@@ -377,4 +406,28 @@ def register_figures() -> None:
                 **activity,
             )
         )
+    figures.append(
+        Figure(
+            name="party_study_hours",
+            label=_("党员学习学时"),
+            unit=_("学时"),
+            line=EDUCATION,
+            definition=_("在册党员当年出席党组织活动取得的学时之和(按统计期间截止日所在年度)"),
+            source=_study_attendance,
+            measure=SUM,
+            column="hours",
+            decimals=1,
+            temporal=YEARLY,
+            year_of=_study_year,
+            region_lookup="member__organization__region",
+            drilldown=Drilldown(
+                "party:study-hours",
+                extra=lambda scope: {"year": str(_study_year(scope))},
+                column="学时",
+                permission="party.view_activity",
+            ),
+            order=420,
+            app="party",
+        )
+    )
     register(*figures)

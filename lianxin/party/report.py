@@ -142,6 +142,12 @@ def register_report() -> None:
             20,
             gettext_lazy("举办党员培训{party_activities_training}，开展宣传{party_activities_publicity}。"),
         ),
+        DefaultSentence(
+            "education.party.hours",
+            "education.party",
+            30,
+            gettext_lazy("在册党员全年参加党组织活动累计取得{party_study_hours}。"),
+        ),
     )
     register_table(
         ReportTable(

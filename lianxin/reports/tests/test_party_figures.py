@@ -212,3 +212,21 @@ def test_party_development_return_downloads_with_the_catalogue_totals(demo, clie
         if label and "党" in label and label != "合计" and not label.startswith("说明")
     ]
     assert [sum(v[i] or 0 for v in branches) for i in range(7)] == total
+
+
+def test_study_hours_are_the_year_of_the_period_end(demo):
+    from django.db.models import Sum
+
+    from lianxin.party.models import MEMBER_STAGES, Attendance, Member
+
+    members = Member.objects.filter(status=Member.Status.ACTIVE, stage__in=MEMBER_STAGES)
+    expected = Attendance.objects.filter(
+        status=Attendance.Status.PRESENT, held_on__year=DEMO_TODAY.year, member__in=members
+    ).aggregate(h=Sum("hours"))["h"]
+
+    assert expected
+    assert _value("party_study_hours", demo.leader) == Decimal(expected).quantize(Decimal("0.1"))
+    # a quarter of the year states the year's hours (a yearly statistic), with the year before to compare
+    assert _value("party_study_hours", demo.leader, Period.parse(f"{DEMO_TODAY.year}-Q2")) == _value(
+        "party_study_hours", demo.leader
+    )
