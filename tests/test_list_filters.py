@@ -121,6 +121,8 @@ LIST_PAGES: list[ListPage] = [
             "status": CHOICE,
             "village_group": CHOICE,
             "language": CHOICE,
+            "admitted_from": DATE,
+            "admitted_to": DATE,
         },
     ),
     ListPage(
@@ -130,6 +132,7 @@ LIST_PAGES: list[ListPage] = [
         export=True,
         paged=False,
     ),
+    ListPage("party:organization-list", "party_officer", {"kind": CHOICE, "active": FLAG}, paged=False),
     ListPage(
         "party:pipeline",
         "party_officer",
@@ -141,7 +144,8 @@ LIST_PAGES: list[ListPage] = [
         "party_officer",
         {"q": SEARCH, "kind": CHOICE, "organization": CHOICE, "theme": CHOICE, "date_from": DATE, "date_to": DATE},
     ),
-    ListPage("party:contacts", "party_officer", {"project": FLAG, "unlinked": FLAG}),
+    ListPage("party:contacts", "party_officer", {"project": FLAG, "unlinked": FLAG, "linked": FLAG}),
+    ListPage("party:coverage", "party_officer", {"project": FLAG, "covered": FLAG}, paged=False),
     ListPage("party:study-hours", "party_officer", {"organization": CHOICE, "year": CHOICE}, paged=False),
     ListPage("party:regular-meetings", "party_officer", {"organization": CHOICE, "year": CHOICE}, paged=False),
     ListPage("party:dues", "party_officer", {"organization": CHOICE, "year": CHOICE}, paged=False),

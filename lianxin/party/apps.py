@@ -36,3 +36,11 @@ class PartyConfig(AppConfig):
         from .inbox import register_inbox
 
         register_inbox()  # overdue pipeline steps in the 待办 (core holds the registry)
+        from .figures import register_figures
+
+        register_figures()  # the Party figures of the report catalogue (the reports never import the party app)
+        from .report import register_panels, register_report, register_returns
+
+        register_report()  # the 抓班子 / 抓教育 sentences and the branch table of the work report
+        register_panels()  # the party officer's and branch secretary's panels, the leader's Party overview
+        register_returns()  # 党员发展情况统计表

@@ -244,6 +244,8 @@ class MemberFilterForm(FilterForm):
         label=_("居住村民小组"), queryset=None, required=False, empty_label=_("全部")
     )
     language = forms.ModelChoiceField(label=_("使用语言"), queryset=None, required=False, empty_label=_("全部"))
+    admitted_from = forms.DateField(label=_("入党日期起"), required=False, widget=IsoDateInput)
+    admitted_to = forms.DateField(label=_("入党日期止"), required=False, widget=IsoDateInput)
 
     def __init__(self, *args, organizations, groups, languages, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -343,6 +345,11 @@ class StopForm(StyledForm):
 
 class ThoughtReportForm(StyledForm):
     submitted_on = forms.DateField(label=_("思想汇报提交日期"), widget=IsoDateInput)
+
+
+class OrganizationFilterForm(FilterForm):
+    kind = forms.ChoiceField(label=_("类别"), required=False, choices=EMPTY + Organization.Kind.choices)
+    active = forms.BooleanField(label=_("只看现有"), required=False)
 
 
 class PipelineFilterForm(FilterForm):

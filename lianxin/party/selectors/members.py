@@ -28,6 +28,8 @@ def member_list(
     language: int | None = None,
     q: str = "",
     members_only: bool = True,
+    admitted_from: date | None = None,
+    admitted_to: date | None = None,
 ) -> QuerySet[Member]:
     """The roster (党员花名册) in the user's scope: members of an organisation (held there or seconded to it)."""
     qs = scope_to_user(Member.objects.all(), user).select_related(
@@ -45,6 +47,10 @@ def member_list(
         qs = qs.filter(person__household__village_group_id=village_group)
     if language:
         qs = qs.filter(languages=language)
+    if admitted_from:
+        qs = qs.filter(joined_on__gte=admitted_from)
+    if admitted_to:
+        qs = qs.filter(joined_on__lte=admitted_to)
     if q.strip():
         qs = qs.filter(person__name__icontains=q.strip())
     return qs
@@ -147,7 +153,9 @@ def contact_coverage(*, user, project: Project, aggregate: bool = False) -> Cont
     return ContactCoverage(total, linked)
 
 
-def household_contact_rows(*, user, project: Project, unlinked_only: bool = False) -> QuerySet[Household]:
+def household_contact_rows(
+    *, user, project: Project, unlinked_only: bool = False, linked_only: bool = False
+) -> QuerySet[Household]:
     from django.db.models import OuterRef, Subquery
 
     head = Person.objects.filter(household=OuterRef("pk"), relation=Person.Relation.HEAD).values("name")[:1]
@@ -158,6 +166,8 @@ def household_contact_rows(*, user, project: Project, unlinked_only: bool = Fals
     )
     if unlinked_only:
         qs = qs.exclude(party_links__until__isnull=True)
+    if linked_only:
+        qs = qs.filter(pk__in=MemberHouseholdLink.objects.filter(until__isnull=True).values("household"))
     return qs
 
 

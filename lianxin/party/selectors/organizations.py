@@ -26,12 +26,16 @@ from ..rules import OrgWarning, add_months, branch_warnings, months_between, pro
 ACTIVE_MEMBER = Q(members__status=Member.Status.ACTIVE, members__stage__in=MEMBER_STAGES)
 
 
-def organization_list(*, user, include_dissolved: bool = True, aggregate: bool = False) -> QuerySet[Organization]:
+def organization_list(
+    *, user, include_dissolved: bool = True, kind: str = "", aggregate: bool = False
+) -> QuerySet[Organization]:
     """Organisations in the user's scope, in tree order, with the counts of the members whose relation they hold
     (members), of those full (full_members) and of the members seconded to them (seconded)."""
     qs = scope_to_user(Organization.objects.select_related("parent", "region"), user, aggregate=aggregate)
     if not include_dissolved:
         qs = qs.filter(dissolved_on__isnull=True)
+    if kind:
+        qs = qs.filter(kind=kind)
     return qs.annotate(
         member_count=Count("members", filter=ACTIVE_MEMBER, distinct=True),
         full_count=Count(

@@ -40,13 +40,15 @@ def contacts(request):
 
         project = scope_to_user(Project.objects.filter(pk=int(raw)), user, aggregate=True).first() or project
     unlinked = request.GET.get("unlinked") == "1"
+    linked = request.GET.get("linked") == "1"
     page = None
     figure = None
     links = {}
     if project is not None:
         figure = selectors.contact_coverage(user=user, project=project)
         page = page_from_request(
-            request, selectors.household_contact_rows(user=user, project=project, unlinked_only=unlinked)
+            request,
+            selectors.household_contact_rows(user=user, project=project, unlinked_only=unlinked, linked_only=linked),
         )
         links = selectors.contacts_for(user=user, household_ids=[h.pk for h in page.items])
         for household in page.items:

@@ -57,6 +57,8 @@ def _filtered(request, form: MemberFilterForm):
         village_group=values["village_group"].pk if values["village_group"] else None,
         language=values["language"].pk if values["language"] else None,
         q=values["q"] or "",
+        admitted_from=values["admitted_from"],
+        admitted_to=values["admitted_to"],
     )
 
 

@@ -21,7 +21,7 @@ from lianxin.regions.models import Region
 from lianxin.regions.selectors import region_list
 
 from .. import selectors, services
-from ..forms import DissolveForm, OrganizationForm, TermForm
+from ..forms import DissolveForm, OrganizationFilterForm, OrganizationForm, TermForm
 from ..models import Organization
 
 SERVICE_ERRORS = (DomainError, ValidationError)
@@ -58,11 +58,17 @@ def home(request):
 @login_required
 @permission_required("party.view_organization", raise_exception=True)
 def organization_list(request):
-    """The tree of organisations with their members (each counted where the relation is held) and seconded ones."""
+    """The tree of organisations with their members (each counted where the relation is held) and seconded ones;
+    filtered by kind, and to those not dissolved (``active``)."""
+    form = OrganizationFilterForm(request.GET)
+    values = form.values
+    organizations = selectors.organization_list(
+        user=request.user, include_dissolved=not values["active"], kind=values["kind"] or ""
+    )
     return render(
         request,
         "party/organization_list.html",
-        {"organizations": selectors.organization_list(user=request.user), "today": timezone.localdate()},
+        {"organizations": organizations, "form": form, "today": timezone.localdate()},
     )
 
 
@@ -276,12 +282,15 @@ def coverage(request):
     a suggestion for each, and the map."""
     project, projects = _coverage_project(request)
     result = selectors.coverage(user=request.user, project=project)
+    covered = request.GET.get("covered", "")  # "1": only the groups covered, "0": only those not (read leniently)
+    rows = [g for g in result.groups if covered not in ("0", "1") or g.covered == (covered == "1")]
     data_url = reverse("party:coverage-geojson") + (f"?project={project.pk}" if project else "")
     return render(
         request,
         "party/coverage.html",
         {
             "result": result,
+            "rows": rows,
             "project": project,
             "projects": projects,
             "map_config": {

@@ -32,14 +32,15 @@ def roles(make_user, town, village_a, enterprise_in_town, county):
 
 
 PANELS = {
-    "leader": {"overview", "land", "land_groups", "payments", "cases", "security", "enterprises"},
+    "leader": {"overview", "party_overview", "land", "land_groups", "payments", "cases", "security", "enterprises"},
     "workgroup": {"land", "land_groups", "payments", "cases"},
     "cadre": {"overview", "land", "land_groups", "cases"},
     "police": {"security"},
     "enterprise": {"requests"},
     "discipline": {"integrity"},
-    "county": {"overview", "land", "land_groups", "cases", "security", "enterprises"},
-    "party": set(),
+    "county": {"overview", "party_overview", "land", "land_groups", "cases", "security", "enterprises"},
+    # the Party panels come with the party app (registered from its AppConfig.ready())
+    "party": {"party_organizations", "party_pipeline", "party_activities"},
     "admin": set(),
 }
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("共有{party_new_members}名新党员", "未知的指标占位符"),
+        ("共有{party_recruits_unknown}名新党员", "未知的指标占位符"),
         ("共{population.sum}人", "后缀“sum”无法识别"),
         ("共{人口}人", "写法不正确"),
         ("共{population人", "花括号不成对"),
@@ -48,7 +48,7 @@ def test_placeholders_render_values_links_and_changes(park, town_admin):
 def test_a_sentence_without_its_figures_is_left_out(park, town_admin):
     scope = FigureScope(user=town_admin, period=Period.year(2026))
 
-    assert sentence_render("新发展党员{party_new_members}名。", scope) is None  # not registered (no Party app)
+    assert sentence_render("新增就业{livelihood_jobs_unregistered}人。", scope) is None  # not registered (no such app)
     assert sentence_render("按期办结率{cases_on_time_rate}。", scope) is None  # nothing resolved: no rate
     assert sentence_render("受理廉政举报{integrity_reports_registered}。", scope) is None  # not for a leader
 

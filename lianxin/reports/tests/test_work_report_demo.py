@@ -39,6 +39,9 @@ SEED = {
     "land_surveyed_mu": ("7978.84亩", None),
     "thefts_solved": ("14起", 14),
     "suspects_caught": ("29人", 29),
+    # the Party figures (registered by the party app): the temporary branch at 甲马石, the 7 recruited
+    "party_temporary_branches": ("1个", 1),
+    "party_new_members_since_project": ("7名", 7),
 }
 
 
@@ -140,3 +143,22 @@ def test_pdf_preview_has_a4_pages(leader_report, tmp_path):
     )
     pngs = sorted(ARTIFACTS.glob("work-report-page-*.png"))
     assert len(pngs) == pages
+
+
+def test_yearly_report_names_the_temporary_branch_and_the_seven_new_members(leader_report, client, demo, settings):
+    # given the leader's yearly report
+    scope, report, content = leader_report
+    body = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+
+    # then the organisation line names the temporary branch and the 7 members recruited since the project began
+    assert re.search(r"临时党支部1个", body)
+    assert re.search(r"项目建设以来共吸收7名加入党组织", body)
+    assert catalogue.figure_value("party_new_members_since_project", scope) == 7
+
+    # and the link behind the 7 opens the roster with exactly 7 rows
+    settings.LIANXIN_PAGE_SIZE = 500
+    client.force_login(demo.leader)
+    url = catalogue.drilldown_url("party_new_members_since_project", scope)
+    page = client.get(url).content.decode()
+    table = page.split('data-testid="member-table"', 1)[1].split("</table>", 1)[0]
+    assert table.count("/party/members/") == 7
