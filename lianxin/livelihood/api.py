@@ -476,16 +476,24 @@ def quota_set(request, payload: QuotaIn):
     )
 
 
+class MonthCountOut(Schema):
+    month: str
+    count: int
+
+
 class EmployedOut(Schema):
     total: int
-    by_month: list[tuple[str, int]]
+    by_month: list[MonthCountOut]
 
 
 @router.get("/employed", response=EmployedOut)
 def employed(request):
     require_perm(request.user, "livelihood.view_placement")
     data = selectors.employed_figures(user=request.user)
-    return {"total": data["total"], "by_month": data["by_month"]}
+    return {
+        "total": data["total"],
+        "by_month": [{"month": month, "count": count} for month, count in data["by_month"]],
+    }
 
 
 # --- trainings, businesses, insurance -----------------------------------------------------------------------------
@@ -526,13 +534,13 @@ def training_create(request, payload: TrainingIn):
     return Status(201, services.training_create(actor=request.user, region=region, **data))
 
 
-class AttendanceIn(InputSchema):
+class TraineeIn(InputSchema):
     person_id: Id
     completed: StrictBool = False
     certificate_no: Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)] = ""
 
 
-class AttendanceOut(Schema):
+class TraineeOut(Schema):
     id: int
     training_id: int
     person_id: int
@@ -540,8 +548,8 @@ class AttendanceOut(Schema):
     certificate_no: str
 
 
-@router.post("/trainings/{training_id}/attendances", response={201: AttendanceOut})
-def attendance_create(request, training_id: Id, payload: AttendanceIn):
+@router.post("/trainings/{training_id}/attendances", response={201: TraineeOut})
+def attendance_create(request, training_id: Id, payload: TraineeIn):
     training = get_scoped_or_404(SkillsTraining.objects.all(), request.user, pk=training_id)
     data = payload.dict()
     person = _person(request, data.pop("person_id"))
@@ -618,14 +626,14 @@ def insurance_create(request, payload: InsuranceIn):
     return Status(201, services.insurance_enrol(actor=request.user, person=person, **data))
 
 
-class PersonOut(Schema):
+class UninsuredPersonOut(Schema):
     id: int
     name: str
     resident_id_masked: str
     household_id: int
 
 
-@router.get("/insurance/not-enrolled", response=PageOut[PersonOut])
+@router.get("/insurance/not-enrolled", response=PageOut[UninsuredPersonOut])
 def not_enrolled(request, after: Id | None = None):
     """Landless farmers aged 16 or more without an enrolment (未参保)."""
     require_perm(request.user, "livelihood.view_insuranceenrolment")
@@ -704,7 +712,7 @@ def project_create(request, payload: VillageProjectIn):
     return Status(201, project)
 
 
-class MilestoneIn(InputSchema):
+class PairingMilestoneIn(InputSchema):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
     planned_on: SafeDate
 
@@ -715,10 +723,10 @@ class PairingIn(InputSchema):
     commitment: Text200
     amount: Money  # type: ignore[valid-type]
     signed_on: SafeDate
-    milestones: Annotated[list[MilestoneIn], Field(max_length=20)] = []
+    milestones: Annotated[list[PairingMilestoneIn], Field(max_length=20)] = []
 
 
-class MilestoneOut(Schema):
+class PairingMilestoneOut(Schema):
     id: int
     name: str
     planned_on: date
@@ -733,7 +741,7 @@ class PairingOut(Schema):
     amount: Decimal
     signed_on: date
     status: str
-    milestones: list[MilestoneOut]
+    milestones: list[PairingMilestoneOut]
 
     @staticmethod
     def resolve_milestones(obj) -> list:
@@ -760,7 +768,7 @@ def pairing_create(request, payload: PairingIn):
     return Status(201, pairing)
 
 
-class IndicatorIn(InputSchema):
+class VillageIndicatorIn(InputSchema):
     region_id: Id
     year: Year
     indicator: VillageIndicator.Indicator
@@ -768,7 +776,7 @@ class IndicatorIn(InputSchema):
     actual: model_decimal(VillageIndicator, "actual", ge=0) | None = None  # type: ignore[valid-type]
 
 
-class IndicatorOut(Schema):
+class VillageIndicatorOut(Schema):
     id: int
     region_id: int
     year: int
@@ -777,22 +785,22 @@ class IndicatorOut(Schema):
     actual: Decimal | None
 
 
-class IndicatorTotalOut(Schema):
+class VillageIndicatorTotalOut(Schema):
     indicator: VillageIndicator.Indicator
     target: Decimal | None
     actual: Decimal | None
     percent: Decimal | None
 
 
-@router.get("/indicators", response=list[IndicatorTotalOut])
+@router.get("/indicators", response=list[VillageIndicatorTotalOut])
 def indicators(request, year: Year):
     """Targets vs actuals of the user's scope for ``year`` (summed over villages; per-person net income computed)."""
     require_perm(request.user, "livelihood.view_villageindicator")
     return selectors.targets_vs_actuals(user=request.user, year=year)["table"]
 
 
-@router.post("/indicators", response={201: IndicatorOut})
-def indicator_set(request, payload: IndicatorIn):
+@router.post("/indicators", response={201: VillageIndicatorOut})
+def indicator_set(request, payload: VillageIndicatorIn):
     data = payload.dict()
     region = _region(request, data.pop("region_id"))
     return Status(201, services.indicator_set(actor=request.user, region=region, **data))

@@ -183,3 +183,15 @@ def test_posting_pages_for_cadre_and_liaison(login_as, working_group_member, lia
     placement.refresh_from_db()
     assert placement.status == Placement.Status.ACCEPTED
     assert JobPosting.objects.get(pk=posting.pk).placements.count() == 1
+
+
+def test_employed_api_counts_by_month_as_named_fields(client, bearer, working_group_member, liaison, posting, cast):
+    landless, _skilled = cast
+    today = timezone.localdate()
+    placement = services.placement_propose(actor=working_group_member, posting=posting, person=landless, on=today)
+    services.placement_accept(actor=liaison, placement=placement, starts_on=today, wage=Decimal("3500"))
+
+    body = client.get("/api/livelihood/employed", headers=bearer(working_group_member)).json()
+
+    assert body["total"] == 1
+    assert {"month": today.strftime("%Y-%m"), "count": 1} in body["by_month"]
