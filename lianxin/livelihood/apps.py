@@ -32,3 +32,6 @@ class LivelihoodConfig(AppConfig):
             models.VillageIndicator,
         ):
             auditlog.register(model)
+        from .figures import register_figures
+
+        register_figures()  # the livelihood figures of the report catalogue (the reports never import this app)

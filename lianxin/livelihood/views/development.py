@@ -25,6 +25,7 @@ from ..forms import (
     AttendanceForm,
     BusinessFilterForm,
     BusinessForm,
+    IndicatorFilterForm,
     IndicatorForm,
     InsuranceFilterForm,
     InsuranceForm,
@@ -33,7 +34,6 @@ from ..forms import (
     TrainingFilterForm,
     TrainingForm,
     VillageProjectForm,
-    YearFilterForm,
 )
 from ..models import SkillsTraining, VillageIndicator
 from .register import groups_of
@@ -138,7 +138,9 @@ def business_list(request):
     user = request.user
     form = BusinessFilterForm(request.GET, groups=groups_of(user))
     values = form.values
-    qs = selectors.business_list(user=user, kind=values["kind"] or "", village_group=values["village_group"])
+    qs = selectors.business_list(
+        user=user, kind=values["kind"] or "", village_group=values["village_group"], open_only=bool(values["open"])
+    )
     return render(
         request,
         "livelihood/business_list.html",
@@ -291,9 +293,9 @@ def indicators(request):
     village's rows; the entry form for those who keep them."""
     user = request.user
     years = selectors.indicator_years(user=user)
-    form = YearFilterForm(request.GET, years=years or [timezone.localdate().year])
+    form = IndicatorFilterForm(request.GET, years=years or [timezone.localdate().year])
     year = form.values["year"] or (years[0] if years else timezone.localdate().year)
-    data = selectors.targets_vs_actuals(user=user, year=year)
+    data = selectors.targets_vs_actuals(user=user, year=year, indicator=form.values["indicator"] or "")
     entry = None
     if user.has_perm("livelihood.add_villageindicator"):
         entry = IndicatorForm(
