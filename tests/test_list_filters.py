@@ -183,6 +183,8 @@ LIST_PAGES: list[ListPage] = [
     ListPage("livelihood:training-list", "town_admin", {"q": SEARCH, "date_from": DATE, "date_to": DATE}),
     ListPage("livelihood:business-list", "town_admin", {"kind": CHOICE, "village_group": CHOICE, "open": FLAG}),
     ListPage("livelihood:insurance-list", "town_admin", {"status": CHOICE, "village_group": CHOICE}),
+    ListPage("livelihood:not-enrolled", "town_admin", {"village_group": CHOICE}),
+    ListPage("livelihood:pairing-list", "town_admin", {"village": CHOICE}),
     ListPage("livelihood:project-list", "town_admin", {"village": CHOICE, "kind": CHOICE, "status": CHOICE}),
     ListPage("livelihood:indicators", "town_admin", {"year": CHOICE, "indicator": CHOICE}, paged=False),
 ]

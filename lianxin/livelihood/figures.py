@@ -9,7 +9,7 @@ alert list, the trainings, the businesses, the insurance list, the projects, the
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +33,7 @@ from .models import (
     Business,
     IncomeSurvey,
     InsuranceEnrolment,
+    Pairing,
     Placement,
     SkillsTraining,
     TrainingAttendance,
@@ -95,8 +96,8 @@ def _surveyed(scope: FigureScope) -> QuerySet[IncomeSurvey]:
     from .selectors.income import compared
 
     year = _survey_year(scope)
-    if year is None:
-        return scope.scoped(IncomeSurvey.objects.none())
+    if year is None:  # no survey yet: no rows, with the mark the conditions read
+        return scope.scoped(IncomeSurvey.objects.none()).annotate(worse=Value(False))
     return compared(user=scope.user, year=year, aggregate=scope.aggregate)
 
 
@@ -117,6 +118,17 @@ def _businesses(scope: FigureScope) -> QuerySet[Business]:
 
 def _insurance(scope: FigureScope) -> QuerySet[InsuranceEnrolment]:
     return scope.scoped(InsuranceEnrolment.objects.all())
+
+
+def _not_insured(scope: FigureScope) -> QuerySet[Person]:
+    """Landless farmers aged 16 and over today without an insurance enrolment, as the not-enrolled list shows them."""
+    from .selectors.development import not_enrolled
+
+    return not_enrolled(user=scope.user, today=scope.today).filter(household__in=scope.scoped(Household.objects.all()))
+
+
+def _pairings(scope: FigureScope) -> QuerySet[Pairing]:
+    return scope.scoped(Pairing.objects.all())
 
 
 def _projects(scope: FigureScope) -> QuerySet[VillageProject]:
@@ -311,6 +323,29 @@ def register_figures() -> None:
             source=_insurance,
             drilldown=Drilldown("livelihood:insurance-list", permission="livelihood.view_insuranceenrolment"),
             order=650,
+            **dev,
+        ),
+    ]
+    figures += [
+        Figure(
+            name="livelihood_not_insured",
+            label=_("未参保的失地农民"),
+            unit=_("人"),
+            definition=_("失地农民户中今天年满16周岁、尚未登记参加养老保险的人"),
+            source=_not_insured,
+            region_lookup="household__village_group",
+            drilldown=Drilldown("livelihood:not-enrolled", permission="livelihood.view_insuranceenrolment"),
+            order=651,
+            **dev,
+        ),
+        Figure(
+            name="livelihood_pairings",
+            label=_("村企结对"),
+            unit=_("对"),
+            definition=_("登记的村企结对(已承诺、实施中、已兑现)"),
+            source=_pairings,
+            drilldown=Drilldown("livelihood:pairing-list", permission="livelihood.view_pairing"),
+            order=670,
             **dev,
         ),
     ]

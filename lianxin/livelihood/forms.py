@@ -113,6 +113,22 @@ class InsuranceFilterForm(FilterForm):
         self.fields["village_group"].queryset = groups
 
 
+class NotEnrolledFilterForm(FilterForm):
+    village_group = RegionChoiceField(label=_("村民小组"), queryset=None, required=False, empty_label=_("全部"))
+
+    def __init__(self, *args, groups, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village_group"].queryset = groups
+
+
+class PairingFilterForm(FilterForm):
+    village = RegionChoiceField(label=_("村"), queryset=None, required=False, empty_label=_("全部"))
+
+    def __init__(self, *args, villages, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+
+
 class ProjectFilterForm(FilterForm):
     village = RegionChoiceField(label=_("村"), queryset=None, required=False, empty_label=_("全部"))
     kind = forms.ChoiceField(label=_("类别"), choices=EMPTY + VillageProject.Kind.choices, required=False)

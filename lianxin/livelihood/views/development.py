@@ -29,6 +29,8 @@ from ..forms import (
     IndicatorForm,
     InsuranceFilterForm,
     InsuranceForm,
+    NotEnrolledFilterForm,
+    PairingFilterForm,
     PairingForm,
     ProjectFilterForm,
     TrainingFilterForm,
@@ -195,6 +197,24 @@ def insurance_list(request):
 
 
 @login_required
+@permission_required("livelihood.view_insuranceenrolment", raise_exception=True)
+def not_enrolled(request):
+    """Landless farmers aged 16 and over not enrolled in the insurance (未参保), all of them, paged."""
+    user = request.user
+    form = NotEnrolledFilterForm(request.GET, groups=groups_of(user))
+    qs = selectors.not_enrolled(user=user, village_group=form.values["village_group"])
+    return render(
+        request,
+        "livelihood/not_enrolled.html",
+        {
+            "form": form,
+            "page": page_from_request(request, qs),
+            "filters": querystring_without(request, "after", "before"),
+        },
+    )
+
+
+@login_required
 @permission_required("livelihood.add_insuranceenrolment", raise_exception=True)
 def insurance_create(request):
     user = request.user
@@ -262,6 +282,25 @@ def project_create(request):
         save=save,
         success=_("已登记项目"),
         redirect_to=reverse("livelihood:project-list"),
+    )
+
+
+@login_required
+@permission_required("livelihood.view_pairing", raise_exception=True)
+def pairing_list(request):
+    """Village–enterprise pairings (村企结对) with their milestones."""
+    user = request.user
+    villages = selectors.region_choices(user=user, levels=(Region.Level.VILLAGE,))
+    form = PairingFilterForm(request.GET, villages=villages)
+    qs = selectors.pairing_list(user=user, village=form.values["village"])
+    return render(
+        request,
+        "livelihood/pairing_list.html",
+        {
+            "form": form,
+            "page": page_from_request(request, qs),
+            "filters": querystring_without(request, "after", "before"),
+        },
     )
 
 
