@@ -35,3 +35,7 @@ class LivelihoodConfig(AppConfig):
         from .figures import register_figures
 
         register_figures()  # the livelihood figures of the report catalogue (the reports never import this app)
+        from .report import register_panels, register_report
+
+        register_report()  # the 抓发展 sentences and tables of the work report
+        register_panels()  # the leader's and county viewer's livelihood overview and village indicators
