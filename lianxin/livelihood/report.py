@@ -255,3 +255,109 @@ def register_panels() -> None:
             order=17,
         ),
     )
+
+
+# --- the return: 失地农民就业情况统计表 ---------------------------------------------------------------------------
+
+# (figure, the lookup from its rows to the village group)
+RETURN_COLUMNS = (
+    ("livelihood_landless_households", "village_group"),
+    ("livelihood_landless_persons", "village_group"),
+    ("livelihood_employed", "village_group"),
+    ("livelihood_placements_started", "village_group"),
+    ("livelihood_businesses", "village_group"),
+    ("livelihood_insured", "village_group"),
+    ("livelihood_not_insured", "household__village_group"),
+)
+RETURN_FIGURES = tuple(name for name, _lookup in RETURN_COLUMNS)
+
+
+def _employment_return(scope: FigureScope):
+    """One row per village group (landless farmers, those at work, placements taken up in the period, businesses,
+    insurance); the 合计 row is the catalogue's figures. A second sheet: each enterprise's commitment against those
+    at work; a third: the landless farmers not insured, their names masked."""
+    from lianxin.regions.models import Region
+    from lianxin.reports.returns import Column, ReturnData, Sheet, mask_name
+
+    per_group: dict[int, dict[str, int]] = {}
+    for name, lookup in RETURN_COLUMNS:
+        for group_id, value in catalogue.breakdown(name, scope, group_by=lookup).items():
+            per_group.setdefault(group_id, {})[name] = value or 0
+    groups = list(
+        Region.objects.filter(pk__in=[pk for pk in per_group if pk]).select_related("parent").order_by("path")
+    )
+    landless, work, security = _("失地农民"), _("就业创业"), _("养老保险")
+    columns = [
+        Column(_("村（村民小组）"), kind="text", width=24, total=False),
+        Column(_("户数（户）"), group=landless, width=10),
+        Column(_("人数（人）"), group=landless, width=10),
+        Column(_("在岗（人）"), group=work, width=10),
+        Column(_("本期新上岗（人次）"), group=work, width=12),
+        Column(_("个体经营（户）"), group=work, width=12),
+        Column(_("已参保（人）"), group=security, width=10),
+        Column(_("未参保（人）"), group=security, width=10),
+    ]
+    rows = [
+        [f"{g.parent.name if g.parent_id else ''}{g.name}", *[per_group[g.pk].get(name, 0) for name in RETURN_FIGURES]]
+        for g in groups
+    ]
+    total = [_("合计"), *[catalogue.figure_value(name, scope) or 0 for name in RETURN_FIGURES]]
+    sheets = [Sheet(_("失地农民就业情况"), columns, rows, total)]
+
+    enterprises = _employment_rows(scope)
+    if enterprises:
+        sheets.append(
+            Sheet(
+                _("企业招用情况"),
+                [
+                    Column(_("企业"), kind="text", width=32, total=False),
+                    Column(_("承诺招用（人）"), width=12),
+                    Column(_("在岗失地农民（人）"), width=14),
+                ],
+                [[name, committed, actual] for name, committed, actual in enterprises],
+                [_("合计"), sum(r[1] for r in enterprises), catalogue.figure_value("livelihood_employed", scope) or 0],
+            )
+        )
+    not_insured = catalogue.figure_get("livelihood_not_insured").rows(scope).select_related("household__village_group")
+    sheets.append(
+        Sheet(
+            _("未参保人员"),
+            [
+                Column(_("姓名"), kind="text", width=12, total=False),
+                Column(_("村民小组"), kind="text", width=16, total=False),
+                Column(_("出生年份"), kind="text", width=10, total=False),
+            ],
+            [
+                [mask_name(p.name), p.household.village_group.name, str(p.birth_date.year) if p.birth_date else ""]
+                for p in not_insured.order_by("household__village_group__path", "pk")[:5000]
+            ],
+        )
+    )
+    return ReturnData(
+        title=_("失地农民就业情况统计表"),
+        unit=_("户、人"),
+        sheets=sheets,
+        notes=[
+            _(
+                "说明：失地农民按适用的认定标准认定；在岗为填报时已上岗、未离岗的失地农民；本期新上岗为上岗日期在统计期间"
+                "内的就业安置；未参保为年满16周岁、未登记参加养老保险的失地农民（姓名已脱敏）。"
+            )
+        ],
+    )
+
+
+def register_returns() -> None:
+    from lianxin.reports.periods import QUARTER
+    from lianxin.reports.returns import StatisticalReturn, register_return
+
+    register_return(
+        StatisticalReturn(
+            key="livelihood_employment",
+            title=gettext_lazy("失地农民就业情况统计表"),
+            description=gettext_lazy("各村民小组的失地农民户数、人数、在岗、新上岗、个体经营和参保人数，企业招用情况"),
+            default_kind=QUARTER,
+            build=_employment_return,
+            figures=RETURN_FIGURES,
+            order=40,
+        )
+    )

@@ -167,3 +167,72 @@ def test_home_page_reads_the_catalogue_figures_with_their_links(demo, client):
     assert response.status_code == 200
     assert 'data-testid="livelihood-overview"' in response.content.decode()
     assert reverse("livelihood:placement-list") + "?employed_on=" in response.content.decode()
+
+
+def test_leader_overview_gains_employment_worse_off_and_indicators(demo):
+    from lianxin.reports.dashboard import dashboard_build
+
+    panels = {p.key: p for p in dashboard_build(_scope(demo.leader))}
+
+    cards = {c.name: c for c in panels["livelihood_overview"].cards}
+    assert cards["livelihood_employed"].text == f"{_value('livelihood_employed', demo.leader)}人"
+    assert cards["livelihood_households_worse_off"].text == "6户"
+    assert all(c.url for c in cards.values())
+    indicators = {c.name: c for c in panels["livelihood_indicators"].cards}
+    assert indicators["livelihood_total_income_target"].text == "6200万元"
+    assert indicators["livelihood_net_income_per_capita_target"].text == "3600元"
+    chart = panels["livelihood_indicators"].chart
+    assert chart is not None
+    assert all(s.url for s in chart.segments)
+
+
+def test_report_tables_employment_by_enterprise_and_indicators_against_targets(demo):
+    from lianxin.reports.tables import table_list
+
+    scope = _scope(demo.leader)
+    tables = {t.key: t for t in table_list()}
+    employment = tables["livelihood_employment"].build(scope)
+    # the total at work is the catalogue's figure, the sum of the enterprises' rows
+    assert employment.total[2].value == _value("livelihood_employed", demo.leader)
+    assert sum(row[2].value for row in employment.rows) == employment.total[2].value
+    assert employment.total[1].value == 3400  # the 22 enterprises' commitments of 2025
+    indicators = tables["livelihood_indicators"].build(scope)
+    labels = [row[0] for row in indicators.rows]
+    assert "牛存栏(头)" in labels
+    cattle = indicators.rows[labels.index("牛存栏(头)")]
+    assert (cattle[1].value, cattle[2].value) == (120, 124)
+    assert cattle[2].url
+
+
+def test_employment_return_downloads_with_the_catalogue_totals(demo, client):
+    import io
+
+    import openpyxl
+    from django.urls import reverse
+
+    client.force_login(demo.leader)
+    response = client.get(
+        reverse("reports:return-download", args=["livelihood_employment"]) + f"?period={DEMO_TODAY.year}"
+    )
+    assert response.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = workbook.worksheets[0]
+    assert sheet["A1"].value == "失地农民就业情况统计表"
+    assert "填报单位" in sheet["A2"].value
+    assert sheet.freeze_panes is not None
+    rows = {sheet.cell(r, 1).value: [sheet.cell(r, c).value for c in range(2, 9)] for r in range(5, sheet.max_row + 1)}
+    footer = [sheet.cell(r, 1).value or "" for r in range(5, sheet.max_row + 1)]
+    assert any("填报人" in line and "审核人" in line for line in footer)
+    from lianxin.livelihood.report import RETURN_FIGURES
+
+    # the totals are the catalogue's figures, and the village groups' rows add up to them
+    scope = FigureScope(user=demo.leader, period=Period.parse(str(DEMO_TODAY.year)))
+    total = rows["合计"]
+    assert total == [catalogue.figure_value(name, scope) for name in RETURN_FIGURES]
+    groups = [v for label, v in rows.items() if label and label != "合计" and not str(label).startswith("说明")]
+    groups = [v for v in groups if all(isinstance(x, int) for x in v)]
+    assert [sum(v[i] for v in groups) for i in range(7)] == total
+    # the not-insured are listed with their names masked
+    names = workbook.worksheets[-1]
+    listed = [names.cell(r, 1).value for r in range(5, names.max_row + 1) if names.cell(r, 2).value]
+    assert all("*" in name for name in listed if name and len(name) > 1)
