@@ -144,7 +144,7 @@ def test_pdf_preview_has_a4_pages(leader_report, tmp_path):
     info = subprocess.run(["pdfinfo", str(tmp_path / "report.pdf")], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     width, height = (float(x) for x in re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())
-    assert 3 <= pages <= 12
+    assert 3 <= pages <= 20  # the appendix lists every figure (the livelihood app adds some 40)
     assert (round(width), round(height)) == (595, 842)  # A4 in points
     ARTIFACTS.mkdir(exist_ok=True)
     subprocess.run(
