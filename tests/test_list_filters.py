@@ -165,16 +165,28 @@ LIST_PAGES: list[ListPage] = [
         export=True,
         paged=False,
     ),
-    ListPage("livelihood:alerts", "town_admin", {"year": CHOICE, "village_group": CHOICE}, paged=False),
+    ListPage("livelihood:alerts", "town_admin", {"year": CHOICE, "show": CHOICE, "village_group": CHOICE}, paged=False),
     ListPage("livelihood:income-figures", "town_admin", {"year": CHOICE, "village_group": CHOICE}, paged=False),
     ListPage("livelihood:posting-list", "town_admin", {"status": CHOICE, "q": SEARCH}),
-    ListPage("livelihood:placement-list", "town_admin", {"status": CHOICE, "village_group": CHOICE}),
+    ListPage(
+        "livelihood:placement-list",
+        "town_admin",
+        {
+            "status": CHOICE,
+            "village_group": CHOICE,
+            "employed_on": DATE,
+            "started_from": DATE,
+            "started_to": DATE,
+        },
+    ),
     ListPage("livelihood:quotas", "town_admin", {"year": CHOICE}, paged=False),
     ListPage("livelihood:training-list", "town_admin", {"q": SEARCH, "date_from": DATE, "date_to": DATE}),
-    ListPage("livelihood:business-list", "town_admin", {"kind": CHOICE, "village_group": CHOICE}),
+    ListPage("livelihood:business-list", "town_admin", {"kind": CHOICE, "village_group": CHOICE, "open": FLAG}),
     ListPage("livelihood:insurance-list", "town_admin", {"status": CHOICE, "village_group": CHOICE}),
+    ListPage("livelihood:not-enrolled", "town_admin", {"village_group": CHOICE}),
+    ListPage("livelihood:pairing-list", "town_admin", {"village": CHOICE}),
     ListPage("livelihood:project-list", "town_admin", {"village": CHOICE, "kind": CHOICE, "status": CHOICE}),
-    ListPage("livelihood:indicators", "town_admin", {"year": CHOICE}, paged=False),
+    ListPage("livelihood:indicators", "town_admin", {"year": CHOICE, "indicator": CHOICE}, paged=False),
 ]
 
 

@@ -32,3 +32,11 @@ class LivelihoodConfig(AppConfig):
             models.VillageIndicator,
         ):
             auditlog.register(model)
+        from .figures import register_figures
+
+        register_figures()  # the livelihood figures of the report catalogue (the reports never import this app)
+        from .report import register_panels, register_report, register_returns
+
+        register_report()  # the 抓发展 sentences and tables of the work report
+        register_panels()  # the leader's and county viewer's livelihood overview and village indicators
+        register_returns()  # 失地农民就业情况统计表

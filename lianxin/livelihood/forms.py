@@ -57,6 +57,11 @@ class RegisterFilterForm(FilterForm):
 class AlertFilterForm(FilterForm):
     year = forms.TypedChoiceField(label=_("调查年度"), coerce=int, required=False, choices=())
     real = forms.BooleanField(label=_("按可比价(扣除物价因素)"), required=False)
+    show = forms.ChoiceField(
+        label=_("范围"),
+        choices=[("", _("收入下降的户")), ("not_worse", _("收入不减少的户")), ("all", _("全部调查户"))],
+        required=False,
+    )
     village_group = RegionChoiceField(label=_("村民小组"), queryset=None, required=False, empty_label=_("全部"))
 
     def __init__(self, *args, years, groups, **kwargs) -> None:
@@ -72,6 +77,9 @@ class PostingFilterForm(FilterForm):
 
 class PlacementFilterForm(FilterForm):
     status = forms.ChoiceField(label=_("状态"), choices=EMPTY + Placement.Status.choices, required=False)
+    employed_on = forms.DateField(label=_("在岗失地农民(日期)"), required=False, widget=IsoDateInput)
+    started_from = forms.DateField(label=_("上岗日期起"), required=False, widget=IsoDateInput)
+    started_to = forms.DateField(label=_("上岗日期止"), required=False, widget=IsoDateInput)
     village_group = RegionChoiceField(label=_("村民小组"), queryset=None, required=False, empty_label=_("全部"))
 
     def __init__(self, *args, groups, **kwargs) -> None:
@@ -87,6 +95,7 @@ class TrainingFilterForm(FilterForm):
 
 class BusinessFilterForm(FilterForm):
     kind = forms.ChoiceField(label=_("类型"), choices=EMPTY + Business.Kind.choices, required=False)
+    open = forms.BooleanField(label=_("只看在营"), required=False)
     village_group = RegionChoiceField(label=_("村民小组"), queryset=None, required=False, empty_label=_("全部"))
 
     def __init__(self, *args, groups, **kwargs) -> None:
@@ -102,6 +111,22 @@ class InsuranceFilterForm(FilterForm):
     def __init__(self, *args, groups, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["village_group"].queryset = groups
+
+
+class NotEnrolledFilterForm(FilterForm):
+    village_group = RegionChoiceField(label=_("村民小组"), queryset=None, required=False, empty_label=_("全部"))
+
+    def __init__(self, *args, groups, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village_group"].queryset = groups
+
+
+class PairingFilterForm(FilterForm):
+    village = RegionChoiceField(label=_("村"), queryset=None, required=False, empty_label=_("全部"))
+
+    def __init__(self, *args, villages, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
 
 
 class ProjectFilterForm(FilterForm):
@@ -120,6 +145,10 @@ class YearFilterForm(FilterForm):
     def __init__(self, *args, years, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(y, str(y)) for y in years]
+
+
+class IndicatorFilterForm(YearFilterForm):
+    indicator = forms.ChoiceField(label=_("指标"), choices=EMPTY + VillageIndicator.Indicator.choices, required=False)
 
 
 # --- entry ---------------------------------------------------------------------------------------------------

@@ -30,9 +30,11 @@ urlpatterns = [
     path("businesses/", development.business_list, name="business-list"),
     path("businesses/new/", development.business_create, name="business-create"),
     path("insurance/", development.insurance_list, name="insurance-list"),
+    path("insurance/not-enrolled/", development.not_enrolled, name="not-enrolled"),
     path("insurance/new/", development.insurance_create, name="insurance-create"),
     path("projects/", development.project_list, name="project-list"),
     path("projects/new/", development.project_create, name="project-create"),
+    path("pairings/", development.pairing_list, name="pairing-list"),
     path("pairings/new/", development.pairing_create, name="pairing-create"),
     path("indicators/", development.indicators, name="indicators"),
 ]

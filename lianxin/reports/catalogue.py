@@ -527,6 +527,9 @@ def format_value(figure: Figure, value) -> str:
     if unit == YUAN:
         from .templatetags.figures import yuan_large
 
+        if figure.decimals == 0 and abs(Decimal(value)) < 10000:
+            # whole yuan under 万, as a clerk writes a figure kept in whole yuan (人均纯收入3600元)
+            return f"{Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)}元"
         return yuan_large(value)
     if unit == PERCENT:
         return f"{format_number(figure, value)}%"

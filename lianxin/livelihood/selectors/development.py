@@ -132,12 +132,15 @@ def indicator_years(*, user, aggregate: bool = False) -> list[int]:
     return sorted(set(qs.values_list("year", flat=True).order_by()), reverse=True)
 
 
-def targets_vs_actuals(*, user, year: int, aggregate: bool = False) -> dict:
+def targets_vs_actuals(*, user, year: int, aggregate: bool = False, indicator: str = "") -> dict:
     """Per indicator, the township's (the user's scope) target and actual for ``year`` — counts, areas and incomes
     summed over villages; net income per person computed from the sums (net income ÷ population) when both are
     there, else the mean of the villages' figures — and each village's rows."""
+    indicators = VillageIndicator.objects.filter(year=year)
+    if indicator:
+        indicators = indicators.filter(indicator=indicator)
     rows = list(
-        scope_to_user(VillageIndicator.objects.filter(year=year), user, aggregate=aggregate)
+        scope_to_user(indicators, user, aggregate=aggregate)
         .select_related("region")
         .order_by("indicator", "region__path")
     )

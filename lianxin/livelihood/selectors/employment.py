@@ -36,10 +36,27 @@ def posting_list(
     )
 
 
-def placement_list(*, user, posting=None, status: str = "", village_group=None) -> QuerySet:
+def placement_list(
+    *,
+    user,
+    posting=None,
+    status: str = "",
+    village_group=None,
+    employed_on: date | None = None,
+    started_from: date | None = None,
+    started_to: date | None = None,
+) -> QuerySet:
+    """Placements in scope; ``employed_on``: those of landless farmers at work that day (在岗失地农民, as
+    ``employed_landless``); ``started_from``/``started_to``: taken up (上岗) within those days."""
     qs = scope_to_user(Placement.objects.all(), user).select_related(
         "person", "posting", "enterprise", "village_group", "village_group__parent"
     )
+    if employed_on is not None:
+        qs = qs.filter(employed_q(employed_on), person__household__in=landless_household_ids())
+    if started_from is not None:
+        qs = qs.filter(starts_on__gte=started_from)
+    if started_to is not None:
+        qs = qs.filter(starts_on__lte=started_to)
     if posting is not None:
         qs = qs.filter(posting=posting)
     if status:

@@ -1,5 +1,6 @@
 """The livelihood figures of the home page (园区概况): landless farmers, those employed, households worse off and
-the money of village projects — every one counted from rows, in the user's scope."""
+the money of village projects — read from the report catalogue (one definition each, ``livelihood.figures``), in
+the user's scope, each with the link to its rows."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from .development import project_totals
-from .employment import employed_landless
-from .income import compared, latest_year
-from .register import landless_persons
+HOME_FIGURES = (
+    "livelihood_landless_persons",
+    "livelihood_employed",
+    "livelihood_households_worse_off",
+    "livelihood_village_projects_yuan",
+)
 
 
 @dataclass
@@ -22,23 +25,29 @@ class HomeFigures:
     worse_off: int
     survey_year: int | None
     village_projects_yuan: Decimal
+    links: dict[str, str | None]
 
 
 def home_figures(*, user, today: date | None = None) -> HomeFigures | None:
     """None for roles that may neither read the register nor see dashboards."""
+    from lianxin.reports import catalogue
+    from lianxin.reports.periods import Period
+
+    from ..figures import _survey_year
+
     if not (user.has_perm("livelihood.view_register") or user.has_perm("accounts.view_dashboard")):
         return None
     today = today or timezone.localdate()
-    aggregate = not user.has_perm("livelihood.view_register")
-    persons = landless_persons(user=user, aggregate=aggregate).count()
-    if not persons and aggregate:
+    scope = catalogue.FigureScope(user=user, period=Period.year(today.year), today=today)
+    values = catalogue.evaluate(HOME_FIGURES, scope)
+    persons = values["livelihood_landless_persons"].value or 0
+    if not persons and not user.has_perm("livelihood.view_register"):
         return None
-    year = latest_year(user=user, aggregate=aggregate)
-    worse = compared(user=user, year=year, aggregate=aggregate).filter(worse=True).count() if year else 0
     return HomeFigures(
         landless_farmers=persons,
-        employed=employed_landless(user=user, day=today, aggregate=aggregate).values("person").distinct().count(),
-        worse_off=worse,
-        survey_year=year,
-        village_projects_yuan=project_totals(user=user, aggregate=aggregate)["total"],
+        employed=values["livelihood_employed"].value or 0,
+        worse_off=values["livelihood_households_worse_off"].value or 0,
+        survey_year=_survey_year(scope),
+        village_projects_yuan=Decimal(values["livelihood_village_projects_yuan"].value or 0),
+        links={name: value.url for name, value in values.items()},
     )

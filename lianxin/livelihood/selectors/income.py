@@ -87,13 +87,14 @@ def _compared(*, user, year: int, real: bool, aggregate: bool, village_group) ->
     return qs, worse
 
 
-def alert_list(*, user, year: int, real: bool = False, village_group=None) -> QuerySet:
+def alert_list(*, user, year: int, real: bool = False, village_group=None, show: str = "") -> QuerySet:
     """Households whose income of ``year`` fell below their baseline (收入下降预警), with any follow-up already
-    registered, the largest fall first."""
+    registered, the largest fall first; ``show`` "not_worse": those whose income did not fall, "all": every household
+    surveyed and compared that year."""
     follow_up = FollowUp.objects.filter(household=OuterRef("household"), year=year)
     qs, worse = _compared(user=user, year=year, real=real, aggregate=False, village_group=village_group)
     return (
-        qs.filter(worse)
+        (qs.filter(worse) if not show else qs.exclude(worse) if show == "not_worse" else qs)
         .annotate(
             follow_up_case_id=Subquery(follow_up.values("case_id")[:1]),
             follow_up_case_number=Subquery(follow_up.values("case__number")[:1]),

@@ -18,7 +18,9 @@ PAGES = [
     "livelihood:training-list",
     "livelihood:business-list",
     "livelihood:insurance-list",
+    "livelihood:not-enrolled",
     "livelihood:project-list",
+    "livelihood:pairing-list",
     "livelihood:indicators",
 ]
 FORMS = [
@@ -29,7 +31,14 @@ FORMS = [
     "livelihood:project-create",
     "livelihood:pairing-create",
 ]
-LIAISON_PAGES = {"livelihood:posting-list", "livelihood:placement-list", "livelihood:quotas", "livelihood:employed"}
+# the liaison reads its own enterprise's pairings (村企结对), as on the enterprise page
+LIAISON_PAGES = {
+    "livelihood:posting-list",
+    "livelihood:placement-list",
+    "livelihood:quotas",
+    "livelihood:employed",
+    "livelihood:pairing-list",
+}
 
 
 @pytest.fixture

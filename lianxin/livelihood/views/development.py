@@ -25,15 +25,17 @@ from ..forms import (
     AttendanceForm,
     BusinessFilterForm,
     BusinessForm,
+    IndicatorFilterForm,
     IndicatorForm,
     InsuranceFilterForm,
     InsuranceForm,
+    NotEnrolledFilterForm,
+    PairingFilterForm,
     PairingForm,
     ProjectFilterForm,
     TrainingFilterForm,
     TrainingForm,
     VillageProjectForm,
-    YearFilterForm,
 )
 from ..models import SkillsTraining, VillageIndicator
 from .register import groups_of
@@ -138,7 +140,9 @@ def business_list(request):
     user = request.user
     form = BusinessFilterForm(request.GET, groups=groups_of(user))
     values = form.values
-    qs = selectors.business_list(user=user, kind=values["kind"] or "", village_group=values["village_group"])
+    qs = selectors.business_list(
+        user=user, kind=values["kind"] or "", village_group=values["village_group"], open_only=bool(values["open"])
+    )
     return render(
         request,
         "livelihood/business_list.html",
@@ -188,6 +192,24 @@ def insurance_list(request):
             "filters": querystring_without(request, "after", "before"),
             "not_enrolled": list(missing.order_by("household__village_group__path", "pk")[:200]),
             "not_enrolled_count": missing.count(),
+        },
+    )
+
+
+@login_required
+@permission_required("livelihood.view_insuranceenrolment", raise_exception=True)
+def not_enrolled(request):
+    """Landless farmers aged 16 and over not enrolled in the insurance (未参保), all of them, paged."""
+    user = request.user
+    form = NotEnrolledFilterForm(request.GET, groups=groups_of(user))
+    qs = selectors.not_enrolled(user=user, village_group=form.values["village_group"])
+    return render(
+        request,
+        "livelihood/not_enrolled.html",
+        {
+            "form": form,
+            "page": page_from_request(request, qs),
+            "filters": querystring_without(request, "after", "before"),
         },
     )
 
@@ -264,6 +286,25 @@ def project_create(request):
 
 
 @login_required
+@permission_required("livelihood.view_pairing", raise_exception=True)
+def pairing_list(request):
+    """Village–enterprise pairings (村企结对) with their milestones."""
+    user = request.user
+    villages = selectors.region_choices(user=user, levels=(Region.Level.VILLAGE,))
+    form = PairingFilterForm(request.GET, villages=villages)
+    qs = selectors.pairing_list(user=user, village=form.values["village"])
+    return render(
+        request,
+        "livelihood/pairing_list.html",
+        {
+            "form": form,
+            "page": page_from_request(request, qs),
+            "filters": querystring_without(request, "after", "before"),
+        },
+    )
+
+
+@login_required
 @permission_required("livelihood.add_pairing", raise_exception=True)
 def pairing_create(request):
     user = request.user
@@ -291,9 +332,9 @@ def indicators(request):
     village's rows; the entry form for those who keep them."""
     user = request.user
     years = selectors.indicator_years(user=user)
-    form = YearFilterForm(request.GET, years=years or [timezone.localdate().year])
+    form = IndicatorFilterForm(request.GET, years=years or [timezone.localdate().year])
     year = form.values["year"] or (years[0] if years else timezone.localdate().year)
-    data = selectors.targets_vs_actuals(user=user, year=year)
+    data = selectors.targets_vs_actuals(user=user, year=year, indicator=form.values["indicator"] or "")
     entry = None
     if user.has_perm("livelihood.add_villageindicator"):
         entry = IndicatorForm(

@@ -188,7 +188,14 @@ def placement_list(request):
     user = request.user
     form = PlacementFilterForm(request.GET, groups=groups_of(user))
     values = form.values
-    qs = selectors.placement_list(user=user, status=values["status"] or "", village_group=values["village_group"])
+    qs = selectors.placement_list(
+        user=user,
+        status=values["status"] or "",
+        village_group=values["village_group"],
+        employed_on=values["employed_on"],
+        started_from=values["started_from"],
+        started_to=values["started_to"],
+    )
     return render(
         request,
         "livelihood/placement_list.html",

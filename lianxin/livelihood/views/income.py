@@ -37,9 +37,15 @@ def alerts(request):
     rows = None
     if year is not None:
         qs = selectors.alert_list(
-            user=request.user, year=year, real=bool(values["real"]), village_group=values["village_group"]
+            user=request.user,
+            year=year,
+            real=bool(values["real"]),
+            village_group=values["village_group"],
+            show=values["show"] or "",
         )
-        rows = list(qs[:500])
+        # The alert list is a work list (the largest falls first); every household surveyed is the drill-down of
+        # the survey figures, shown whole.
+        rows = list(qs[:5000] if values["show"] else qs[:500])
     return render(
         request,
         "livelihood/alerts.html",

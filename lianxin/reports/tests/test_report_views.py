@@ -32,13 +32,35 @@ def roles(make_user, town, village_a, enterprise_in_town, county):
 
 
 PANELS = {
-    "leader": {"overview", "party_overview", "land", "land_groups", "payments", "cases", "security", "enterprises"},
+    # the livelihood overview and the village indicators come with the livelihood app
+    "leader": {
+        "overview",
+        "party_overview",
+        "livelihood_overview",
+        "livelihood_indicators",
+        "land",
+        "land_groups",
+        "payments",
+        "cases",
+        "security",
+        "enterprises",
+    },
     "workgroup": {"land", "land_groups", "payments", "cases"},
     "cadre": {"overview", "land", "land_groups", "cases"},
     "police": {"security"},
     "enterprise": {"requests"},
     "discipline": {"integrity"},
-    "county": {"overview", "party_overview", "land", "land_groups", "cases", "security", "enterprises"},
+    "county": {
+        "overview",
+        "party_overview",
+        "livelihood_overview",
+        "livelihood_indicators",
+        "land",
+        "land_groups",
+        "cases",
+        "security",
+        "enterprises",
+    },
     # the Party panels come with the party app (registered from its AppConfig.ready())
     "party": {"party_organizations", "party_pipeline", "party_activities"},
     "admin": set(),

@@ -132,7 +132,7 @@ def test_api_serves_the_report_and_returns_as_files(disputes, town_admin, login_
     sheet = client.get("/api/reports/returns/disputes.xlsx", {"period": "2026-07"})
 
     assert "2026年7月" in Document(io.BytesIO(report.content)).paragraphs[0].text
-    assert [r["key"] for r in returns] == ["disputes", "land", "party_development"]
+    assert [r["key"] for r in returns] == ["disputes", "land", "party_development", "livelihood_employment"]
     assert openpyxl.load_workbook(io.BytesIO(sheet.content)).active["A1"].value == "矛盾纠纷排查调处月报"
 
 
