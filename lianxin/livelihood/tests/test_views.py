@@ -91,7 +91,16 @@ def test_bad_form_input_names_the_field_and_writes_nothing(login_as, users, vill
     assert not VillageProject.objects.exists()
 
 
-def test_home_page_shows_livelihood_figures(login_as, users, default_rule):
+def test_home_page_shows_livelihood_figures_once_land_is_taken(
+    login_as, users, default_rule, working_group_member, group_a1, project
+):
+    from . import factories
+
+    before = login_as(users["leader"]).get(reverse("reports:home")).content.decode()
+    assert 'data-testid="livelihood-overview"' not in before  # nobody landless yet: no row of zeros
+    household = factories.household_with_land(group_a1, contracted="1")
+    factories.take_land(project, household, working_group_member, mu="1")
+
     html = login_as(users["leader"]).get(reverse("reports:home")).content.decode()
     assert 'data-testid="livelihood-overview"' in html
     assert 'data-figure="landless_farmers"' in html
