@@ -89,28 +89,33 @@ def test_liaison_posts_a_job_and_accepts_the_proposed_landless_farmer(
     )
     problems = ProblemRecorder(page)
     LoginPage(page).login_expecting_success(liaison.username, PASSWORD)
+    page.wait_for_load_state("networkidle")
 
     # the liaison posts a job for their enterprise
+    # Each step waits for the page's own requests (the 待办 badge loads after the page) before the next click,
+    # as a person does: a click during that request once left the badge's answer a 400 in the console.
     BasePage(page).goto("/livelihood/postings/")
+    page.wait_for_load_state("networkidle")
     page.get_by_test_id("posting-create").click()
-    page.wait_for_load_state()
+    page.wait_for_load_state("networkidle")
     form = page.get_by_test_id("posting-form")
     form.get_by_label("岗位 *", exact=True).fill("叉车司机")
     form.get_by_label("招聘人数 *", exact=True).fill("3")
     form.get_by_label("月工资下限(元) *", exact=True).fill("3200")
     form.get_by_label("月工资上限(元) *", exact=True).fill("4500")
     form.get_by_role("button", name="保存").click()
-    page.wait_for_load_state()
+    page.wait_for_load_state("networkidle")
     posting = JobPosting.objects.get(title="叉车司机")
     assert posting.enterprise == land.enterprise
 
     # a cadre proposes the landless farmer (the ranking puts them first), the liaison accepts
     services.placement_propose(actor=working_group_member, posting=posting, person=person, on=timezone.localdate())
     BasePage(page).goto(f"/livelihood/postings/{posting.pk}/")
+    page.wait_for_load_state("networkidle")
     row = page.get_by_test_id("placement-table").locator("tr[data-placement]")
     expect(row).to_contain_text(person.name)
     row.get_by_test_id("accept-form").get_by_role("button", name="录用").click()
-    page.wait_for_load_state()
+    page.wait_for_load_state("networkidle")
     expect(page.get_by_test_id("placement-table").get_by_test_id("placement-status")).to_have_text("已录用")
     BasePage(page).screenshot(artifacts / "livelihood-placement-accepted.png")
     assert Placement.objects.get(posting=posting).status == Placement.Status.ACCEPTED
