@@ -106,10 +106,16 @@ def _card(name: str, scope: FigureScope) -> Card | None:
     )
 
 
-def dashboard_build(scope: FigureScope) -> list[PanelData]:
-    """The panels of ``scope.user``'s role with their figures and charts for ``scope``."""
+# Panels whose figures the home page already shows above its dashboard (the park overview's cards and charts, the
+# Party and livelihood rows): the home page leaves them out, the dashboard page keeps them.
+HOME_PAGE_SHOWN = frozenset({"overview", "enterprises", "party_overview", "livelihood_overview"})
+
+
+def dashboard_build(scope: FigureScope, *, on_home: bool = False) -> list[PanelData]:
+    """The panels of ``scope.user``'s role with their figures and charts for ``scope`` (on the home page, without
+    those it shows already)."""
     result = []
-    panels = panels_for(scope.user)
+    panels = [p for p in panels_for(scope.user) if not (on_home and p.key in HOME_PAGE_SHOWN)]
     catalogue.prefetch([name for panel in panels for name in panel.figures] + CHART_FIGURES, scope)
     for panel in panels:
         cards = [card for name in panel.figures if (card := _card(name, scope)) is not None]

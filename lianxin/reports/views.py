@@ -50,9 +50,9 @@ def scope_from_request(request, *, default: Period | None = None) -> tuple[Scope
     return form, scope
 
 
-def _dashboard_context(request) -> dict:
+def _dashboard_context(request, *, on_home: bool = False) -> dict:
     form, scope = scope_from_request(request)
-    panels = dashboard.dashboard_build(scope)
+    panels = dashboard.dashboard_build(scope, on_home=on_home)
     return {
         "form": form,
         "scope": scope,
@@ -71,7 +71,8 @@ def dashboard_page(request):
 @login_required
 def dashboard_panels(request):
     """The panels alone, for the home page (loaded by htmx) and for a change of period."""
-    return render(request, "reports/dashboard/_panels.html", _dashboard_context(request))
+    on_home = request.GET.get("on") == "home"  # the home page's copy: without what the home page shows already
+    return render(request, "reports/dashboard/_panels.html", _dashboard_context(request, on_home=on_home))
 
 
 @login_required

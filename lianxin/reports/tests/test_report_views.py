@@ -74,6 +74,20 @@ def test_each_role_sees_its_own_dashboard_panels(role, roles, park, login_as):
     assert set(re.findall(r'data-panel="(\w+)"', html)) == PANELS[role]
 
 
+def test_home_page_copy_of_the_panels_leaves_out_what_the_home_page_shows(roles, park, login_as):
+    client = login_as(roles["leader"])
+    home = client.get(reverse("reports:home")).content.decode()
+    panels = client.get(reverse("reports:dashboard-panels") + "?on=home").content.decode()
+
+    assert 'data-figure="population"' in home  # the park overview's cards
+    assert "?on=home" in home
+    shown = set(re.findall(r'data-panel="(\w+)"', panels))
+    assert shown == PANELS["leader"] - {"overview", "enterprises", "party_overview", "livelihood_overview"}
+    assert 'data-figure="population"' not in panels  # each figure once on the home page
+    page = client.get(reverse("reports:dashboard")).content.decode()
+    assert {"overview", "enterprises"} <= set(re.findall(r'data-panel="(\w+)"', page))  # the dashboard keeps them
+
+
 def test_leader_dashboard_numbers_link_to_their_rows(roles, park, login_as, village_a, working_group_member):
     case_factories.dispute(working_group_member, village_a)
     html = login_as(roles["leader"]).get(reverse("reports:dashboard") + "?period=2026").content.decode()
