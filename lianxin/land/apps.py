@@ -26,6 +26,7 @@ class LandConfig(AppConfig):
             models.HandoverOverride,
             models.SiteImage,
             models.ProcedureMilestone,
+            models.GeometryFieldMapping,
         ):
             auditlog.register(model)
         # The ciphertext never enters the audit trail; the masked account does.

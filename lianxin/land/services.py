@@ -80,6 +80,7 @@ def parcel_register(
     geometry: dict | None = None,
     computed_area_mu: Decimal | None = None,
     note: str = "",
+    attributes: dict | None = None,
     actor=None,
 ) -> Parcel:
     """Register a surveyed parcel (地块); its code is unique within the project and its area positive."""
@@ -99,6 +100,7 @@ def parcel_register(
         geometry=geometry,
         computed_area_mu=computed_area_mu,
         note=note,
+        attributes=attributes,
     )
     return _save(parcel, actor)
 

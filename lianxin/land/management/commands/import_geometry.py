@@ -21,6 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check every feature, write nothing")
         parser.add_argument("--epsg", help="the coordinate system when the file has no .prj (e.g. 4543)")
         parser.add_argument("--code-field", help="the attribute holding the parcel code")
+        parser.add_argument("--group-field", help="the attribute holding the village group")
+        parser.add_argument("--class-field", help="the attribute holding the land class")
+        parser.add_argument("--area-field", help="the attribute holding the surveyed area (unit: --area-unit)")
         parser.add_argument("--area-unit", choices=("亩", "平方米", "公顷"), help="unit of an area field naming none")
         parser.add_argument("--repair", action="store_true", help="repair invalid polygons instead of refusing them")
 
@@ -47,6 +50,14 @@ class Command(BaseCommand):
                 dry_run=dry_run,
                 repair=options.get("repair", False),
                 area_unit=options.get("area_unit") or None,
+                mapping={
+                    "village_group": options.get("group_field") or "",
+                    "land_class": options.get("class_field") or "",
+                    "area": options.get("area_field") or "",
+                    **(
+                        {"unit": options["area_unit"]} if options.get("area_field") and options.get("area_unit") else {}
+                    ),
+                },
             )
         except gis.GeometryImportRejected as exc:
             self.stdout.write(f"rejected: {len(exc.problems)}")
@@ -61,6 +72,16 @@ class Command(BaseCommand):
         w(f"updated: {len(report.updated)}  {', '.join(report.updated)}")
         w(f"created: {len(report.created)}  {', '.join(report.created)}")
         w(f"computed area (mu): {report.computed_area_mu}")
+        if report.mapping:
+            w("fields: " + ", ".join(f"{role}={name}" for role, name in report.mapping.items()))
+        for r in report.rows:
+            surveyed = "—" if r.area_mu is None else f"{r.area_mu}"
+            difference = "—" if r.difference_mu is None else f"{r.difference_mu:+}"
+            flag = "  beyond tolerance" if r.flagged else ""
+            w(
+                f"  feature {r.number} {r.code}: {'new' if r.new else 'matched'}, surveyed {surveyed} mu, "
+                f"computed {r.computed_area_mu} mu, difference {difference} mu{flag}"
+            )
         for m in report.mismatches:
             w(
                 f"  area mismatch {m.code}: surveyed {m.area_mu} mu, computed {m.computed_area_mu} mu ({m.difference_percent}%)"
