@@ -117,6 +117,10 @@ class Ledger(ABC):
         """The upload page's field for option ``name``: its label and the choices (value, label) for ``user``."""
         raise LookupError(name)
 
+    def options_shown(self, options: dict[str, Any]) -> list[tuple[str, str]]:
+        """What the importer chose on the upload, as (label, value) for the batch's page."""
+        return []
+
     def header_problem(self, columns: set[str]) -> str:
         """A whole-file message when the columns found (Column.keys) cannot identify the records
         although every required column is there; "" when they can."""

@@ -74,6 +74,7 @@ def _detail_context(request, batch) -> dict:
     return {
         "batch": batch,
         "ledger_label": _(spec.label),
+        "options_shown": spec.options_shown(batch.options),
         "progress": selectors.batch_progress(batch=batch),
         "columns": [
             (

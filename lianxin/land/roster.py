@@ -202,6 +202,10 @@ class RosterLedger(Ledger):
             )
         return {"project": project.pk}
 
+    def options_shown(self, options: dict[str, Any]) -> list[tuple[str, str]]:
+        project = Project.objects.filter(pk=options.get("project")).only("name").first()
+        return [(_("项目"), project.name if project else "?")] if options.get("project") else []
+
     # --- rows -----------------------------------------------------------------------------------
 
     def start(self, ctx: Context) -> None:

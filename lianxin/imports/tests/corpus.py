@@ -501,7 +501,32 @@ def geometry_files() -> list[CorpusFile]:
             ),
             options={"project": True},
         ),
+        CorpusFile(
+            "35_测绘单位自定字段.zip",
+            "geometry",
+            Expected(accepted=0, file_error="找不到地块编码,请在字段对应中选择(文件中的字段:BH、ZU、DL、MJ_PFM)"),
+            data=odd_fields_shapefile(4543),
+            options={"project": True},
+        ),
     ]
+
+
+def odd_fields_shapefile(epsg: int) -> bytes:
+    """A survey contractor's own attribute names (编号 BH, 组 ZU, 地类 DL, 面积 MJ_PFM in ㎡): nothing recognised."""
+    shp, shx, dbf = io.BytesIO(), io.BytesIO(), io.BytesIO()
+    writer = shapefile.Writer(shp=shp, shx=shx, dbf=dbf, shapeType=shapefile.POLYGON, encoding="gbk")
+    for name in ("BH", "ZU", "DL"):
+        writer.field(name, "C", size=30)
+    writer.field("MJ_PFM", "N", size=12, decimal=2)
+    writer.poly([_rect(epsg, 0)])
+    writer.record("T-1", GROUP2, "0103", 6666.7)
+    writer.close()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for ext, buffer in (("shp", shp), ("shx", shx), ("dbf", dbf)):
+            archive.writestr(f"T.{ext}", buffer.getvalue())
+        archive.writestr("T.prj", pyproj.CRS.from_epsg(epsg).to_wkt(WktVersion.WKT1_ESRI))
+    return out.getvalue()
 
 
 def corpus() -> list[CorpusFile]:

@@ -256,6 +256,8 @@ def test_upload_page_and_api_take_the_project(
     assert response.status_code == 302, response.content.decode()[:2000]
     batch = ImportBatch.objects.get()
     assert (batch.options, batch.to_create) == ({"project": land_project.pk}, 2)
+    detail = browser.get(response["Location"]).content.decode()
+    assert f"项目:<strong>{land_project.name}</strong>" in detail
 
     headers = bearer(working_group_member)
     with open(path, "rb") as fh:
