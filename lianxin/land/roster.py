@@ -355,9 +355,19 @@ class RosterLedger(Ledger):
         return quote.items_total
 
     def _voucher(self, values: dict, ctx: Context) -> str:
+        """The voucher number as written; used once in the file (the project's stored ones: ``classify``)."""
         voucher = str(values.get("voucher_no") or "").strip()
         if not voucher or not values.get("paid_on"):
             return voucher
+        seen = ctx.cache.setdefault("file_vouchers", set())
+        if voucher in seen:
+            raise RowRejected(
+                _("凭证号%(voucher)s在本文件中重复;凭证号在项目内不能重复") % {"voucher": voucher}, "voucher_no"
+            )
+        seen.add(voucher)
+        return voucher
+
+    def _voucher_taken(self, voucher: str, ctx: Context) -> bool:
         used = ctx.cache["vouchers"]
         if used is None:
             used = ctx.cache["vouchers"] = set(
@@ -365,12 +375,7 @@ class RosterLedger(Ledger):
                     "voucher_no", flat=True
                 )
             )
-        if voucher in used:
-            raise RowRejected(
-                _("凭证号%(voucher)s在本项目中已使用;凭证号在项目内不能重复") % {"voucher": voucher}, "voucher_no"
-            )
-        used.add(voucher)
-        return voucher
+        return voucher in used
 
     def prepare(self, values: dict[str, Any], ctx: Context) -> RosterRow:
         cache = ctx.cache
@@ -458,16 +463,23 @@ class RosterLedger(Ledger):
 
     def classify(self, prepared: RosterRow, current: dict | None, ctx: Context) -> str:
         if current is None or current["agreement_id"] is None:
-            return "create"
-        if current["agreement__signed_on"] != prepared.signed_on:
+            action = "create"
+        elif current["agreement__signed_on"] != prepared.signed_on:
             raise RowRejected(
                 _("该户在此地块的份额已签订协议%(number)s(签字日期%(day)s);已签协议不能通过导入修改")
                 % {"number": current["agreement__number"], "day": f"{current['agreement__signed_on']:%Y-%m-%d}"},
                 "signed_on",
             )
-        if prepared.paid_on is not None and current["agreement__paid_total"] == 0:
-            return "update"  # signed before, paid now: the payment is appended
-        return "unchanged"
+        elif prepared.paid_on is not None and current["agreement__paid_total"] == 0:
+            action = "update"  # signed before, paid now: the payment is appended
+        else:
+            return "unchanged"
+        if prepared.paid_on is not None and prepared.voucher_no and self._voucher_taken(prepared.voucher_no, ctx):
+            raise RowRejected(
+                _("凭证号%(voucher)s在本项目中已使用;凭证号在项目内不能重复") % {"voucher": prepared.voucher_no},
+                "voucher_no",
+            )
+        return action
 
     def _pay(self, agreement: Agreement, row: RosterRow, ctx: Context) -> Payment:
         return services.payment_record(

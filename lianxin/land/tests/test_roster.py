@@ -270,3 +270,21 @@ def test_upload_page_and_api_take_the_project(
         )
     assert response.status_code == 202, response.content
     assert response.json()["to_create"] == 2
+
+
+def test_voucher_numbers_as_written_and_a_reimport_stays_unchanged(
+    tmp_path, working_group_member, land_project, head, parcels
+):
+    _person, number = head
+    header = [*HEADER, "凭证号"]
+    rows = [[*row, f"记-{i}"] for i, row in enumerate(_good_rows(number), start=1)]
+    path = xlsx_from_rows(tmp_path / "v.xlsx", [header, *rows])
+    batch = _import(working_group_member, path, land_project)
+    assert batch.status == ImportBatch.Status.COMMITTED, batch.errors
+    assert sorted(Payment.objects.values_list("voucher_no", flat=True)) == ["记-1", "记-2"]
+    assert _import(working_group_member, path, land_project).unchanged == 2
+
+    rows[1][-1] = "记-1"  # the same voucher twice in a file
+    twice = xlsx_from_rows(tmp_path / "twice.xlsx", [header, *rows])
+    batch = _import(working_group_member, twice, land_project, commit=False)
+    assert "凭证号记-1在本文件中重复" in batch.errors[0]["message"]
