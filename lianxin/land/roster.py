@@ -514,6 +514,7 @@ class RosterLedger(Ledger):
                     holdings=[holding],
                     signed_on=row.signed_on,
                     actor=ctx.user,
+                    finder=ctx.cache["finders"].setdefault(row.signed_on, services.StandardFinder(row.signed_on)),
                 )
                 written.created.append(("land.agreement", agreement.pk))
                 if row.paid_on is not None:
