@@ -32,6 +32,7 @@ class BatchOut(Schema):
     checksum: str
     status: ImportBatch.Status
     mode: ImportBatch.Mode
+    options: dict
     message: str
     rows_read: int
     to_create: int
@@ -64,9 +65,14 @@ def batch_list(request, ledger: str = "", after: str | None = None):
 
 @router.post("/batches", response={202: BatchOut})
 def batch_create(
-    request, ledger: Form[str], file: File[UploadedFile], mode: Form[ImportBatch.Mode] = ImportBatch.Mode.ALL_OR_NOTHING
+    request,
+    ledger: Form[str],
+    file: File[UploadedFile],
+    mode: Form[ImportBatch.Mode] = ImportBatch.Mode.ALL_OR_NOTHING,
+    project: Form[str | None] = None,
 ):
-    """Upload a ledger file; the dry run starts in the background (poll the batch for its result)."""
+    """Upload a ledger file; the dry run starts in the background (poll the batch for its result).
+    ``project`` (id or name): the project of a compensation roster (land_roster), whose rows do not name it."""
     require_perm(request.user, "imports.add_importbatch")
     try:
         ledger_get(ledger)
@@ -74,7 +80,14 @@ def batch_create(
         raise DomainError(
             _("没有名为“%(ledger)s”的台账") % {"ledger": ledger[:40]}, code="not_found", field="ledger"
         ) from None
-    batch = services.batch_upload(user=request.user, ledger=ledger, file=file, file_name=file.name, mode=mode)
+    batch = services.batch_upload(
+        user=request.user,
+        ledger=ledger,
+        file=file,
+        file_name=file.name,
+        mode=mode,
+        options={"project": project} if project else None,
+    )
     return Status(202, _out(services.batch_queue_check(batch=batch), request.user))
 
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from lianxin.core import formats
 from lianxin.core.text import FORBIDDEN_TEXT
 
 from .headers import HeaderMatch, find_header
@@ -25,6 +28,7 @@ from .normalise import CellError, excel_general, footer_kind, mask_resident_id, 
 from .reading import Table
 
 CHUNK_ROWS = 2000
+FEN = Decimal("0.01")
 MAX_STORED_ERRORS = 1000
 
 
@@ -155,6 +159,29 @@ def iterate_rows(
         yield row_number, (None if errors else values), errors
 
 
+def check_sums(ledger: Ledger, values: dict[str, Any], ctx: Context) -> None:
+    """A total that is not the sum of its parts (Ledger.sums) rejects the row naming the values, or with
+    LIANXIN_IMPORT_CONTRADICTIONS = "warn" is listed as a warning and the total kept as written."""
+    for total_key, part_keys in ledger.sums:
+        total = values.get(total_key)
+        parts = [(key, values[key]) for key in part_keys if values.get(key) is not None]
+        if total is None or not parts:
+            continue
+        added = sum((value for _key, value in parts), Decimal("0"))
+        if abs(added - total) <= FEN:
+            continue
+        message = _("%(total_label)s为%(total)s元,%(parts)s之和为%(sum)s元") % {
+            "total_label": _(ledger.column(total_key).label),
+            "total": formats.money(total),
+            "parts": "+".join(_(ledger.column(key).label) for key, _value in parts),
+            "sum": formats.money(added),
+        }
+        if getattr(settings, "LIANXIN_IMPORT_CONTRADICTIONS", "reject") == "warn":
+            ctx.warnings.append((total_key, formats.money(total), message))
+        else:
+            raise RowRejected(message, total_key)
+
+
 # Column key → (spreadsheet letters, header text as in the file): how a row error names its cell.
 ColumnLabels = dict[str, tuple[str, str]]
 
@@ -265,6 +292,7 @@ def run_import(
             if values is not None:
                 ctx.warnings.clear()
                 try:
+                    check_sums(ledger, values, ctx)
                     prepared = ledger.prepare(values, ctx)
                 except RowRejected as exc:
                     errors = [_row_error(labels, ledger, row_number, exc, values)]

@@ -19,9 +19,27 @@ class UploadForm(StyledForm):
         label=gettext_lazy("导入方式"), choices=ImportBatch.Mode.choices, initial=ImportBatch.Mode.ALL_OR_NOTHING
     )
 
-    def __init__(self, *args, ledgers: list[tuple[str, str]], **kwargs) -> None:
+    def __init__(self, *args, ledgers: list[tuple[str, str]], user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["ledger"].choices = [(key, _(label)) for key, label in ledgers]
+        # The options some ledgers need besides the file (Ledger.options, e.g. the roster's project): one
+        # field each, not required here; the ledger says when its option is missing (services.batch_upload).
+        for key, _label in ledgers:
+            spec = ledger_get(key)
+            for name in spec.options:
+                if name in self.fields:
+                    continue
+                label, choices = spec.option_field(name, user)
+                self.fields[name] = forms.ChoiceField(
+                    label=label,
+                    required=False,
+                    choices=[("", "---------"), *choices],
+                    help_text=_("仅%(ledger)s需要选择") % {"ledger": _(spec.label)},
+                )
+        self.option_names = [name for name in self.fields if name not in ("ledger", "file", "mode")]
+
+    def options(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.option_names if self.cleaned_data.get(name)}
 
 
 class HeaderMappingForm(StyledForm):

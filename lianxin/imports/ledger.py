@@ -32,6 +32,7 @@ class Context:
 
     user: Any
     batch: Any = None  # the ImportBatch: batch audit entries are recorded on it
+    options: dict[str, Any] = field(default_factory=dict)  # ImportBatch.options, as Ledger.options_clean made them
     cache: dict[str, Any] = field(default_factory=dict)
     # (Column.key, value as shown, message) of the row being prepared that do not reject it (a column
     # contradicting the resident ID when LIANXIN_IMPORT_CONTRADICTIONS is "warn"); the engine collects them.
@@ -69,6 +70,13 @@ class Ledger(ABC):
     # and what a user needs to get the file at all, even masked: the view permission of the ledger's
     # records (derived from ``permission``: people.add_person → people.view_person).
     data_permission: ClassVar[str] = ""
+    # What the importer chooses on the upload besides the file (page field, API parameter, command-line
+    # option of the same name), e.g. ("project",) for a sheet that holds one project's rows.
+    options: ClassVar[tuple[str, ...]] = ()
+    # Money columns that must add up: (total column, its parts). A row whose parts (those filled in) do not
+    # add up to its total within a fen is rejected naming the values (a warning with
+    # LIANXIN_IMPORT_CONTRADICTIONS = "warn", the total then imported as written).
+    sums: ClassVar[tuple[tuple[str, tuple[str, ...]], ...]] = ()
 
     @abstractmethod
     def start(self, ctx: Context) -> None:
@@ -99,6 +107,19 @@ class Ledger(ABC):
     def undo(self, created: list[tuple[str, int]], updated: Iterable[tuple[str, int, dict]], ctx: Context) -> None:
         """Remove what an import created and put back what it overwrote; raise DomainError if
         records were changed since, so undo would destroy later work."""
+
+    def options_clean(self, options: dict[str, Any], user: Any) -> dict[str, Any]:
+        """Check what the importer chose on the upload (``options``: option name → the raw value) and return
+        what to keep on the batch (JSON); raise DomainError naming the option. Ledgers without options get {}."""
+        return {}
+
+    def option_field(self, name: str, user: Any) -> tuple[str, list[tuple[str, str]]]:
+        """The upload page's field for option ``name``: its label and the choices (value, label) for ``user``."""
+        raise LookupError(name)
+
+    def options_shown(self, options: dict[str, Any]) -> list[tuple[str, str]]:
+        """What the importer chose on the upload, as (label, value) for the batch's page."""
+        return []
 
     def header_problem(self, columns: set[str]) -> str:
         """A whole-file message when the columns found (Column.keys) cannot identify the records

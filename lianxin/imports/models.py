@@ -38,6 +38,9 @@ class ImportBatch(models.Model):
     mode = models.CharField(_("导入方式"), max_length=20, choices=Mode.choices, default=Mode.ALL_OR_NOTHING)
     message = models.TextField(_("说明"), blank=True)
     header = models.JSONField(_("表头识别"), default=dict, blank=True)
+    # What the importer chose on the upload besides the file, for ledgers that need it (Ledger.options):
+    # e.g. {"project": 12} for the compensation roster, which holds one project's rows without naming it.
+    options = models.JSONField(_("导入选项"), default=dict, blank=True)
     rows_read = models.PositiveIntegerField(_("读取行数"), default=0)
     to_create = models.PositiveIntegerField(_("新增"), default=0)
     to_update = models.PositiveIntegerField(_("更新"), default=0)

@@ -47,12 +47,21 @@ def _checksum(fh) -> tuple[str, int]:
 
 
 def batch_upload(
-    *, user, ledger: str, file, file_name: str, mode: str = ImportBatch.Mode.ALL_OR_NOTHING
+    *,
+    user,
+    ledger: str,
+    file,
+    file_name: str,
+    mode: str = ImportBatch.Mode.ALL_OR_NOTHING,
+    options: dict | None = None,
 ) -> ImportBatch:
-    """Keep an uploaded ledger file with who sent it and its checksum (导入记录); nothing is imported yet."""
+    """Keep an uploaded ledger file with who sent it and its checksum (导入记录); nothing is imported yet.
+    ``options``: what the ledger needs chosen besides the file (``Ledger.options``, e.g. the project),
+    checked by the ledger before anything is stored."""
     spec = ledger_get(ledger)
     if not user.has_perm(spec.permission):
         raise PermissionDenied(_("您的角色无权导入%(ledger)s") % {"ledger": _(spec.label)})
+    chosen = spec.options_clean({k: v for k, v in (options or {}).items() if k in spec.options}, user)
     limit = settings.LIANXIN_IMPORT_MAX_BYTES
     checksum, size = _checksum(file)
     if size > limit:
@@ -70,6 +79,7 @@ def batch_upload(
         checksum=checksum,
         size=size,
         mode=mode,
+        options=chosen,
     )
     batch.file.save(f"{checksum[:16]}{Path(file_name).suffix.lower()[:10]}", File(file), save=False)
     with acting_as(user):
@@ -127,7 +137,7 @@ def _run(batch: ImportBatch, *, commit: bool) -> Summary:
     """One pass over the file. A dry run stages the rows it prepared; a commit applies that stage when it
     is still valid (``staging.py``), else reads the file again."""
     spec = ledger_get(batch.ledger)
-    ctx = Context(user=batch.user, batch=batch)
+    ctx = Context(user=batch.user, batch=batch, options=batch.options)
     remembered = remembered_headers(batch.ledger)
     valid_only = batch.mode == ImportBatch.Mode.VALID_ONLY
     fingerprint = staging.fingerprint(spec, ctx, remembered)
@@ -140,7 +150,9 @@ def _run(batch: ImportBatch, *, commit: bool) -> Summary:
             _store(batch, summary, None)
             return summary
         except staging.StageBroken:
-            ctx = Context(user=batch.user, batch=batch)  # the stage's partial pass left nothing behind
+            ctx = Context(
+                user=batch.user, batch=batch, options=batch.options
+            )  # the stage's partial pass left nothing behind
         finally:
             staging.stage_discard(batch.pk)
     if batch.file_deleted_at is not None:
@@ -249,7 +261,7 @@ def batch_undo(*, batch: ImportBatch, actor) -> ImportBatch:
     created = [(r.model, pk) for r in records if r.action == ImportRecord.Action.CREATED for pk in r.object_ids]
     updated = [(r.model, r.object_id, r.before) for r in records if r.action == ImportRecord.Action.UPDATED]
     with transaction.atomic(), acting_as(actor):
-        spec.undo(created, updated, Context(user=actor, batch=batch))
+        spec.undo(created, updated, Context(user=actor, batch=batch, options=batch.options))
         batch.status, batch.undone_at, batch.undone_by = ImportBatch.Status.UNDONE, timezone.now(), actor
         batch.save(update_fields=["status", "undone_at", "undone_by"])
         security_event_record(
@@ -389,7 +401,7 @@ def batch_download(*, batch: ImportBatch, actor, which: str) -> Download:
                     path,
                     original_name=batch.file_name,
                     ledger=spec,
-                    ctx=Context(user=batch.user),
+                    ctx=Context(user=batch.user, options=batch.options),
                     remembered=remembered_headers(batch.ledger),
                     out=out,
                     masked_header=batch.header if masked else None,

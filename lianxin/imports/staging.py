@@ -74,6 +74,7 @@ def fingerprint(ledger: Ledger, ctx: Context, remembered: dict[str, str]) -> str
         getattr(user, "scope_region_id", None),
         getattr(user, "scope_enterprise_id", None),
         sorted(remembered.items()),
+        sorted(ctx.options.items()),
         code_version(type(ledger).__module__),
         code_version(__name__),
     ]

@@ -43,7 +43,11 @@ def batch_list(request):
 def batch_create(request):
     ledgers = _ledgers_for(request.user)
     form = UploadForm(
-        request.POST or None, request.FILES or None, ledgers=ledgers, initial={"ledger": request.GET.get("ledger")}
+        request.POST or None,
+        request.FILES or None,
+        ledgers=ledgers,
+        user=request.user,
+        initial={"ledger": request.GET.get("ledger")},
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -54,6 +58,7 @@ def batch_create(request):
                 file=upload,
                 file_name=upload.name,
                 mode=form.cleaned_data["mode"],
+                options=form.options(),
             )
         except (ValidationError, DomainError) as exc:
             add_service_errors(form, exc)
@@ -69,6 +74,7 @@ def _detail_context(request, batch) -> dict:
     return {
         "batch": batch,
         "ledger_label": _(spec.label),
+        "options_shown": spec.options_shown(batch.options),
         "progress": selectors.batch_progress(batch=batch),
         "columns": [
             (

@@ -44,6 +44,16 @@ class RepairedOut(Schema):
     computed_area_mu: Decimal
 
 
+class FeatureRowOut(Schema):
+    number: int
+    code: str
+    new: bool
+    area_mu: Decimal | None
+    computed_area_mu: Decimal
+    difference_mu: Decimal | None
+    flagged: bool
+
+
 class GeometryImportOut(Schema):
     dry_run: bool
     source_crs: str
@@ -54,6 +64,8 @@ class GeometryImportOut(Schema):
     computed_area_mu: Decimal
     mismatches: list[AreaMismatchOut]
     repaired: list[RepairedOut]
+    rows: list[FeatureRowOut]
+    mapping: dict[str, str]
 
 
 def _filters(request, filters: ParcelFilterIn, *, default_project: bool = False) -> gis.ParcelFilters:
@@ -101,11 +113,18 @@ def geometry_import(
     dry_run: Form[bool] = False,
     repair: Form[bool] = False,
     area_unit: Form[Annotated[str, Field(pattern="^(亩|平方米|公顷)$")] | None] = None,
+    group_field: Form[str | None] = None,
+    class_field: Form[str | None] = None,
+    area_field: Form[str | None] = None,
 ):
     """Parcels are matched by code. ``area_unit`` is the unit of an area attribute whose name states none
     (SCMJ is ㎡ and SCMJM 亩 by name). An invalid polygon (a self-intersecting ring…) refuses the file,
     naming the feature and the point; with ``repair`` it is repaired and listed under ``repaired``
-    with its new area."""
+    with its new area. ``code_field``, ``group_field``, ``class_field``, ``area_field`` (with ``area_unit``)
+    map attributes whose names are not recognised, as the page's 字段对应 does; the mapping is remembered for
+    the project and used for its next uploads. Unrecognised attributes without a mapping: 400
+    ``fields_unrecognised``, naming the file's fields. ``rows``: each feature, the parcel matched or new, the
+    surveyed and computed areas in 亩 and the difference, flagged beyond the tolerance."""
     require_perm(request.user, "land.change_parcel")
     if file.size is not None and file.size > gis.MAX_UPLOAD_BYTES:
         raise DomainError(
@@ -123,6 +142,12 @@ def geometry_import(
         dry_run=dry_run,
         repair=repair,
         area_unit=area_unit or None,
+        mapping={
+            "village_group": group_field or "",
+            "land_class": class_field or "",
+            "area": area_field or "",
+            **({"unit": area_unit} if area_field and area_unit else {}),
+        },
         actor=request.user,
     )
     return {
@@ -145,4 +170,17 @@ def geometry_import(
         "repaired": [
             {"code": r.code, "problem": r.problem, "computed_area_mu": r.computed_area_mu} for r in report.repaired
         ],
+        "rows": [
+            {
+                "number": r.number,
+                "code": r.code,
+                "new": r.new,
+                "area_mu": r.area_mu,
+                "computed_area_mu": r.computed_area_mu,
+                "difference_mu": r.difference_mu,
+                "flagged": r.flagged,
+            }
+            for r in report.rows
+        ],
+        "mapping": report.mapping,
     }

@@ -26,12 +26,13 @@ class LandConfig(AppConfig):
             models.HandoverOverride,
             models.SiteImage,
             models.ProcedureMilestone,
+            models.GeometryFieldMapping,
         ):
             auditlog.register(model)
         # The ciphertext never enters the audit trail; the masked account does.
         auditlog.register(models.Payment, exclude_fields=["bank_account_ciphertext"])
         # Imported for its side effect: the land ledgers register with the import engine.
-        from . import ledger  # noqa: F401
+        from . import ledger, roster  # noqa: F401
         from .inbox import register_inbox
 
         register_inbox()  # pending hand-over overrides in the leaders' 待办 (core holds the registry)

@@ -47,9 +47,39 @@ class GeometryImportForm(StyledForm):
         help_text=_("自相交等无效的多边形默认拒绝导入;勾选后自动修复,并列出修复后的面积,请核对"),
     )
 
-    def __init__(self, *args, projects=None, **kwargs) -> None:
+    # the file kept from the upload that asked for a mapping (views_gis.geometry_import), so it is not sent again
+    upload = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, projects=None, file_fields: list[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = projects
+        self.file_fields = file_fields or []
+        if self.file_fields:
+            # 字段对应: the file's own attribute names to choose from
+            self.fields["file"].required = False
+            self.fields["file"].help_text = _("已上传的文件会继续使用;也可以重新选择文件")
+            choices = [("", _("(按字段名自动识别)")), *[(name, name) for name in self.file_fields]]
+            for name, label in (
+                ("code_field", _("地块编码字段")),
+                ("group_field", _("村民小组字段")),
+                ("class_field", _("地类字段")),
+                ("area_field", _("测量面积字段")),
+            ):
+                self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=False)
+            self.order_fields(
+                ["project", "file", "code_field", "group_field", "class_field", "area_field", "area_unit"]
+            )
+
+    def mapping(self) -> dict[str, str]:
+        data = self.cleaned_data
+        mapping = {
+            "village_group": data.get("group_field") or "",
+            "land_class": data.get("class_field") or "",
+            "area": data.get("area_field") or "",
+        }
+        if mapping["area"] and data.get("area_unit"):
+            mapping["unit"] = data["area_unit"]
+        return mapping
 
 
 class SiteImageForm(StyledForm):
@@ -61,6 +91,36 @@ class SiteImageForm(StyledForm):
     north = forms.DecimalField(label=_("北边界纬度"), min_value=Decimal("-90"), max_value=Decimal("90"), **LONLAT)
     east = forms.DecimalField(label=_("东边界经度"), min_value=Decimal("-180"), max_value=Decimal("180"), **LONLAT)
 
-    def __init__(self, *args, projects=None, **kwargs) -> None:
+    # the file kept from the upload that asked for a mapping (views_gis.geometry_import), so it is not sent again
+    upload = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, projects=None, file_fields: list[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = projects
+        self.file_fields = file_fields or []
+        if self.file_fields:
+            # 字段对应: the file's own attribute names to choose from
+            self.fields["file"].required = False
+            self.fields["file"].help_text = _("已上传的文件会继续使用;也可以重新选择文件")
+            choices = [("", _("(按字段名自动识别)")), *[(name, name) for name in self.file_fields]]
+            for name, label in (
+                ("code_field", _("地块编码字段")),
+                ("group_field", _("村民小组字段")),
+                ("class_field", _("地类字段")),
+                ("area_field", _("测量面积字段")),
+            ):
+                self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=False)
+            self.order_fields(
+                ["project", "file", "code_field", "group_field", "class_field", "area_field", "area_unit"]
+            )
+
+    def mapping(self) -> dict[str, str]:
+        data = self.cleaned_data
+        mapping = {
+            "village_group": data.get("group_field") or "",
+            "land_class": data.get("class_field") or "",
+            "area": data.get("area_field") or "",
+        }
+        if mapping["area"] and data.get("area_unit"):
+            mapping["unit"] = data["area_unit"]
+        return mapping

@@ -31,6 +31,7 @@ from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from lianxin.core.audit import acting_as
 from lianxin.core.errors import DomainError
@@ -40,7 +41,7 @@ from lianxin.regions.models import Region
 
 from . import geometry as geo
 from . import services
-from .models import LandClass, Parcel, SiteImage
+from .models import GeometryFieldMapping, LandClass, Parcel, SiteImage
 
 # Attribute names: the usual survey names and those of the national rural contract-land database
 # (NY/T 2539: DKBM 地块编码, FBFMC 发包方名称 — the village group that contracts the land out, DLBM 地类编码,
@@ -79,6 +80,28 @@ AREA_FIELDS = (
     ("area", ""),
     ("mj", ""),
 )
+# Survey attributes kept on the parcel (Parcel.attributes), by the key stored: NY/T 2539 names and the usual
+# Chinese ones. SFJBNT (是否基本农田) is "1" yes / "2" no in the standard; stored as a boolean.
+ATTRIBUTE_FIELDS = {
+    "name": ("dkmc", "地块名称"),
+    "land_use": ("tdyt", "土地用途"),
+    "grade": ("dldj", "地力等级"),
+    "contractor_code": ("cbfbm", "承包方编码"),
+    "contractor_name": ("cbfmc", "承包方名称"),
+    "representative": ("zjrxm", "指界人姓名"),
+    "boundary_east": ("dkdz", "东至"),
+    "boundary_south": ("dknz", "南至"),
+    "boundary_west": ("dkxz", "西至"),
+    "boundary_north": ("dkbz", "北至"),
+    "basic_farmland": ("sfjbnt", "是否基本农田"),
+}
+# The attributes a user can map by hand on the upload (字段对应), with their labels.
+MAPPING_ROLES = {
+    "code": _lazy("地块编码"),
+    "village_group": _lazy("村民小组"),
+    "land_class": _lazy("地类"),
+    "area": _lazy("测量面积"),
+}
 # 1 亩 = 10000/15 ㎡; 1 公顷 = 15 亩
 MU_PER = {"亩": Decimal(1), "": Decimal(1), "平方米": Decimal(15) / Decimal(10000), "公顷": Decimal(15)}
 UNIT_WORDS = {"亩": "亩", "mu": "亩", "平方米": "平方米", "㎡": "平方米", "m2": "平方米", "公顷": "公顷", "ha": "公顷"}
@@ -132,6 +155,22 @@ class RepairedFeature:
 
 
 @dataclass
+class FeatureRow:
+    """One feature in the report: the parcel it matched (or the new one), surveyed vs computed area in 亩."""
+
+    number: int
+    code: str
+    new: bool
+    area_mu: Decimal | None  # surveyed: the ledger's for a matched parcel, the file's (or computed) for a new one
+    computed_area_mu: Decimal
+    flagged: bool  # the difference is beyond LIANXIN_AREA_TOLERANCE
+
+    @property
+    def difference_mu(self) -> Decimal | None:
+        return None if self.area_mu is None else self.computed_area_mu - self.area_mu
+
+
+@dataclass
 class GeometryImportReport:
     """What an import did (or, for a dry run, would do)."""
 
@@ -144,6 +183,8 @@ class GeometryImportReport:
     repaired: list[RepairedFeature] = field(default_factory=list)
     dry_run: bool = False
     computed_area_mu: Decimal = Decimal("0")
+    rows: list[FeatureRow] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)  # the attributes used: role → field name
 
 
 class GeometryImportRejected(DomainError):
@@ -158,6 +199,101 @@ class GeometryImportRejected(DomainError):
             message += _("……等 %(more)s 个") % {"more": more}
         super().__init__(message, code="features_rejected", field="file")
         self.problems = problems
+        # When new features were rejected for want of village-group and land-class fields: the file's
+        # fields and the roles to map (the page offers the mapping, as for GeometryFieldsUnrecognised).
+        self.fields: list[str] = []
+        self.missing: list[str] = []
+
+
+class GeometryFieldsUnrecognised(DomainError):
+    """The file's attributes do not say which holds the code (or, for new parcels, the village group and
+    land class): the page then asks the user to map them (字段对应), the API names the file's fields."""
+
+    def __init__(self, fields: list[str], missing: list[str]) -> None:
+        message = _("文件的属性字段中找不到%(missing)s,请在字段对应中选择(文件中的字段:%(fields)s)") % {
+            "missing": "、".join(str(MAPPING_ROLES[role]) for role in missing),
+            "fields": "、".join(fields) or _("无"),
+        }
+        super().__init__(message, code="fields_unrecognised", field="file")
+        self.fields, self.missing = fields, missing
+
+
+def file_fields(features) -> list[str]:
+    """The attribute names of a file's features, in their first order."""
+    names: dict[str, None] = {}
+    for feature in features:
+        for name in feature.properties:
+            names.setdefault(str(name), None)
+    return list(names)
+
+
+def geometry_mapping_get(project: Project) -> dict[str, str]:
+    """The mapping remembered for a project (role → field name, and "unit"), {} if none."""
+    stored = GeometryFieldMapping.objects.filter(project=project).first()
+    if stored is None:
+        return {}
+    return {
+        "code": stored.code_field,
+        "village_group": stored.group_field,
+        "land_class": stored.class_field,
+        "area": stored.area_field,
+        "unit": stored.area_unit,
+    }
+
+
+def geometry_mapping_remember(*, project: Project, mapping: dict[str, str], actor) -> GeometryFieldMapping:
+    """Remember which attributes hold what in this project's files, for the next upload (字段对应)."""
+    with transaction.atomic(), acting_as(actor):
+        stored, _created = GeometryFieldMapping.objects.update_or_create(
+            project=project,
+            defaults={
+                "code_field": (mapping.get("code") or "")[:40],
+                "group_field": (mapping.get("village_group") or "")[:40],
+                "class_field": (mapping.get("land_class") or "")[:40],
+                "area_field": (mapping.get("area") or "")[:40],
+                "area_unit": (mapping.get("unit") or "")[:10],
+                "updated_by": actor if getattr(actor, "is_authenticated", False) else None,
+            },
+        )
+    return stored
+
+
+def _chosen_mapping(project: Project, given: dict[str, str], fields: list[str], actor) -> tuple[dict[str, str], bool]:
+    """The mapping to use: what the user gave (each field must be in the file), else what was remembered for
+    the project (each entry only if the file has that field). Returns (mapping, given by the user)."""
+    by_lower = {name.strip().lower(): name for name in fields}
+    given = {k: (v or "").strip() for k, v in given.items() if k in (*MAPPING_ROLES, "unit") and (v or "").strip()}
+    for role, name in given.items():
+        if role != "unit" and name.lower() not in by_lower:
+            raise DomainError(
+                _("%(role)s字段“%(name)s”不在文件中(文件中的字段:%(fields)s)")
+                % {"role": MAPPING_ROLES[role], "name": name, "fields": "、".join(fields)},
+                field=f"{role}_field" if role != "code" else "code_field",
+            )
+    if given:
+        return given, True
+    remembered = geometry_mapping_get(project)
+    chosen = {
+        role: name for role, name in remembered.items() if name and (role == "unit" or name.strip().lower() in by_lower)
+    }
+    if "unit" in chosen and "area" not in chosen:
+        del chosen["unit"]
+    return chosen, False
+
+
+def _attributes(properties: dict[str, Any]) -> dict[str, Any] | None:
+    lowered = {str(k).strip().lower(): v for k, v in properties.items()}
+    found: dict[str, Any] = {}
+    for key, names in ATTRIBUTE_FIELDS.items():
+        value = next((lowered[n] for n in names if lowered.get(n) not in (None, "")), None)
+        if value is None:
+            continue
+        text = _text(value)
+        if key == "basic_farmland":
+            found[key] = {"1": True, "是": True, "2": False, "否": False}.get(text, text)
+        else:
+            found[key] = text
+    return found or None
 
 
 def _resolve_group(value: Any, groups: dict[str, Region]) -> Region | None:
@@ -174,11 +310,19 @@ def _resolve_group(value: Any, groups: dict[str, Region]) -> Region | None:
     return found
 
 
-def _area_mu(properties: dict[str, Any], unit: str | None) -> tuple[Decimal | None, Any]:
+def _area_mu(properties: dict[str, Any], unit: str | None, wanted: str | None = None) -> tuple[Decimal | None, Any]:
     """The surveyed area in 亩 from the first area field present, converted by the unit its name
     states (SCMJ ㎡, SCMJM 亩, 面积(公顷) …) or, when its name states none, by ``unit`` (declared on the
     upload). Returns (mu, raw value); raises InvalidOperation when the value is not a number."""
     lowered = {str(k).strip().lower().replace("（", "(").replace("）", ")"): v for k, v in properties.items()}
+    if wanted:  # a field the user mapped: its unit as declared, else as its name states, else 亩
+        key = wanted.strip().lower().replace("（", "(").replace("）", ")")
+        value = lowered.get(key)
+        if value in (None, ""):
+            return None, None
+        named = dict(AREA_FIELDS).get(key, "")
+        factor = MU_PER[UNIT_WORDS.get((unit or "").strip().lower(), "") or named]
+        return (Decimal(_text(value)) * factor).quantize(Decimal("0.0001")), value
     for name, named_unit in AREA_FIELDS:
         value = lowered.get(name)
         if value in (None, ""):
@@ -206,17 +350,53 @@ def parcel_geometry_import(
     dry_run: bool = False,
     repair: bool = False,
     area_unit: str | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> GeometryImportReport:
     """Set the geometries (地块图形) of a project's parcels from a GeoJSON or zipped Shapefile.
 
     Matching is by parcel code within the project and the actor's jurisdiction; unmatched features
     create parcels only with a village group and land class; all or nothing. An invalid polygon
     (a self-intersecting ring…) refuses the file, unless ``repair`` asks to repair it: the report
-    then lists each repaired parcel with its new (geodesic) area."""
+    then lists each repaired parcel with its new (geodesic) area.
+
+    ``mapping`` (role → attribute name: code, village_group, land_class, area, and the area's unit) says
+    which attributes hold what when their names are not recognised; it is remembered for the project and
+    used for its next uploads (``code_field``/``area_unit`` are the older parameters for two of them).
+    Without any, and with attributes not recognised, ``GeometryFieldsUnrecognised`` names the file's fields."""
     require_perm(actor, "land.change_parcel")
     parsed = geo.read_geometry_file(data, filename, epsg=epsg, repair=repair)
     scoped = scope_to_user(Parcel.objects.filter(project=project), actor)
     existing = {p.code: p for p in scoped.select_related("land_class")}
+    fields = file_fields(parsed.features)
+    given = dict(mapping or {})
+    if code_field:
+        given.setdefault("code", code_field)
+    if area_unit and given.get("area"):
+        given.setdefault("unit", area_unit)
+    chosen, by_user = _chosen_mapping(project, given, fields, actor)
+    code_field = chosen.get("code") or None
+    group_field, class_field = chosen.get("village_group") or None, chosen.get("land_class") or None
+    area_field = chosen.get("area") or None
+    area_unit = chosen.get("unit") or area_unit
+    lowered_fields = {name.strip().lower() for name in fields}
+
+    def recognised(wanted: str | None, synonyms: tuple[str, ...]) -> bool:
+        return bool(wanted) or any(name.lower() in lowered_fields for name in synonyms)
+
+    if not recognised(code_field, CODE_FIELDS):
+        raise GeometryFieldsUnrecognised(fields, ["code"])
+    # New parcels need the village group and land class: without such fields, each new feature is rejected
+    # as before, and the rejection says which fields to map (the page then shows the mapping).
+    unmapped = [
+        role
+        for role, wanted, synonyms in (
+            ("village_group", group_field, GROUP_FIELDS),
+            ("land_class", class_field, CLASS_FIELDS),
+        )
+        if not recognised(wanted, synonyms)
+    ]
+    if by_user:
+        geometry_mapping_remember(project=project, mapping=chosen, actor=actor)
     groups: dict[str, Region] = {}
     for region in scope_to_user(Region.objects.filter(level=Region.Level.VILLAGE_GROUP), actor).select_related(
         "parent"
@@ -253,8 +433,8 @@ def parcel_geometry_import(
         if parcel is not None:
             updates.append((parcel, feature))
             continue
-        group_value = _field_lookup(feature.properties, None, GROUP_FIELDS)
-        class_value = _field_lookup(feature.properties, None, CLASS_FIELDS)
+        group_value = _field_lookup(feature.properties, group_field, GROUP_FIELDS)
+        class_value = _field_lookup(feature.properties, class_field, CLASS_FIELDS)
         if group_value is None or class_value is None:
             problems.append(
                 _("%(feature)s在本项目(您的管辖范围内)找不到该地块，且未给出村民小组和地类，无法新建")
@@ -279,7 +459,7 @@ def parcel_geometry_import(
             continue
         area_value = None
         try:
-            surveyed, area_value = _area_mu(feature.properties, area_unit)
+            surveyed, area_value = _area_mu(feature.properties, area_unit, area_field)
             if surveyed is None:
                 surveyed = feature.area_mu
         except InvalidOperation:
@@ -292,22 +472,30 @@ def parcel_geometry_import(
             {"code": code, "village_group": group, "land_class": land_class, "area_mu": surveyed, "feature": feature}
         )
     if problems:
-        raise GeometryImportRejected(problems)
+        rejected = GeometryImportRejected(problems)
+        if unmapped and any(
+            _text(_field_lookup(f.properties, code_field, CODE_FIELDS) or "") not in existing for f in parsed.features
+        ):
+            rejected.fields, rejected.missing = fields, unmapped
+        raise rejected
 
     report = GeometryImportReport(
         source_crs=parsed.source_crs_name,
         crs_guessed=parsed.crs_guessed,
         features=len(parsed.features),
         dry_run=dry_run,
+        mapping={k: v for k, v in chosen.items() if v},
     )
     tolerance = settings.LIANXIN_AREA_TOLERANCE
 
-    def note(code: str, surveyed: Decimal, computed: Decimal, feature: geo.GeometryFeature) -> None:
+    def note(code: str, surveyed: Decimal, computed: Decimal, feature: geo.GeometryFeature, new: bool) -> None:
         if feature.repaired:
             report.repaired.append(RepairedFeature(code=code, problem=feature.repaired, computed_area_mu=computed))
         report.computed_area_mu += computed
-        if surveyed and abs(computed - surveyed) / surveyed > tolerance:
+        flagged = bool(surveyed) and abs(computed - surveyed) / surveyed > tolerance
+        if flagged:
             report.mismatches.append(AreaMismatch(code=code, area_mu=surveyed, computed_area_mu=computed))
+        report.rows.append(FeatureRow(feature.number, code, new, surveyed or None, computed, flagged))
 
     with transaction.atomic(), acting_as(actor):
         for parcel, feature in updates:
@@ -317,9 +505,10 @@ def parcel_geometry_import(
                 # (Through parcel_update's full_clean this took 7 ms a parcel: 28 s for 4,000.)
                 parcel.geometry = feature.geometry
                 parcel.computed_area_mu = feature.area_mu
-                parcel.save(update_fields=["geometry", "computed_area_mu", "updated_at"])
+                parcel.attributes = _attributes(feature.properties) or parcel.attributes
+                parcel.save(update_fields=["geometry", "computed_area_mu", "attributes", "updated_at"])
             report.updated.append(parcel.code)
-            note(parcel.code, parcel.area_mu, feature.area_mu, feature)
+            note(parcel.code, parcel.area_mu, feature.area_mu, feature, new=False)
         for item in creations:
             feature = item.pop("feature")
             if not dry_run:
@@ -328,10 +517,11 @@ def parcel_geometry_import(
                     actor=actor,
                     geometry=feature.geometry,
                     computed_area_mu=feature.area_mu,
+                    attributes=_attributes(feature.properties),
                     **item,
                 )
             report.created.append(item["code"])
-            note(item["code"], item["area_mu"], feature.area_mu, feature)
+            note(item["code"], item["area_mu"], feature.area_mu, feature, new=True)
     return report
 
 

@@ -67,6 +67,10 @@ class Parcel(BaseModel):
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SURVEYED)
     surveyed_on = models.DateField(_("测量日期"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    # Survey attributes the ledger has no column for, as the geometry file gave them (NY/T 2539: DKMC name,
+    # TDYT land use, DLDJ grade, CBFBM/CBFMC contractor, DKDZ/DKNZ/DKXZ/DKBZ boundaries, SFJBNT basic
+    # farmland): see gis.ATTRIBUTE_FIELDS.
+    attributes = models.JSONField(_("调查属性"), null=True, blank=True)
 
     scope_region_lookup = "village_group"
 
@@ -659,3 +663,29 @@ class ProcedureMilestone(BaseModel):
     @property
     def is_done(self) -> bool:
         return self.completed_on is not None or self.not_required
+
+
+class GeometryFieldMapping(BaseModel):
+    """Which attribute of a project's geometry files holds the parcel code, village group, land class and
+    surveyed area (and its unit), as a user mapped them on an upload (字段对应); reused on the next upload."""
+
+    project = models.OneToOneField(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="geometry_field_mapping"
+    )
+    code_field = models.CharField(_("地块编码字段"), max_length=40, blank=True)
+    group_field = models.CharField(_("村民小组字段"), max_length=40, blank=True)
+    class_field = models.CharField(_("地类字段"), max_length=40, blank=True)
+    area_field = models.CharField(_("测量面积字段"), max_length=40, blank=True)
+    area_unit = models.CharField(_("面积单位"), max_length=10, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    scope_region_lookup = "project__region"
+
+    class Meta:
+        verbose_name = _("图形字段对应")
+        verbose_name_plural = _("图形字段对应")
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.code_field}/{self.group_field}/{self.class_field}/{self.area_field}"

@@ -80,6 +80,7 @@ def parcel_register(
     geometry: dict | None = None,
     computed_area_mu: Decimal | None = None,
     note: str = "",
+    attributes: dict | None = None,
     actor=None,
 ) -> Parcel:
     """Register a surveyed parcel (地块); its code is unique within the project and its area positive."""
@@ -99,6 +100,7 @@ def parcel_register(
         geometry=geometry,
         computed_area_mu=computed_area_mu,
         note=note,
+        attributes=attributes,
     )
     return _save(parcel, actor)
 
@@ -387,11 +389,13 @@ def agreement_create(
     supplement_amount: Decimal = Decimal("0"),
     supplement_reason: str = "",
     actor,
+    finder: StandardFinder | None = None,
 ) -> Agreement:
     """Sign a compensation agreement (补偿协议) with a household for its shares of parcels.
 
     Items are frozen copies of the standards in force on the signing date; each holding may be under one
-    agreement only; a negotiated supplement needs its reason.
+    agreement only; a negotiated supplement needs its reason. ``finder``: a StandardFinder for
+    ``signed_on`` shared by many agreements of a bulk load (the compensation roster).
     """
     require_perm(actor, "land.add_agreement")
     if signed_on > timezone.localdate():
@@ -429,7 +433,11 @@ def agreement_create(
                 )
             if holding.parcel.status == Parcel.Status.HANDED_OVER:
                 raise DomainError(_("地块%(code)s已交地") % {"code": holding.parcel.code}, field="holdings")
-        quote = agreement_quote(household=household, holdings=locked, signed_on=signed_on, attachments=attachments)
+        if finder is not None and finder.on != signed_on:
+            finder = None
+        quote = agreement_quote(
+            household=household, holdings=locked, signed_on=signed_on, attachments=attachments, finder=finder
+        )
         agreement = Agreement(
             project=project,
             household=household,

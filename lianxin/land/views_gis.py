@@ -1,9 +1,13 @@
 """Pages of the parcel map (地块图): the map, its data and parcel card, geometry import and export,
 site images. Thin: parse, call ``gis`` / ``selectors``, render."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -112,33 +116,79 @@ def parcel_map_card(request, pk: int):
     )
 
 
+PENDING_KEY = "land_geometry_pending"  # the session's file awaiting a field mapping: token, name, fields
+
+
+def _pending_path(token: str) -> str:
+    return f"land/geometry-pending/{token}"
+
+
+def _pending_drop(request) -> None:
+    pending = request.session.pop(PENDING_KEY, None)
+    if pending:
+        default_storage.delete(_pending_path(pending["token"]))
+
+
 @login_required
 @permission_required("land.change_parcel", raise_exception=True)
 def geometry_import(request):
-    """Upload parcel geometries (GeoJSON or zipped Shapefile) into a project; a dry run first by default."""
+    """Upload parcel geometries (GeoJSON or zipped Shapefile) into a project; a dry run first by default.
+    When the file's attributes are not recognised, the page keeps the file and asks which attribute holds
+    the code, village group, land class and surveyed area (字段对应); the mapping is remembered per project."""
     projects = gis.upload_project_list(user=request.user)
-    form = GeometryImportForm(request.POST or None, request.FILES or None, projects=projects)
-    report = None
+    pending = request.session.get(PENDING_KEY)
+    use_pending = bool(pending and request.method == "POST" and request.POST.get("upload") == pending["token"])
+    form = GeometryImportForm(
+        request.POST or None,
+        request.FILES or None,
+        projects=projects,
+        file_fields=pending["fields"] if use_pending else None,
+    )
+    report = mapping_problem = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
+        if upload is not None and upload.size > MAX_UPLOAD_BYTES:
             form.add_error("file", _("文件不能超过 50 MB。"))
+        elif upload is None and not use_pending:
+            form.add_error("file", _("请选择文件"))
         else:
+            if upload is not None:
+                data, name = upload.read(), upload.name
+            else:
+                with default_storage.open(_pending_path(pending["token"]), "rb") as fh:
+                    data, name = fh.read(), pending["name"]
             try:
                 report = gis.parcel_geometry_import(
                     project=form.cleaned_data["project"],
-                    data=upload.read(),
-                    filename=upload.name,
+                    data=data,
+                    filename=name,
                     epsg=form.cleaned_data["epsg"],
                     code_field=form.cleaned_data["code_field"] or None,
                     dry_run=form.cleaned_data["dry_run"],
                     repair=form.cleaned_data["repair"],
                     area_unit=form.cleaned_data.get("area_unit") or None,
+                    mapping=form.mapping(),
                     actor=request.user,
                 )
+            except (gis.GeometryFieldsUnrecognised, gis.GeometryImportRejected) as exc:
+                if not exc.fields:
+                    add_service_errors(form, exc)
+                    return render(request, "land/gis_import.html", {"form": form, "report": None})
+                _pending_drop(request)
+                token = uuid.uuid4().hex
+                default_storage.save(_pending_path(token), ContentFile(data))
+                request.session[PENDING_KEY] = {"token": token, "name": name, "fields": exc.fields}
+                initial = {k: v for k, v in form.cleaned_data.items() if k not in ("file", "upload")}
+                form = GeometryImportForm(
+                    initial={**initial, "upload": token}, projects=projects, file_fields=exc.fields
+                )
+                mapping_problem = exc.message
             except (DomainError, ValidationError) as exc:
                 add_service_errors(form, exc)
-    return render(request, "land/gis_import.html", {"form": form, "report": report})
+            else:
+                if use_pending:
+                    _pending_drop(request)
+    return render(request, "land/gis_import.html", {"form": form, "report": report, "mapping_problem": mapping_problem})
 
 
 @login_required

@@ -23,7 +23,7 @@ def _import(user, ledger: str, path, *, commit: bool = True):
     return batch_commit(batch=batch, actor=user) if commit else batch_check(batch=batch)
 
 
-@pytest.mark.parametrize("key", ["land_parcels", "land_holdings", "land_agreements", "land_payments"])
+@pytest.mark.parametrize("key", ["land_parcels", "land_holdings", "land_agreements", "land_payments", "land_roster"])
 def test_each_land_ledger_has_a_template(key, tmp_path):
     assert template_workbook(ledger_get(key), title_prefix="示范镇")  # the engine builds it from the spec
 

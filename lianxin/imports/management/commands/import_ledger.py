@@ -33,6 +33,10 @@ class Command(BaseCommand):
         parser.add_argument("--valid-only", action="store_true", help="commit the valid rows, skip rejected ones")
         parser.add_argument("--errors", type=Path, help="write the annotated workbook (bad cells marked) here")
         parser.add_argument(
+            "--project",
+            help="the project the file's rows belong to (name or id), for ledgers that need one (land_roster)",
+        )
+        parser.add_argument(
             "--map",
             action="append",
             default=[],
@@ -51,7 +55,14 @@ class Command(BaseCommand):
         mode = ImportBatch.Mode.VALID_ONLY if valid_only else ImportBatch.Mode.ALL_OR_NOTHING
         try:
             with file.open("rb") as fh:
-                batch = batch_upload(user=account, ledger=ledger, file=fh, file_name=file.name, mode=mode)
+                batch = batch_upload(
+                    user=account,
+                    ledger=ledger,
+                    file=fh,
+                    file_name=file.name,
+                    mode=mode,
+                    options={k: options[k] for k in ("project",) if options.get(k) is not None},
+                )
             batch = batch_check(batch=batch) if dry_run else batch_commit(batch=batch, actor=account)
         except (PermissionDenied, DomainError) as exc:
             raise CommandError(str(getattr(exc, "message", exc))) from exc
@@ -118,7 +129,7 @@ class Command(BaseCommand):
                     path,
                     original_name=batch.file_name,
                     ledger=spec,
-                    ctx=Context(user=account),
+                    ctx=Context(user=account, options=batch.options),
                     remembered=remembered,
                     out=out,
                 )
