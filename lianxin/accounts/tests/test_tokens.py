@@ -10,8 +10,15 @@ from django.utils import timezone
 from conftest import PASSWORD
 from lianxin.accounts.models import ApiToken, SecurityEvent
 from lianxin.accounts.services import api_token_create, password_change
+from lianxin.accounts.tests.factories import totp_device
 
 ME = "/api/accounts/me"
+
+
+@pytest.fixture(autouse=True)
+def _second_factor(village_a_clerk):
+    """A token needs the second factor (test_two_factor.py checks the refusal)."""
+    totp_device(village_a_clerk)
 
 
 def _get(client, raw: str):
