@@ -122,30 +122,31 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
     return codes
 
 
-def second_factor_wait_seconds(user: User) -> int:
-    """Seconds before the authenticator accepts another try after wrong codes (django-otp's back-off,
-    1, 2, 4… s, counted for the account wherever the codes come from); 0 when it may be tried now."""
-    device = totp_device_get(user)
-    if device is None:
-        return 0
+def _wait_seconds(device: Device) -> int:
+    """Seconds before ``device`` takes another try after wrong codes (django-otp's back-off: 1, 2, 4… s,
+    counted for the account wherever the codes come from); 0 when it may be tried now."""
     allowed, data = device.verify_is_allowed()
     if allowed or not data or "locked_until" not in data:
         return 0
     return max(1, int((data["locked_until"] - timezone.now()).total_seconds() + 0.999))
 
 
-def second_factor_verify(*, user: User, code: str) -> Device | None:
-    """The device that accepts this code of one login (the authenticator's six digits, or a recovery code,
-    which is then used up), or None. A code is never accepted twice."""
+def second_factor_verify(*, user: User, code: str) -> tuple[Device | None, int]:
+    """The device that accepts this code of one login — the authenticator's six digits, or a recovery code,
+    which is then used up — and 0; or None and the seconds to wait when the device is still backing off
+    after wrong codes (0 for a plain wrong code). A code is never accepted twice."""
     code = _normalised(code)
-    if not code:
-        return None
     model = TOTPDevice if TOTP_CODE.match(code) else StaticDevice
     with transaction.atomic():
         device = model.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk").first()
-        if device is not None and device.verify_token(code):
-            return device
-    return None
+        if device is None or not code:
+            return None, 0
+        wait = _wait_seconds(device)
+        if wait:
+            return None, wait
+        if device.verify_token(code):
+            return device, 0
+    return None, 0
 
 
 def _remove(user: User) -> int:
@@ -163,7 +164,10 @@ def two_factor_disable(*, user: User, code: str) -> User:
         raise DomainError(_("您的角色必须使用双因素认证,不能停用;更换手机请联系管理员重置"))
     if not two_factor_enabled(user):
         raise DomainError(_("尚未启用双因素认证"))
-    if second_factor_verify(user=user, code=code) is None:
+    device, wait = second_factor_verify(user=user, code=code)
+    if wait:
+        raise DomainError(_("验证码错误次数过多,请%(seconds)d秒后再试") % {"seconds": wait}, field="code")
+    if device is None:
         raise DomainError(_("验证码不正确"), field="code")
     with transaction.atomic(), acting_as(user):
         revoked = _remove(user)

@@ -139,8 +139,7 @@ def login_verify(request):
         return locked_out(request)
     form = SecondFactorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        wait = two_factor.second_factor_wait_seconds(user)
-        device = None if wait else two_factor.second_factor_verify(user=user, code=form.cleaned_data["code"])
+        device, wait = two_factor.second_factor_verify(user=user, code=form.cleaned_data["code"])
         if device is not None:
             return _second_factor_passed(request, user, device, pending)
         request.second_factor_step = True  # the lockout's security event says which step failed
