@@ -152,8 +152,10 @@ class SecurityChainHead(models.Model):
 class ApiToken(models.Model):
     """A bearer token for scripts and the mobile client; only its SHA-256 digest is stored.
 
-    It works until ``expires_at`` (``LIANXIN_API_TOKEN_DAYS`` after issue), is revoked by its holder or by
-    a password change, and is refused while its account is disabled or still on a one-time password.
+    Only an account with a second factor gets one (``two_factor``). It works until ``expires_at``
+    (``LIANXIN_API_TOKEN_DAYS`` after issue), is revoked by its holder, by a password change, by disabling the
+    account or by removing its second factor, and is refused while its account is disabled or still on a
+    one-time password.
     """
 
     user = models.ForeignKey(User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="api_tokens")

@@ -131,6 +131,9 @@ def login_verify(request):
         return redirect("accounts:login")
     if request.user.is_authenticated and session_verified(request.user):
         return redirect("reports:home")
+    if not two_factor.two_factor_enabled(user):  # reset meanwhile, or never enrolled: no code to ask for
+        request.session.pop(SECOND_FACTOR_PENDING, None)
+        return redirect("accounts:two-factor-enrol" if request.user.is_authenticated else "accounts:login")
     credentials = {"username": user.get_username()}
     if request.method == "POST" and login_address_throttled(request):
         return locked_out(request, by="address")

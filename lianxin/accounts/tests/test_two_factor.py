@@ -525,3 +525,14 @@ def test_a_password_change_keeps_the_second_factor(village_a_clerk):
     password_change(user=village_a_clerk, new_password="Another-pass-2026")
 
     assert TOTPDevice.objects.get(pk=device.pk).confirmed
+
+
+def test_a_factor_removed_between_password_and_code_sends_back_to_the_login(client, village_a_clerk):
+    _enrolled(village_a_clerk)
+    _password(client, village_a_clerk)
+    TOTPDevice.objects.filter(user=village_a_clerk).delete()
+
+    response = _code(client, "123456")
+
+    assert response.url == LOGIN
+    assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.TWO_FACTOR_FAILED).exists()
