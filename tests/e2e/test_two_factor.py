@@ -39,6 +39,7 @@ def test_the_administrator_changes_the_password_enrols_and_lands_on_the_home_pag
     user, one_time = new_admin
 
     # when: the administrator signs in with the one-time password and sets their own
+    page.set_default_navigation_timeout(30_000)  # the live server's first page, on a busy machine, took > 10 s
     login = LoginPage(page).goto()
     login.login(user.username, one_time)
     expect(page).to_have_url(re.compile(r"/accounts/password/$"))
