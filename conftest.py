@@ -195,10 +195,13 @@ def login_as(db):
 
 @pytest.fixture
 def bearer(db):
-    """bearer(user) → request headers carrying a newly issued API token of ``user``."""
+    """bearer(user) → request headers carrying a newly issued API token of ``user`` (who is given the second
+    factor a token needs, if they have none)."""
     from lianxin.accounts.services import api_token_create
+    from lianxin.accounts.tests.factories import totp_device
 
     def _headers(user) -> dict[str, str]:
+        totp_device(user)
         _token, raw = api_token_create(user=user, name="tests")
         return {"Authorization": f"Bearer {raw}"}
 

@@ -24,3 +24,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 LIANXIN_CHECKPOINT_FILE = None
 # The per-address login throttle counts in that cache across the whole run: its own tests set a low limit.
 LIANXIN_LOGIN_ADDRESS_FAILURES = 10_000
+# Tests sign in everywhere (force_login, the login form): no role needs the second factor and passwords do not
+# expire, unless a test says otherwise (lianxin/accounts/tests/test_two_factor.py, test_password_expiry.py).
+LIANXIN_2FA_REQUIRED_ROLES: list[str] = []
+LIANXIN_PASSWORD_MAX_AGE_DAYS = 0

@@ -36,6 +36,7 @@ LABEL_OVERRIDES = {
 PSEUDO_FIELDS = {
     "revealed": gettext_lazy("查看完整信息"),
     "password": gettext_lazy("密码"),
+    "two_factor": gettext_lazy("双因素认证"),
 }
 REVEALED_WHAT = {"resident_id": gettext_lazy("身份证号码"), "phone": gettext_lazy("手机号码")}
 M2M_OPERATIONS = {"add": gettext_lazy("加入"), "delete": gettext_lazy("移除"), "remove": gettext_lazy("移除")}
@@ -121,6 +122,8 @@ def _display(field, name: str, value: Any, names: _Names) -> str:
         return ""
     if name == "password":
         return _("已重置")
+    if name == "two_factor":  # lianxin.accounts.two_factor.two_factor_reset
+        return {"True": _("已启用"), "False": _("未启用")}.get(text, _("已重置"))
     if field is None:
         return str(REVEALED_WHAT.get(text, text)) if name == "revealed" else text
     if isinstance(field, models.BooleanField):

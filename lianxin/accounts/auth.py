@@ -1,5 +1,6 @@
 from ninja.security import HttpBearer, SessionAuth
 
+from .middleware import account_step
 from .services import api_token_authenticate
 
 
@@ -14,7 +15,8 @@ class ApiTokenAuth(HttpBearer):
 
 
 class ActiveSessionAuth(SessionAuth):
-    """The browser session (CSRF-checked); an account still on its one-time password is refused."""
+    """The browser session (CSRF-checked); an account that must first set its password (one-time or expired)
+    or give its second factor (``middleware.account_step``) is refused."""
 
     def _get_key(self, request):
         # No signed-in session (no cookie, or one of no session): not signed in (401), rather than a
@@ -25,6 +27,6 @@ class ActiveSessionAuth(SessionAuth):
 
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
-        if user is not None and user.must_change_password:
+        if user is not None and account_step(request) is not None:
             return None
         return user

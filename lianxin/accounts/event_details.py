@@ -165,7 +165,7 @@ def _permission_changed(detail: dict, names: _Names) -> str:
     if "active" in detail:
         if detail["active"]:
             return _("启用账号 %(account)s") % {"account": account}
-        return _("停用账号 %(account)s") % {"account": account}
+        return _("停用账号 %(account)s") % {"account": account} + _tokens_revoked(detail)
     if "before" in detail or "after" in detail:
         return _("调整账号 %(account)s 的权限:%(before)s → %(after)s") % {
             "account": account,
@@ -182,10 +182,12 @@ def _password_changed(detail: dict, names: _Names) -> str:
         text = _("重置了账号 %(account)s 的密码(新的一次性密码,下次登录须修改)") % {
             "account": detail.get("account", "")
         }
-        if detail.get("tokens_revoked"):
-            text += _(",吊销API令牌%(n)s个") % {"n": detail["tokens_revoked"]}
-        return text
+        return text + _tokens_revoked(detail)
     return _("本人修改密码") if not detail else _pairs(detail, names)
+
+
+def _tokens_revoked(detail: dict) -> str:
+    return _(",吊销API令牌%(n)s个") % {"n": detail["tokens_revoked"]} if detail.get("tokens_revoked") else ""
 
 
 def _export(detail: dict, names: _Names) -> str:
@@ -269,6 +271,8 @@ def _lockout(detail: dict, names: _Names) -> str:
     if detail.get("by") == "address":
         return _("同一地址登录失败过多,该地址暂停登录%(minutes)s分钟") % {"minutes": detail.get("minutes", "")}
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    if detail.get("second_factor"):
+        return _("连续输错双因素验证码,账号在该地址锁定%(minutes)s分钟") % {"minutes": minutes}
     return _("连续登录失败,账号在该地址锁定%(minutes)s分钟") % {"minutes": minutes}
 
 
@@ -283,6 +287,24 @@ def _token_created(detail: dict, names: _Names) -> str:
     return _("创建API令牌 %(prefix)s…") % {"prefix": detail.get("token", "")}
 
 
+def _two_factor_enrolled(detail: dict, names: _Names) -> str:
+    return _("启用双因素认证(验证器App),发放恢复码%(n)s个") % {"n": detail.get("recovery_codes", "")}
+
+
+def _recovery_codes_issued(detail: dict, names: _Names) -> str:
+    return _("重新生成恢复码%(n)s个,原有恢复码作废") % {"n": detail.get("recovery_codes", "")}
+
+
+def _two_factor_disabled(detail: dict, names: _Names) -> str:
+    return _("本人停用双因素认证") + _tokens_revoked(detail)
+
+
+def _two_factor_reset(detail: dict, names: _Names) -> str:
+    return _("重置了账号 %(account)s 的双因素认证(下次登录须重新绑定)") % {
+        "account": detail.get("account", "")
+    } + _tokens_revoked(detail)
+
+
 _DESCRIBERS = {
     SecurityEvent.Kind.PERMISSION_CHANGED: _permission_changed,
     SecurityEvent.Kind.PASSWORD_CHANGED: _password_changed,
@@ -292,6 +314,10 @@ _DESCRIBERS = {
     SecurityEvent.Kind.LOCKOUT: _lockout,
     SecurityEvent.Kind.TOKEN_CREATED: _token_created,
     SecurityEvent.Kind.CHAIN_KEYED: _chain_keyed,
+    SecurityEvent.Kind.TWO_FACTOR_ENROLLED: _two_factor_enrolled,
+    SecurityEvent.Kind.RECOVERY_CODES_ISSUED: _recovery_codes_issued,
+    SecurityEvent.Kind.TWO_FACTOR_DISABLED: _two_factor_disabled,
+    SecurityEvent.Kind.TWO_FACTOR_RESET: _two_factor_reset,
 }
 
 

@@ -84,3 +84,13 @@ class SecurityEventFilterForm(FilterForm):
 class UserFilterForm(FilterForm):
     q = SearchField(label=_("账号或姓名"), widget=forms.TextInput(attrs={"placeholder": _("账号或姓名")}))
     role = forms.ChoiceField(label=_("角色"), choices=[("", _("全部角色")), *Role.choices], required=False)
+
+
+class SecondFactorForm(StyledForm):
+    """The code of the second factor: six digits from the authenticator app, or (at login) a recovery code."""
+
+    code = forms.CharField(
+        label=_("验证码"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+    )

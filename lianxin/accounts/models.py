@@ -1,5 +1,9 @@
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +25,8 @@ class User(AbstractUser):
         Enterprise, verbose_name=_("所属企业"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     must_change_password = models.BooleanField(_("下次登录须修改密码"), default=True)
+    # When the holder last set their own password: the start of its validity (LIANXIN_PASSWORD_MAX_AGE_DAYS).
+    password_changed_at = models.DateTimeField(_("密码修改时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("账号")
@@ -46,6 +52,17 @@ class User(AbstractUser):
         if self.scope_region_id:
             return str(self.scope_region)
         return ""
+
+    @property
+    def password_expires_at(self) -> datetime | None:
+        """When the password stops working for the site (None: passwords do not expire)."""
+        days = settings.LIANXIN_PASSWORD_MAX_AGE_DAYS
+        return self.password_changed_at + timedelta(days=days) if days > 0 else None
+
+    @property
+    def password_expired(self) -> bool:
+        expires_at = self.password_expires_at
+        return expires_at is not None and expires_at <= timezone.now()
 
     @cached_property
     def scope_organization_ids(self) -> list[int] | None:
@@ -79,6 +96,11 @@ class SecurityEvent(models.Model):
         IMPORT = "import", _("导入")
         TOKEN_CREATED = "token_created", _("创建API令牌")
         CHAIN_KEYED = "chain_keyed", _("事件链启用密钥")
+        TWO_FACTOR_ENROLLED = "two_factor_enrolled", _("启用双因素认证")
+        TWO_FACTOR_DISABLED = "two_factor_disabled", _("停用双因素认证")
+        TWO_FACTOR_RESET = "two_factor_reset", _("重置双因素认证")
+        TWO_FACTOR_FAILED = "two_factor_failed", _("双因素验证失败")
+        RECOVERY_CODES_ISSUED = "recovery_codes_issued", _("重新生成恢复码")
 
     sequence = models.PositiveBigIntegerField(_("序号"), unique=True)
     occurred_at = models.DateTimeField(_("时间"), db_index=True)
@@ -130,8 +152,10 @@ class SecurityChainHead(models.Model):
 class ApiToken(models.Model):
     """A bearer token for scripts and the mobile client; only its SHA-256 digest is stored.
 
-    It works until ``expires_at`` (``LIANXIN_API_TOKEN_DAYS`` after issue), is revoked by its holder or by
-    a password change, and is refused while its account is disabled or still on a one-time password.
+    Only an account with a second factor gets one (``two_factor``). It works until ``expires_at``
+    (``LIANXIN_API_TOKEN_DAYS`` after issue), is revoked by its holder, by a password change, by disabling the
+    account or by removing its second factor, and is refused while its account is disabled or still on a
+    one-time password.
     """
 
     user = models.ForeignKey(User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="api_tokens")

@@ -33,9 +33,11 @@ def on_logout(sender, request, user, **kwargs) -> None:
 def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
     from .services import security_event_record
 
-    # Never store the attempted password; the username typed is what the operator needs.
+    # Never store the attempted password or code; the username typed is what the operator needs. A wrong
+    # second-factor code (accounts.views.login_verify) is sent here too, so that django-axes counts it.
+    second_factor = bool(credentials.get("second_factor"))
     security_event_record(
-        kind=SecurityEvent.Kind.LOGIN_FAILED,
+        kind=SecurityEvent.Kind.TWO_FACTOR_FAILED if second_factor else SecurityEvent.Kind.LOGIN_FAILED,
         username=str(credentials.get("username", ""))[:150],
         ip_address=_ip(request),
     )
@@ -50,7 +52,9 @@ def on_locked_out(sender, request, username, ip_address, **kwargs) -> None:
         kind=SecurityEvent.Kind.LOCKOUT,
         username=username or "",
         ip_address=ip_address,
-        detail={"by": "account_address"},
+        detail={"by": "account_address", "second_factor": True}
+        if getattr(request, "second_factor_step", False)
+        else {"by": "account_address"},
     )
 
 

@@ -8,10 +8,11 @@ from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lianxin.core.audit import acting_as, client_ip
 from lianxin.core.errors import DomainError
@@ -208,17 +209,19 @@ def user_set_role(
 
 
 def user_set_active(*, user: User, active: bool, actor) -> User:
-    """Disable or re-enable an account (accounts are never deleted: the audit trail refers to them)."""
+    """Disable or re-enable an account (accounts are never deleted: the audit trail refers to them).
+    Disabling revokes every API token of the account: enabling it again does not bring them back."""
     if user.is_active == active:
         return user
     user.is_active = active
+    detail: dict = {"account": user.username, "active": active}
     with transaction.atomic(), acting_as(actor):
         user.save(update_fields=["is_active"])
-        security_event_record(
-            kind=SecurityEvent.Kind.PERMISSION_CHANGED,
-            user=actor,
-            detail={"account": user.username, "active": active},
-        )
+        if not active:
+            detail["tokens_revoked"] = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
+        security_event_record(kind=SecurityEvent.Kind.PERMISSION_CHANGED, user=actor, detail=detail)
     return user
 
 
@@ -228,7 +231,9 @@ def _digest(raw: str) -> str:
 
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Issue a bearer token valid for ``LIANXIN_API_TOKEN_DAYS``; the raw value is shown once and only its
-    digest is kept."""
+    digest is kept. Only an account with a confirmed second factor (``two_factor``) gets one."""
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise DomainError(_("创建API令牌前须先启用双因素认证(“我的账号”页面)"), field="name")
     raw = "lx_" + secrets.token_urlsafe(32)
     expires_at = timezone.now() + timedelta(days=settings.LIANXIN_API_TOKEN_DAYS)
     with transaction.atomic(), acting_as(user):
@@ -273,13 +278,18 @@ def api_token_revoke(*, token: ApiToken, actor) -> ApiToken:
 
 
 def password_change(*, user: User, new_password: str) -> User:
-    """Set the user's own password (validated); this also ends the one-time-password state and revokes
-    every API token of the account (whoever held the old password may have issued one)."""
+    """Set the user's own password (validated); this also ends the one-time-password state, starts the
+    password's validity again (``LIANXIN_PASSWORD_MAX_AGE_DAYS``) and revokes every API token of the account
+    (whoever held the old password may have issued one)."""
+    if user.check_password(new_password):
+        # A periodic change that keeps the same password changes nothing.
+        raise ValidationError(_("新密码不能与当前密码相同"), code="password_unchanged")
     validate_password(new_password, user)
     with transaction.atomic(), acting_as(user):
         user.set_password(new_password)
         user.must_change_password = False
-        user.save(update_fields=["password", "must_change_password"])
+        user.password_changed_at = timezone.now()
+        user.save(update_fields=["password", "must_change_password", "password_changed_at"])
         revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
         security_event_record(
             kind=SecurityEvent.Kind.PASSWORD_CHANGED, user=user, detail={"tokens_revoked": revoked} if revoked else {}

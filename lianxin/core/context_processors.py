@@ -104,8 +104,14 @@ def _link(request, user, label, name, perm) -> dict | None:
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or getattr(user, "must_change_password", False):
-        # On a one-time password every page but the password change is closed: no menu, no 待办 badge.
+    if (
+        user is None
+        or not user.is_authenticated
+        or getattr(user, "must_change_password", False)
+        or getattr(request, "account_step", None)
+    ):
+        # On a one-time or expired password, or before the second factor, every page but that step is
+        # closed (accounts' AccountStepRequiredMiddleware sets ``account_step``): no menu, no 待办 badge.
         return {"nav_items": [], "township_name": settings.LIANXIN_TOWNSHIP_NAME}
     items = []
     for label, target, *perm in NAVIGATION:

@@ -283,6 +283,40 @@ class ImportBatchPage(BasePage):
         self.status.wait_for()
 
 
+class TwoFactorEnrolPage(BasePage):
+    """启用双因素认证: the QR code, the key in text, the form for a current code; then the recovery codes."""
+
+    path = "/accounts/me/two-factor/"
+
+    @property
+    def qr_code(self) -> Locator:
+        return self.page.get_by_test_id("two-factor-qr")
+
+    @property
+    def secret(self) -> Locator:
+        return self.page.get_by_test_id("two-factor-secret")
+
+    def confirm(self, code: str) -> None:
+        self.page.get_by_label("验证码").fill(code)
+        self.page.get_by_role("button", name="确认绑定").click()
+        self.page.wait_for_load_state()
+
+    @property
+    def recovery_codes(self) -> Locator:
+        return self.page.get_by_test_id("recovery-codes").locator("li")
+
+
+class SecondFactorPage(BasePage):
+    """The login's second step: the authenticator's code or a recovery code."""
+
+    path = "/accounts/login/verify/"
+
+    def verify(self, code: str) -> None:
+        self.page.get_by_label("验证码").fill(code)
+        self.page.locator("main form").get_by_role("button", name="验证").click()
+        self.page.wait_for_load_state()
+
+
 class ProfilePage(BasePage):
     """我的账号: the account, and its API tokens (created, last used, expiry, revoked)."""
 

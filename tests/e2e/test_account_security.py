@@ -6,6 +6,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import PASSWORD
+from lianxin.accounts.tests.factories import totp_device
 
 from .pages import LockedOutPage, LoginPage, ProfilePage
 
@@ -13,8 +14,9 @@ pytestmark = pytest.mark.e2e
 
 
 def test_a_cadre_sees_when_a_token_was_last_used_and_until_when_it_works(e2e_db, page, village_a_clerk, artifacts):
-    # given: the cadre creates a token on 我的账号 and a script uses it
+    # given: the cadre creates a token on 我的账号 (a token needs the second factor) and a script uses it
     LoginPage(page).login_expecting_success(village_a_clerk.username, PASSWORD)
+    totp_device(village_a_clerk)
     profile = ProfilePage(page).goto()
     profile.token_name.fill("手机端")
     profile.create_token.click()

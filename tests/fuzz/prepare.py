@@ -29,6 +29,7 @@ def build(out_dir: Path) -> None:
     from lianxin.accounts.models import User
     from lianxin.accounts.roles import Role
     from lianxin.accounts.services import api_token_create, user_create
+    from lianxin.accounts.tests.factories import totp_device
     from lianxin.cases.tests import factories as cases
     from lianxin.enterprises.services import indicator_record
     from lianxin.enterprises.tests import factories as enterprises
@@ -109,6 +110,7 @@ def build(out_dir: Path) -> None:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for user in (workgroup, cadre):
+        totp_device(user)  # a token needs the second factor
         _token, raw = api_token_create(user=user, name="schemathesis")
         (out_dir / f"{user.username}.token").write_text(raw)
 

@@ -7,11 +7,13 @@ import pytest
 from auditlog.models import LogEntry
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import PASSWORD
 from lianxin.accounts.models import ApiToken, SecurityEvent, User
 from lianxin.accounts.roles import Role
 from lianxin.accounts.services import LOOK_ALIKES, api_token_create, password_generate
+from lianxin.accounts.tests.factories import totp_code, totp_device
 
 NEW_PASSWORD = "Qz7-tongyuan-river"
 
@@ -53,6 +55,9 @@ def _sign_in(username: str, password: str) -> Client:
     client = Client()
     response = client.post(reverse("accounts:login"), {"username": username, "password": password})
     assert response.status_code == 302, "the login form refused the password"
+    if response.url == reverse("accounts:login-verify"):  # the account has a second factor
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        assert client.post(response.url, {"code": totp_code(device)}).status_code == 302
     return client
 
 
@@ -60,6 +65,7 @@ def test_administrator_resets_a_password_shown_once_and_forced_to_change(login_a
     # given: the cadre is signed in in a browser and holds an API token
     old_browser = _sign_in(village_a_clerk.username, PASSWORD)
     assert old_browser.get(reverse("people:household-list")).status_code == 200
+    totp_device(village_a_clerk)
     _token, raw = api_token_create(user=village_a_clerk, name="手机")
     assert Client().get("/api/accounts/me", headers={"Authorization": f"Bearer {raw}"}).status_code == 200
 

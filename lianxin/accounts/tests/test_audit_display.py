@@ -141,6 +141,29 @@ EVENTS = [
     (SecurityEvent.Kind.LOCKOUT, {"by": "account_address"}, "连续登录失败,账号在该地址锁定15分钟"),
     (SecurityEvent.Kind.LOCKOUT, {"by": "address", "minutes": 15}, "同一地址登录失败过多,该地址暂停登录15分钟"),
     (
+        SecurityEvent.Kind.LOCKOUT,
+        {"by": "account_address", "second_factor": True},
+        "连续输错双因素验证码,账号在该地址锁定15分钟",
+    ),
+    (SecurityEvent.Kind.TWO_FACTOR_FAILED, {}, "—"),
+    (
+        SecurityEvent.Kind.TWO_FACTOR_ENROLLED,
+        {"recovery_codes": 10},
+        "启用双因素认证(验证器App),发放恢复码10个",
+    ),
+    (SecurityEvent.Kind.RECOVERY_CODES_ISSUED, {"recovery_codes": 10}, "重新生成恢复码10个,原有恢复码作废"),
+    (SecurityEvent.Kind.TWO_FACTOR_DISABLED, {"tokens_revoked": 2}, "本人停用双因素认证,吊销API令牌2个"),
+    (
+        SecurityEvent.Kind.TWO_FACTOR_RESET,
+        {"account": "cadre", "had_factor": True, "tokens_revoked": 0},
+        "重置了账号 cadre 的双因素认证(下次登录须重新绑定)",
+    ),
+    (
+        SecurityEvent.Kind.PERMISSION_CHANGED,
+        {"account": "cadre", "active": False, "tokens_revoked": 3},
+        "停用账号 cadre,吊销API令牌3个",
+    ),
+    (
         SecurityEvent.Kind.CHAIN_KEYED,
         {"legacy_events": 40, "legacy_last_sequence": 40, "legacy_head": "ab" * 32},
         "事件链启用密钥签名:此前的40条事件(至第40条)由本条封存",

@@ -9,9 +9,16 @@ from django.utils import timezone
 
 from conftest import PASSWORD
 from lianxin.accounts.models import ApiToken, SecurityEvent
-from lianxin.accounts.services import api_token_create, password_change
+from lianxin.accounts.services import api_token_create, password_change, user_set_active
+from lianxin.accounts.tests.factories import totp_device
 
 ME = "/api/accounts/me"
+
+
+@pytest.fixture(autouse=True)
+def _second_factor(village_a_clerk):
+    """A token needs the second factor (test_two_factor.py checks the refusal)."""
+    totp_device(village_a_clerk)
 
 
 def _get(client, raw: str):
@@ -92,3 +99,36 @@ def test_my_account_page_shows_when_each_token_was_last_used_and_until_when_it_w
     assert timezone.localtime(token.expires_at).strftime("%Y-%m-%d") in page
     assert "到期时间" in page
     assert ("已过期" in page) is expired
+
+
+# --- disabled accounts lose their tokens (issue 16) -----------------------------------------------------
+
+
+def test_disabling_an_account_revokes_its_tokens_for_good(client, village_a_clerk, system_admin):
+    _first, raw_first = api_token_create(user=village_a_clerk, name="手机")
+    _second, raw_second = api_token_create(user=village_a_clerk, name="脚本")
+
+    user_set_active(user=village_a_clerk, active=False, actor=system_admin)
+    user_set_active(user=village_a_clerk, active=True, actor=system_admin)
+
+    assert _get(client, raw_first).status_code == 401  # enabling the account again does not bring them back
+    assert _get(client, raw_second).status_code == 401
+    assert not ApiToken.objects.filter(user=village_a_clerk, revoked_at__isnull=True).exists()
+    event = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.PERMISSION_CHANGED, detail__active=False).get()
+    assert event.username == "sysadmin"
+    assert event.detail == {"account": "village_a_clerk", "active": False, "tokens_revoked": 2}
+
+
+def test_disabling_on_the_account_page_revokes_the_tokens(client, login_as, village_a_clerk, system_admin, village_a):
+    _token, raw = api_token_create(user=village_a_clerk, name="手机")
+
+    response = login_as(system_admin).post(
+        reverse("accounts:user-edit", args=[village_a_clerk.pk]),
+        {"role": village_a_clerk.role, "scope_region": village_a.pk, "active": "0"},
+    )
+
+    assert response.status_code == 302
+    village_a_clerk.refresh_from_db()
+    assert village_a_clerk.is_active is False
+    assert _get(client, raw).status_code == 401
+    assert ApiToken.objects.get(user=village_a_clerk).revoked_at is not None

@@ -8,6 +8,7 @@ from conftest import PASSWORD
 from lianxin.accounts.models import SecurityEvent, User
 from lianxin.accounts.roles import Role
 from lianxin.accounts.services import security_event_record, user_create
+from lianxin.accounts.tests.factories import totp_device
 from lianxin.enterprises.services import enterprise_update
 from lianxin.people.services import person_resident_id_reveal, person_update
 from lianxin.people.tests import factories as people_factories
@@ -179,6 +180,7 @@ def test_me_describes_the_token_holder(client, bearer, village_a_clerk):
 
 
 def test_issuing_a_token_is_a_security_event_and_only_its_digest_is_kept(login_as, village_a_clerk):
+    totp_device(village_a_clerk)  # a token needs the second factor
     response = login_as(village_a_clerk).post(reverse("accounts:profile"), {"name": "手机"})
 
     raw = response.context["new_token"]

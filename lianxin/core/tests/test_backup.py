@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from lianxin.accounts.services import api_token_create
+from lianxin.accounts.tests.factories import totp_device
 from lianxin.core import crypto
 from lianxin.core.append_only import append_only_models, set_guard
 from lianxin.core.backup import (
@@ -78,6 +79,7 @@ def township(committed, town, village_a, group_a1, group_a2, household_a, person
     households = [household_a, people_factories.household(group_a2)]
     for i in range(PEOPLE):
         people_factories.person(households[i % 2], name=f"村民{i}", male=i % 2 == 0, phone=f"139{i:08d}")
+    totp_device(working_group_member)
     api_token_create(user=working_group_member, name="脚本")
     return ledger_rows(town=town, group=group_a1, household=household_a, actor=working_group_member)
 

@@ -8,6 +8,7 @@ from django.test import Client
 
 from lianxin.accounts.models import SecurityEvent
 from lianxin.accounts.services import api_token_create, api_token_revoke
+from lianxin.accounts.tests.factories import totp_device
 from lianxin.people.models import Person
 from lianxin.people.tests import factories
 
@@ -104,6 +105,7 @@ def test_anonymous_request_is_refused(client, person_a):
 
 
 def test_revoked_or_unknown_token_is_refused(client, village_a_clerk, person_a):
+    totp_device(village_a_clerk)
     token, raw = api_token_create(user=village_a_clerk, name="脚本")
     api_token_revoke(token=token, actor=village_a_clerk)
 

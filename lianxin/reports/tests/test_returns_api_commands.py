@@ -140,7 +140,9 @@ def test_api_token_reads_figures(town_admin, park):
     from django.test import Client
 
     from lianxin.accounts.services import api_token_create
+    from lianxin.accounts.tests.factories import totp_device
 
+    totp_device(town_admin)
     token = api_token_create(user=town_admin, name="script")
     secret = token[1] if isinstance(token, tuple) else token
     response = Client().get("/api/reports/values", HTTP_AUTHORIZATION=f"Bearer {secret}")

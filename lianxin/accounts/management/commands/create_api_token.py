@@ -2,10 +2,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lianxin.accounts.models import User
 from lianxin.accounts.services import api_token_create
+from lianxin.core.errors import DomainError
 
 
 class Command(BaseCommand):
-    help = "Issue an API token for an account (printed once; only its digest is stored)."
+    help = (
+        "Issue an API token for an account (printed once; only its digest is stored). The account must have "
+        "enrolled its second factor (我的账号)."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("username")
@@ -15,5 +19,8 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"no active account named {username}")
-        _token, raw = api_token_create(user=user, name=name)
+        try:
+            _token, raw = api_token_create(user=user, name=name)
+        except DomainError as exc:  # no second factor yet
+            raise CommandError(exc.message) from exc
         self.stdout.write(raw)
