@@ -332,6 +332,12 @@ def test_the_shipped_settings_require_it_for_the_administrator_leaders_working_g
     }
 
 
+def test_the_embedded_demo_requires_it_for_the_administrator_only():
+    from config.settings import dev
+
+    assert dev.LIANXIN_2FA_REQUIRED_ROLES == [Role.SYSTEM_ADMIN]
+
+
 def test_a_required_role_without_a_factor_is_sent_to_enrolment_and_can_do_nothing_else(required, client, town_admin):
     assert _password(client, town_admin).status_code == 302
 
