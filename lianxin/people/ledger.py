@@ -710,7 +710,7 @@ def _household_ids(keys) -> dict[tuple[int, str], int]:
         for start in range(0, len(keys), 500):
             part = keys[start : start + 500]
             cursor.execute(
-                f"WITH wanted (g, n) AS (VALUES {', '.join(['(%s, %s)'] * len(part))}) "
+                f"WITH wanted (g, n) AS (VALUES {', '.join(['(%s, %s)'] * len(part))}) "  # nosec B608  # identifiers from _meta, quoted; keys bound
                 f"SELECT h.{pk}, h.{group_id}, h.{number} FROM wanted "
                 f"JOIN {quote(meta.db_table)} h ON h.{group_id} = CAST(wanted.g AS BIGINT) AND h.{number} = wanted.n "
                 f"WHERE NOT (h.{number} = '')",
