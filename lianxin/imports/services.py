@@ -141,6 +141,10 @@ def _run(batch: ImportBatch, *, commit: bool) -> Summary:
             return summary
         except staging.StageBroken:
             ctx = Context(user=batch.user, batch=batch)  # the stage's partial pass left nothing behind
+        except FileRejected as exc:  # the ledger refuses to start (a key rotation under way)
+            summary = Summary(file_error=exc.message)
+            _store(batch, summary, None)
+            return summary
         finally:
             staging.stage_discard(batch.pk)
     if batch.file_deleted_at is not None:
