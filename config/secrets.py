@@ -61,6 +61,43 @@ def load_secrets(path: Path, *, keys_in_use: Callable[[], set[str]] | None = Non
     return {n: os.environ.get(n) or stored[n] for n in SECRET_NAMES}
 
 
+# --- key rotation (docs/decisions/0014): optional, never generated --------------------------------------
+
+ROTATION_DEFAULTS: dict = {
+    "FIELD_ENCRYPTION_KEY_VERSION": 1,  # the version byte of what FIELD_ENCRYPTION_KEY seals
+    "FIELD_ENCRYPTION_RETIRED_KEYS": {},  # {"1": "<base64 key>"}: older keys, still readable
+    "BLIND_INDEX_RETIRED_KEYS": [],  # ["<base64 key>"]: older index keys, still searched
+}
+
+
+def load_rotation(path: Path) -> dict:
+    """The rotation settings from the environment (JSON for the two collections) or ``path``."""
+    stored: dict = {}
+    if path.exists():
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    values = {}
+    for name, default in ROTATION_DEFAULTS.items():
+        raw = os.environ.get(name)
+        if raw:
+            value = int(raw) if name == "FIELD_ENCRYPTION_KEY_VERSION" else json.loads(raw)
+        else:
+            value = stored.get(name, default)
+        values[name] = value
+    values["FIELD_ENCRYPTION_KEY_VERSION"] = int(values["FIELD_ENCRYPTION_KEY_VERSION"])
+    values["FIELD_ENCRYPTION_RETIRED_KEYS"] = {int(k): v for k, v in values["FIELD_ENCRYPTION_RETIRED_KEYS"].items()}
+    return values
+
+
+def write_secrets(path: Path, stored: dict) -> None:
+    """Replace ``path`` (mode 600) with ``stored``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(stored, fh, indent=2)
+    os.replace(temporary, path)
+
+
 # --- what the database already depends on -------------------------------------------------------------
 
 _FINGERPRINTS = "SELECT name FROM core_keyfingerprint"

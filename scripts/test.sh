@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything CI checks, in one command (`make test`):
-#   ruff lint + format check, compilemessages, makemigrations --check,
+#   ruff lint + format check, compilemessages, makemigrations --check, bandit,
 #   pytest on SQLite (browser tests included), API fuzzing (schemathesis, a live server on SQLite),
 #   then the whole suite again on PostgreSQL.
 # Extra arguments go to both pytest runs, e.g. `scripts/test.sh -k land -x`.
@@ -53,6 +53,9 @@ step "ruff check" .venv/bin/ruff check .
 step "ruff format --check" .venv/bin/ruff format --check .
 step "compilemessages" $PY manage.py compilemessages --ignore=.venv --ignore=node_modules --verbosity 0
 step "makemigrations --check" $PY manage.py makemigrations --check --dry-run
+# Security lint: medium+ findings of medium+ confidence; the allow-list is `# nosec BXXX  # reason` on the
+# line itself (see [tool.bandit] in pyproject.toml). -q: only findings and the summary.
+step "bandit" .venv/bin/bandit -q -ll -ii -r lianxin config -c pyproject.toml
 
 # --- browser prerequisites (Debian's Chromium, CJK fonts for Chinese pages) ---------------
 have_chromium() { [[ -x /usr/bin/chromium ]]; }

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.secrets import database_keys_in_use, load_secrets
+from config.secrets import database_keys_in_use, load_rotation, load_secrets
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(os.environ.get("LIANXIN_VAR_DIR", BASE_DIR / "var"))
@@ -131,6 +131,12 @@ FIELD_ENCRYPTION_KEY = _secrets["FIELD_ENCRYPTION_KEY"]
 BLIND_INDEX_KEY = _secrets["BLIND_INDEX_KEY"]
 # Seals the security-event chain and the checkpoints (HMAC-SHA256): kept outside the database like the others.
 SECURITY_EVENT_KEY = _secrets["SECURITY_EVENT_KEY"]
+# Key rotation (manage.py rotate_keys, docs/decisions/0014): the current key's version and the retired keys
+# still read (field encryption) or searched (blind index) until the rotation has finished.
+_rotation = load_rotation(VAR_DIR / "secrets.json")
+FIELD_ENCRYPTION_KEY_VERSION = _rotation["FIELD_ENCRYPTION_KEY_VERSION"]
+FIELD_ENCRYPTION_RETIRED_KEYS = _rotation["FIELD_ENCRYPTION_RETIRED_KEYS"]
+BLIND_INDEX_RETIRED_KEYS = _rotation["BLIND_INDEX_RETIRED_KEYS"]
 
 # The cache carries import progress between the worker and the web processes: a file cache on
 # the embedded default (one machine, several processes), Redis when REDIS_URL is set.

@@ -8,6 +8,9 @@ SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdef"
 FIELD_ENCRYPTION_KEY = base64.b64encode(b"t" * 32).decode()
 BLIND_INDEX_KEY = base64.b64encode(b"b" * 32).decode()
 SECURITY_EVENT_KEY = base64.b64encode(b"s" * 32).decode()
+FIELD_ENCRYPTION_KEY_VERSION = 1  # no key rotation under way (tests that rotate set these)
+FIELD_ENCRYPTION_RETIRED_KEYS: dict[int, str] = {}
+BLIND_INDEX_RETIRED_KEYS: list[str] = []
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

@@ -2,6 +2,13 @@
 
 Ciphertext layout: version byte, 12-byte nonce, ciphertext+tag. The blind index lets us
 find and de-duplicate exact values (a full resident ID) without storing them in clear.
+
+Key rotation (docs/decisions/0014): the version byte is the version of the key that sealed it.
+``FIELD_ENCRYPTION_KEY`` is the key of version ``FIELD_ENCRYPTION_KEY_VERSION`` (1 unless set), used for
+everything sealed now; ``FIELD_ENCRYPTION_RETIRED_KEYS`` ({version: key}) still open what older keys
+sealed until ``manage.py rotate_keys`` has re-encrypted it. Blind indexes carry no version: while
+``BLIND_INDEX_RETIRED_KEYS`` lists old index keys, a lookup searches the digests under every key
+(``blind_indexes``); new digests are always made with ``BLIND_INDEX_KEY``.
 """
 
 import base64
@@ -13,12 +20,46 @@ from collections.abc import Callable
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
-
-_VERSION = b"\x01"
+from django.db import models
 
 
 def _key(setting: str) -> bytes:
     return _decoded_key(setting, getattr(settings, setting))
+
+
+def key_version() -> int:
+    """The version of the field-encryption key in use (the first byte of what it seals)."""
+    version = int(getattr(settings, "FIELD_ENCRYPTION_KEY_VERSION", 1))
+    if not 1 <= version <= 255:
+        raise ValueError("FIELD_ENCRYPTION_KEY_VERSION must be 1 to 255")
+    return version
+
+
+def _version_byte() -> bytes:
+    return bytes([key_version()])
+
+
+def retired_keys() -> dict[int, str]:
+    """{version: base64 key} of the field-encryption keys still readable (a rotation in progress)."""
+    return {int(v): k for v, k in (getattr(settings, "FIELD_ENCRYPTION_RETIRED_KEYS", None) or {}).items()}
+
+
+def retired_index_keys() -> list[str]:
+    return list(getattr(settings, "BLIND_INDEX_RETIRED_KEYS", None) or [])
+
+
+def _key_for_version(version: int) -> bytes:
+    if version == key_version():
+        return _key("FIELD_ENCRYPTION_KEY")
+    encoded = retired_keys().get(version)
+    if encoded is None:
+        raise ValueError(f"ciphertext of key version {version}: no such key configured")
+    return _decoded_key(f"FIELD_ENCRYPTION_RETIRED_KEYS[{version}]", encoded)
+
+
+def token_version(token: bytes) -> int:
+    """The key version a ciphertext was sealed with (no key needed)."""
+    return bytes(token[:1])[0] if token else 0
 
 
 # Cached by the setting's value, so a changed setting (tests, key rotation) takes effect at once.
@@ -50,11 +91,11 @@ def seal(data: bytes, *, purpose: str) -> bytes:
 
 
 def _sealer(aead: AESGCM, associated: bytes) -> Callable[[bytes], bytes]:
-    urandom, encrypt = os.urandom, aead.encrypt
+    urandom, encrypt, version = os.urandom, aead.encrypt, _version_byte()
 
     def sealed(data: bytes) -> bytes:
         nonce = urandom(12)
-        return _VERSION + nonce + encrypt(nonce, data, associated)
+        return version + nonce + encrypt(nonce, data, associated)
 
     return sealed
 
@@ -69,10 +110,10 @@ def encrypter(purpose: str) -> Callable[[str], bytes]:
 def unseal(token: bytes, *, purpose: str) -> bytes:
     """The bytes ``seal`` was given; raises ValueError or cryptography's InvalidTag when tampered with."""
     token = bytes(token)
-    if token[:1] != _VERSION:
-        raise ValueError("unknown ciphertext version")
+    if not token:
+        raise ValueError("empty ciphertext")
     nonce, sealed = token[1:13], token[13:]
-    return _aead(_key("FIELD_ENCRYPTION_KEY")).decrypt(nonce, sealed, purpose.encode())
+    return _aead(_key_for_version(token[0])).decrypt(nonce, sealed, purpose.encode())
 
 
 def blind_index(value: str, *, purpose: str) -> str:
@@ -91,3 +132,49 @@ def blind_indexer(purpose: str) -> Callable[[str], str]:
         return h.hexdigest()
 
     return digest
+
+
+def blind_indexes(value: str, *, purpose: str) -> list[str]:
+    """The digests to look ``value`` up by: under the current index key first, then under every retired
+    one (a rotation in progress: rows not yet re-indexed still carry those)."""
+    digests = [blind_index(value, purpose=purpose)]
+    message = f"{purpose}:{value}".encode()
+    for index, encoded in enumerate(retired_index_keys()):
+        key = _decoded_key(f"BLIND_INDEX_RETIRED_KEYS[{index}]", encoded)
+        digests.append(hmac.digest(key, message, "sha256").hex())
+    return digests
+
+
+def index_rotating() -> bool:
+    """Whether retired blind-index keys are configured (lookups must then try every one)."""
+    return bool(retired_index_keys())
+
+
+# --- the model fields that hold what this module makes -------------------------------------------
+# They are the BinaryField and CharField they deconstruct as (no migration, same columns); the class and
+# its ``purpose`` only tell ``manage.py rotate_keys`` which columns to re-encrypt and re-index (migration
+# states clone them without it: they need none).
+
+
+class EncryptedField(models.BinaryField):
+    """A ciphertext made by ``encrypt(…, purpose=purpose)``."""
+
+    def __init__(self, *args, purpose: str = "", **kwargs) -> None:
+        self.purpose = purpose
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.BinaryField", args, kwargs
+
+
+class BlindIndexField(models.CharField):
+    """``blind_index(plaintext of the EncryptedField named source, purpose=purpose)``."""
+
+    def __init__(self, *args, purpose: str = "", source: str = "", **kwargs) -> None:
+        self.purpose, self.source = purpose, source
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs

@@ -25,8 +25,22 @@ _TEXT = b"lianxin key fingerprint v1"
 
 
 def fingerprint(name: str) -> str:
-    key = base64.b64decode(getattr(settings, name))
-    return hmac.new(key, _TEXT, hashlib.sha256).hexdigest()[:32]
+    return fingerprint_of(getattr(settings, name))
+
+
+def fingerprint_of(encoded: str) -> str:
+    return hmac.new(base64.b64decode(encoded), _TEXT, hashlib.sha256).hexdigest()[:32]
+
+
+def retired_fingerprints(name: str) -> set[str]:
+    """Fingerprints of the retired keys of ``name`` (a key rotation in progress, docs/decisions/0014)."""
+    if name == "FIELD_ENCRYPTION_KEY":
+        keys = list((getattr(settings, "FIELD_ENCRYPTION_RETIRED_KEYS", None) or {}).values())
+    elif name == "BLIND_INDEX_KEY":
+        keys = list(getattr(settings, "BLIND_INDEX_RETIRED_KEYS", None) or [])
+    else:
+        keys = []
+    return {fingerprint_of(key) for key in keys}
 
 
 def fingerprints() -> dict[str, str]:
@@ -44,14 +58,16 @@ def keys_record(*, using: str = "default") -> None:
 
 
 def keys_mismatched(*, using: str = "default") -> list[str]:
-    """The data keys configured now that differ from those the database was sealed with."""
+    """The data keys configured now that differ from those the database was sealed with. During a key
+    rotation the recorded key is a retired one (still configured): not a mismatch; ``rotate_keys``
+    records the new key's fingerprint when it has finished."""
     from .models import KeyFingerprint
 
     current = fingerprints()
     return sorted(
         name
         for name, value in KeyFingerprint.objects.using(using).values_list("name", "fingerprint")
-        if name in current and current[name] != value
+        if name in current and current[name] != value and value not in retired_fingerprints(name)
     )
 
 

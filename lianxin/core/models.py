@@ -67,3 +67,22 @@ class KeyFingerprint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.fingerprint}"
+
+
+class KeyRotationProgress(models.Model):
+    """How far ``manage.py rotate_keys`` got with one model (密钥轮换进度), so that a rerun resumes: the
+    rows up to ``last_pk`` are re-encrypted and re-indexed under the keys named by ``target``."""
+
+    model = models.CharField(_("数据表"), max_length=100, unique=True)
+    target = models.CharField(_("目标密钥"), max_length=100)
+    last_pk = models.BigIntegerField(_("已处理至"), default=0)
+    rows_changed = models.BigIntegerField(_("已改写行数"), default=0)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("密钥轮换进度")
+        verbose_name_plural = _("密钥轮换进度")
+
+    def __str__(self) -> str:
+        return f"{self.model} → {self.last_pk}"

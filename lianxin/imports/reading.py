@@ -51,6 +51,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
+from lianxin.core import safexml
+
 from .xlsx_stream import XlsxStream
 
 __all__ = ["FileRejected", "OversizedCell", "Table", "open_table"]
@@ -115,6 +117,16 @@ def _corrupt() -> FileRejected:
 
 def _password() -> FileRejected:
     return FileRejected(_("文件有密码保护,请先取消密码再上传"))
+
+
+def _unsafe_xml(member: str) -> FileRejected:
+    return FileRejected(
+        _(
+            "文件中的XML部分“%(member)s”含有DTD或实体声明(Excel、WPS不会写入这些),疑似恶意构造的文件,已拒绝;"
+            "请在Excel或WPS中打开后另存为再上传"
+        )
+        % {"member": member}
+    )
 
 
 def _bomb() -> FileRejected:
@@ -536,6 +548,10 @@ def _inspect_zip(archive: zipfile.ZipFile, limits: _Limits):
     if total > limits.max_uncompressed:
         compressed = sum(info.compress_size for info in infos)
         raise _bomb() if total > limits.max_ratio * max(compressed, 1) else _too_big(limits.max_uncompressed)
+    # A DTD in any XML part (an entity bomb, an external entity): refused before any reader sees it.
+    unsafe = safexml.zip_xml_refused(archive)
+    if unsafe is not None:
+        raise _unsafe_xml(unsafe)
     names = {info.filename for info in infos}
     if "mimetype" in names:
         mimetype = _read_member(archive, "mimetype", _MAX_META_PART)
@@ -679,14 +695,14 @@ class _XlsxPrescan:
     def _sheet_part(self, sheet_name: str) -> str | None:
         # Mirror calamine: sheets listed in xl/workbook.xml, targets from xl/_rels/workbook.xml.rels,
         # "/xl/…" → "xl/…", "xl/…" kept, anything else prefixed with "xl/".
-        import xml.etree.ElementTree as ET
-
         try:
-            workbook = ET.fromstring(_read_member(self.archive, "xl/workbook.xml", _MAX_META_PART))
-            rels = ET.fromstring(_read_member(self.archive, "xl/_rels/workbook.xml.rels", _MAX_META_PART))
+            workbook = safexml.fromstring(_read_member(self.archive, "xl/workbook.xml", _MAX_META_PART))
+            rels = safexml.fromstring(_read_member(self.archive, "xl/_rels/workbook.xml.rels", _MAX_META_PART))
         except FileRejected:
             raise
-        except ET.ParseError as exc:
+        except safexml.DefusedXmlException as exc:
+            raise _unsafe_xml("xl/workbook.xml") from exc
+        except safexml.ParseError as exc:
             raise _corrupt() from exc
         targets = {}
         for rel in rels.iter():

@@ -153,6 +153,10 @@ def _run(batch: ImportBatch, *, commit: bool) -> Summary:
             ctx = Context(
                 user=batch.user, batch=batch, options=batch.options
             )  # the stage's partial pass left nothing behind
+        except FileRejected as exc:  # the ledger refuses to start (a key rotation under way)
+            summary = Summary(file_error=exc.message)
+            _store(batch, summary, None)
+            return summary
         finally:
             staging.stage_discard(batch.pk)
     if batch.file_deleted_at is not None:

@@ -16,10 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from lianxin.core import safexml
 
 _CHUNK = 4 * 1024 * 1024
 # Tags may carry a namespace prefix (<x:c>) in files written by some tools; calamine ignores it.
@@ -93,8 +94,8 @@ def _format_kind(code: str) -> int:
 def _style_kinds(archive: zipfile.ZipFile) -> list[int]:
     """The value kind of each cell style (the ``s`` attribute indexes this list)."""
     try:
-        root = ET.fromstring(archive.read("xl/styles.xml"))
-    except (KeyError, ET.ParseError):
+        root = safexml.fromstring(archive.read("xl/styles.xml"))
+    except (KeyError, safexml.ParseError, safexml.DefusedXmlException):
         return []
     custom: dict[int, int] = {}
     kinds: list[int] = []

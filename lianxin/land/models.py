@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core.crypto import EncryptedField
 from lianxin.core.models import BaseModel
 from lianxin.enterprises.models import Project
 from lianxin.people.models import Household
@@ -403,7 +404,8 @@ class Payment(models.Model):
     # Unique per project; a reversal has none of its own: it references the payment it reverses.
     voucher_no = models.CharField(_("凭证号"), max_length=40, blank=True)
     payee_name = models.CharField(_("收款人"), max_length=50)
-    bank_account_ciphertext = models.BinaryField(null=True, editable=False)
+    # purpose: land.services.BANK_ACCOUNT_PURPOSE
+    bank_account_ciphertext = EncryptedField(null=True, editable=False, purpose="land.payment.bank_account")
     bank_account_masked = models.CharField(_("收款账号"), max_length=40, blank=True, editable=False)
     reverses = models.OneToOneField(
         "self",

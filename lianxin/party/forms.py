@@ -55,9 +55,9 @@ class PersonByIdField(forms.CharField):
             parsed = resident_id_parse(value)
         except ValidationError as exc:
             raise ValidationError(exc.messages) from exc
-        from lianxin.people.identity import resident_id_digest
+        from lianxin.people.identity import resident_id_digests
 
-        person = self.persons.filter(resident_id_digest=resident_id_digest(parsed.number)).first()
+        person = self.persons.filter(resident_id_digest__in=resident_id_digests(parsed.number)).first()
         if person is None:
             raise ValidationError(_("人口台账中没有这个身份证号码的人员(或不在您的管辖范围内),请先登记人口"))
         return person

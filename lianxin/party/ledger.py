@@ -110,16 +110,20 @@ class _PartyLedger(Ledger):
 
     def start(self, ctx: Context) -> None:
         ctx.cache["today"] = timezone.localdate()
-        ctx.cache["digest"] = crypto.blind_indexer(RESIDENT_ID_PURPOSE)
+        if crypto.index_rotating():  # a key rotation under way: look the person up under every index key
+            ctx.cache["digests"] = lambda number: crypto.blind_indexes(number, purpose=RESIDENT_ID_PURPOSE)
+        else:
+            indexer = crypto.blind_indexer(RESIDENT_ID_PURPOSE)
+            ctx.cache["digests"] = lambda number: [indexer(number)]
         ctx.cache["organizations"] = {
             o.name: o for o in scope_to_user(Organization.objects.filter(dissolved_on__isnull=True), ctx.user)
         }
 
     def _person(self, values: dict, ctx: Context) -> Person:
         parsed = resident_id_parse(values["resident_id"], today=ctx.cache["today"])
-        digest = ctx.cache["digest"](parsed.number)
+        digests = ctx.cache["digests"](parsed.number)
         person = (
-            scope_to_user(Person.objects.filter(resident_id_digest=digest), ctx.user)
+            scope_to_user(Person.objects.filter(resident_id_digest__in=digests), ctx.user)
             .only("pk", "name", "birth_date")
             .first()
         )

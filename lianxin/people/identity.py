@@ -126,6 +126,12 @@ def resident_id_digest(number: str) -> str:
     return crypto.blind_index(number, purpose=RESIDENT_ID_PURPOSE)
 
 
+def resident_id_digests(number: str) -> list[str]:
+    """Every digest the ID may be stored under: the current one, and during a key rotation the ones
+    under the retired index keys too (``resident_id_digest__in=…`` finds the person either way)."""
+    return crypto.blind_indexes(number, purpose=RESIDENT_ID_PURPOSE)
+
+
 def name_normalize(value: str) -> str:
     """Full-width forms folded, stray spaces inside Chinese names removed."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or ""))

@@ -25,6 +25,7 @@ from lianxin.core.permissions import scope_to_user
 from lianxin.core.sql import any_of, insert_rows
 from lianxin.imports.headers import Column
 from lianxin.imports.ledger import Context, Ledger, RowRejected, Written, register
+from lianxin.imports.reading import FileRejected
 from lianxin.regions.models import Region
 
 from .ethnicity import Ethnicity
@@ -208,6 +209,11 @@ class PersonLedger(Ledger):
 
     # --- preparing rows ---------------------------------------------------------------------
     def start(self, ctx: Context) -> None:
+        if crypto.index_rotating():
+            # Stored people are matched by digest, chunk by chunk, without the clear ID: during a key
+            # rotation a person still indexed under the retired key would not be found (and be created
+            # twice). The rotation takes minutes; the import waits (docs/decisions/0014).
+            raise FileRejected(_("正在进行密钥轮换(身份证号索引),暂不能导入户籍人口台账;请在轮换完成后重新检查并导入"))
         groups = scope_to_user(
             Region.objects.filter(level=Region.Level.VILLAGE_GROUP).select_related("parent"), ctx.user
         )
@@ -710,7 +716,7 @@ def _household_ids(keys) -> dict[tuple[int, str], int]:
         for start in range(0, len(keys), 500):
             part = keys[start : start + 500]
             cursor.execute(
-                f"WITH wanted (g, n) AS (VALUES {', '.join(['(%s, %s)'] * len(part))}) "
+                f"WITH wanted (g, n) AS (VALUES {', '.join(['(%s, %s)'] * len(part))}) "  # nosec B608  # identifiers from _meta, quoted; keys bound
                 f"SELECT h.{pk}, h.{group_id}, h.{number} FROM wanted "
                 f"JOIN {quote(meta.db_table)} h ON h.{group_id} = CAST(wanted.g AS BIGINT) AND h.{number} = wanted.n "
                 f"WHERE NOT (h.{number} = '')",

@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core.crypto import BlindIndexField, EncryptedField
 from lianxin.core.models import BaseModel
 from lianxin.regions.models import Region
 
@@ -56,13 +57,16 @@ class Person(BaseModel):
     household = models.ForeignKey(Household, verbose_name=_("所在户"), on_delete=models.PROTECT, related_name="members")
     name = models.CharField(_("姓名"), max_length=50)  # searched by icontains, which no B-tree index serves
     relation = models.CharField(_("与户主关系"), max_length=20, choices=Relation.choices, default=Relation.OTHER)
-    resident_id_ciphertext = models.BinaryField(editable=False)
-    resident_id_digest = models.CharField(max_length=64, editable=False)  # unique: see Meta
+    # purposes: people.identity.RESIDENT_ID_PURPOSE / PHONE_PURPOSE (key rotation finds the fields by class)
+    resident_id_ciphertext = EncryptedField(editable=False, purpose="people.person.resident_id")
+    resident_id_digest = BlindIndexField(
+        max_length=64, editable=False, purpose="people.person.resident_id", source="resident_id_ciphertext"
+    )  # unique: see Meta
     resident_id_masked = models.CharField(_("身份证号码"), max_length=18, editable=False)
     gender = models.CharField(_("性别"), max_length=10, choices=Gender.choices, editable=False)
     birth_date = models.DateField(_("出生日期"), editable=False)
     ethnicity = models.CharField(_("民族"), max_length=2, choices=Ethnicity.choices, default=Ethnicity.HAN)
-    phone_ciphertext = models.BinaryField(null=True, editable=False)
+    phone_ciphertext = EncryptedField(null=True, editable=False, purpose="people.person.phone")
     phone_masked = models.CharField(_("手机号码"), max_length=11, blank=True, editable=False)
 
     scope_region_lookup = "household__village_group"

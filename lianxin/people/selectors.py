@@ -5,7 +5,7 @@ from lianxin.core.permissions import get_scoped_or_404, scope_to_user
 from lianxin.regions.models import Region
 from lianxin.regions.selectors import park_village_ids
 
-from .identity import name_normalize, resident_id_digest, resident_id_parse
+from .identity import name_normalize, resident_id_digests, resident_id_parse
 from .models import Household, Person
 
 
@@ -66,7 +66,7 @@ def person_list(
         except ValidationError:  # not a resident ID: treat as a name
             qs = qs.filter(name__icontains=name_normalize(q))
         else:
-            qs = qs.filter(resident_id_digest=resident_id_digest(parsed.number))
+            qs = qs.filter(resident_id_digest__in=resident_id_digests(parsed.number))
     if village_group_id:
         qs = qs.filter(household__village_group_id=village_group_id)
     if ethnicity:

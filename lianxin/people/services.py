@@ -16,6 +16,7 @@ from .identity import (
     mobile_normalize,
     name_normalize,
     resident_id_digest,
+    resident_id_digests,
     resident_id_parse,
 )
 from .models import Household, Person
@@ -48,7 +49,9 @@ def _set_resident_id(person: Person, value: str, *, check_duplicate: bool = True
     except ValidationError as exc:
         raise ValidationError({"resident_id": exc.messages}) from exc
     digest = resident_id_digest(parsed.number)
-    if check_duplicate and Person.objects.filter(resident_id_digest=digest).exclude(pk=person.pk).exists():
+    person._lookup_digests = resident_id_digests(parsed.number)  # a key rotation: every index key
+    duplicates = Person.objects.filter(resident_id_digest__in=person._lookup_digests).exclude(pk=person.pk)
+    if check_duplicate and duplicates.exists():
         raise ValidationError({"resident_id": _("该身份证号码已登记,不能重复登记")})
     person.resident_id_ciphertext = crypto.encrypt(parsed.number, purpose=RESIDENT_ID_PURPOSE)
     person.resident_id_digest = digest
@@ -143,12 +146,12 @@ def household_members_register(*, household: Household, members: list[dict], act
         seen.add(person.resident_id_digest)
         people.append(person)
     registered = set(
-        Person.objects.filter(resident_id_digest__in=[p.resident_id_digest for p in people]).values_list(
+        Person.objects.filter(resident_id_digest__in=[d for p in people for d in p._lookup_digests]).values_list(
             "resident_id_digest", flat=True
         )
     )
     for person in people:
-        if person.resident_id_digest in registered:
+        if registered.intersection(person._lookup_digests):
             errors.setdefault("resident_id", []).append(
                 _("%(name)s:该身份证号码已登记,不能重复登记") % {"name": person.name}
             )

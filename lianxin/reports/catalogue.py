@@ -160,7 +160,7 @@ class Drilldown:
             query[self.period_params[0]] = scope.period.date_from.isoformat()
             query[self.period_params[1]] = scope.period.date_to.isoformat()
         if self.extra is not None:
-            query.update({k: v for k, v in self.extra(scope).items() if v not in (None, "")})
+            query.update({k: v for k, v in self.extra(scope).items() if v not in (None, "")})  # nosec B610  # FigureLink.extra, not QuerySet.extra
         if scope.region is not None and self.region_param:
             query[self.region_param] = str(scope.region.pk)
         if scope.project is not None and self.project_param:

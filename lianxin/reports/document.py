@@ -36,6 +36,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from lianxin.core import safexml
 from lianxin.core.documents import (
     FONT_BODY,
     FONT_HEADING_1,
@@ -381,6 +382,14 @@ def template_check(content: bytes, *, sample: WorkReport | None = None) -> Templ
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if "word/document.xml" not in archive.namelist():
                 raise TemplateError(_("文件不是Word文档（.docx）：缺少正文部分"))
+            # A DTD in any part (an entity bomb, an external entity reading a server file): refused
+            # before python-docx or docxtpl parse anything (core.safexml).
+            unsafe = safexml.zip_xml_refused(archive)
+            if unsafe is not None:
+                raise TemplateError(
+                    _("模板中的XML部分“%(member)s”含有DTD或实体声明(Word、WPS不会写入这些),疑似恶意构造的文件,已拒绝")
+                    % {"member": unsafe}
+                )
     except zipfile.BadZipFile as exc:
         raise TemplateError(_("文件不是Word文档（.docx）；请在Word或WPS中“另存为”.docx格式后上传")) from exc
     try:
