@@ -258,6 +258,11 @@ def build(args, vendor: str, today: dt.date):
         max_age=55,
         starts_on=today,
     )
+    # The rows above were inserted past the services: store the register's decision for every household once,
+    # as a rule change does (the writes through the land and people services keep it afterwards).
+    t = time.perf_counter()
+    services.landless_status_refresh()
+    emit("landless_status_refresh_seconds", time.perf_counter() - t)
     analyze(vendor)
     return town, officer, posting, survey_rows, candidates
 

@@ -32,6 +32,11 @@ class LivelihoodConfig(AppConfig):
             models.VillageIndicator,
         ):
             auditlog.register(model)
+        from lianxin.core import household_changes
+
+        from .services.register import landless_status_keep
+
+        household_changes.register(landless_status_keep)  # the register's stored decision follows land and people
         from .figures import register_figures
 
         register_figures()  # the livelihood figures of the report catalogue (the reports never import this app)

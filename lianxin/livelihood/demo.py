@@ -110,6 +110,8 @@ def build_livelihood(report, *, today: date, township: Region) -> None:
             basis="示范县人民政府关于被征地农民就业和社会保障的实施意见(演示)",
         )
         people = _earlier_acquisitions(report, rng=rng, today=today, actor=actor, villages=villages, groups=groups)
+        # The land and people demos write in bulk, past the services: decide every household once.
+        services.landless_status_refresh()
         landless = set(
             landless_household_ids(households=Household.objects.filter(village_group__in=groups)).values_list(
                 "household_id", flat=True

@@ -1,8 +1,9 @@
 """Livelihood and development (抓发展): the landless-farmer register and what keeps the farmers' income from falling.
 
-The register itself is not stored: it is derived from the land app's agreements and holdings under the local
-rule (``LandlessRule``) in force on the household's acquisition date (``selectors.register``), so a new
-agreement or a household change shows at once. Everything else here is a ledger of its own: income surveys,
+The register is derived, never typed: from the land app's agreements and holdings under the local rule
+(``LandlessRule``) in force on the household's acquisition date; the decision is stored per household
+(``LandlessStatus``) and kept by the land and people services' writes and by rule changes, so a new agreement
+or a household change shows at once and reads cost a flag. Everything else here is a ledger of its own: income surveys,
 job seekers, postings, quotas, placements (with their append-only history), trainings, businesses, social
 insurance, village projects, village–enterprise pairings and village indicators. Every row reaches a region
 (``scope_region_lookup``) and, where an enterprise owns it, the enterprise (``scope_enterprise_lookup``).
@@ -83,6 +84,50 @@ class LandlessRule(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LandlessStatus(models.Model):
+    """The register's decision for one household with land taken (失地农民认定结果), stored so that pages and
+    matching read a flag instead of deciding it again over the land ledger at every query.
+
+    Kept by ``services.landless_status_refresh``: the land and people services call it (through
+    ``core.household_changes``) when an agreement is signed or undone, a contract right changes or a household's
+    members change, and a rule change recomputes every household. The figures are those the decision used:
+    ``lost100`` is 100 × mu lost (shares of parcels under agreements), ``persons`` the registered persons,
+    ``acquired_on`` the latest agreement's date, ``rule`` the rule in force on that date. A household without land
+    taken has no row."""
+
+    household = models.OneToOneField(
+        Household,
+        verbose_name=_("户"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="landless_status",
+    )
+    is_landless = models.BooleanField(_("认定为失地农民"), default=False)
+    rule = models.ForeignKey(
+        LandlessRule,
+        verbose_name=_("适用标准"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lost100 = models.DecimalField(_("被征面积×100"), max_digits=20, decimal_places=4)
+    contracted_area_mu = models.DecimalField(_("承包面积(亩)"), max_digits=12, decimal_places=4, null=True)
+    persons = models.PositiveIntegerField(_("户籍人数"), default=0)
+    acquired_on = models.DateField(_("征地日期"), null=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    scope_region_lookup = "household__village_group"
+
+    class Meta:
+        verbose_name = _("失地农民认定结果")
+        verbose_name_plural = _("失地农民认定结果")
+        indexes = [models.Index(fields=["is_landless", "household"], name="landless_status_flag")]
+
+    def __str__(self) -> str:
+        return str(self.household)
 
 
 class PriceIndex(BaseModel):

@@ -24,6 +24,7 @@ from .employment import (
     quota_set,
 )
 from .income import follow_up_register, price_index_set, rule_save, survey_record
+from .register import landless_status_refresh
 
 __all__ = [
     "attendance_record",
@@ -32,6 +33,7 @@ __all__ = [
     "indicator_set",
     "insurance_enrol",
     "job_seeker_register",
+    "landless_status_refresh",
     "milestone_done",
     "pairing_create",
     "placement_accept",

@@ -17,6 +17,7 @@ from lianxin.people.models import Household
 
 from ..models import FollowUp, IncomeSurvey, LandlessRule, PriceIndex
 from .common import require, require_in_scope
+from .register import landless_status_refresh
 
 SOURCES = ("agriculture", "wages", "business", "transfers", "property_income")
 
@@ -62,6 +63,7 @@ def rule_save(
         rule.basis = basis.strip()
         rule.full_clean()
         rule.save()
+        landless_status_refresh()  # a rule change decides every household again
     return rule
 
 
