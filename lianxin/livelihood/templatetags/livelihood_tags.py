@@ -4,9 +4,30 @@ from __future__ import annotations
 
 from django import template
 
+from lianxin.core import formats
+from lianxin.reports.templatetags.figures import yuan_large
+
+from ..models import VillageIndicator
 from ..selectors import home_figures
 
 register = template.Library()
+
+_I = VillageIndicator.Indicator
+_HEADS = {_I.CATTLE, _I.PIGS, _I.GOATS, _I.POPULATION}
+_LARGE_MONEY = {_I.TOTAL_INCOME, _I.NET_INCOME}
+
+
+@register.filter
+def indicator_value(value, indicator) -> str:
+    """A village indicator as the product writes it: heads and persons as whole numbers (124), areas in mu
+    (3,050.5), incomes in 万元/亿元 (6200万元), income per person in yuan (3,600)."""
+    if value is None:
+        return formats.EMPTY
+    if indicator in _HEADS:
+        return formats.number(value, places=0)
+    if indicator in _LARGE_MONEY:
+        return yuan_large(value)
+    return formats.number(value, places=2)
 
 
 @register.simple_tag(takes_context=True)

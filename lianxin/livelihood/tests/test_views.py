@@ -128,3 +128,34 @@ def test_pairing_shows_on_the_enterprise_page(login_as, users, enterprise_in_tow
     assert 'data-testid="enterprise-pairings"' in html
     assert "出资拓宽进村道路" in html
     assert "出资拓宽进村道路" in login_as(users["liaison"]).get(url).content.decode()
+
+
+def test_indicators_read_as_the_product_writes_numbers(login_as, working_group_member, town_admin, village_a):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from lianxin.livelihood import services
+
+    year = timezone.localdate().year
+    for indicator, target, actual in (
+        ("total_income", "62000000", "63850000"),
+        ("cattle", "120", "124"),
+        ("corn", "3000", "3050.5"),
+        ("net_income_per_capita", "3600", "3725.5"),
+    ):
+        services.indicator_set(
+            actor=working_group_member,
+            region=village_a,
+            year=year,
+            indicator=indicator,
+            target=Decimal(target),
+            actual=Decimal(actual),
+        )
+
+    html = login_as(town_admin).get(reverse("livelihood:indicators"), {"year": year}).content.decode()
+
+    for shown in ("6200万元", "6385万元", ">124<", ">120<", "3,050.5", "3,725.5", "3,600"):
+        assert shown in html
+    for raw in ("62000000.00", "124.00", "3050.50"):
+        assert raw not in html
