@@ -43,10 +43,28 @@ def livelihood_home_figures(context):
 @register.inclusion_tag("livelihood/_pairings.html", takes_context=True)
 def enterprise_pairings(context, enterprise):
     """The enterprise's village pairings (村企结对) with their milestones, where the user may see them."""
+    return _pairings(context, enterprise=enterprise, testid="enterprise-pairings")
+
+
+@register.inclusion_tag("livelihood/_pairings.html", takes_context=True)
+def village_pairings(context, region):
+    """The pairings of a village (or of the villages under a township) with their milestones, for the region page."""
+    return _pairings(context, village=region, testid="village-pairings")
+
+
+def _pairings(context, *, testid: str, enterprise=None, village=None) -> dict:
     from ..selectors import pairing_list
 
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.has_perm("livelihood.view_pairing"):
         return {"pairings": None}
-    return {"pairings": list(pairing_list(user=user, enterprise=enterprise))}
+    return {
+        "pairings": list(pairing_list(user=user, enterprise=enterprise, village=village)),
+        "testid": testid,
+        "show_enterprise": enterprise is None,
+        "show_village": village is None or village.level != "village_group",
+        "list_query": f"?village={village.pk}" if village is not None and village.level == "village" else "",
+        "can_view_enterprise": user.has_perm("enterprises.view_enterprise"),
+        "can_view_region": user.has_perm("regions.view_region"),
+    }
