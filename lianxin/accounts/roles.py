@@ -254,6 +254,7 @@ LIVELIHOOD_MODELS = (
     "priceindex",
     "incomesurvey",
     "followup",
+    "contacttask",
     "jobseeker",
     "jobposting",
     "hiringquota",
@@ -279,6 +280,7 @@ LIVELIHOOD_VILLAGE_WRITE = [
     for name in (
         "incomesurvey",
         "followup",
+        "contacttask",
         "jobseeker",
         "placement",
         "trainingattendance",

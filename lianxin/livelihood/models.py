@@ -218,6 +218,42 @@ class FollowUp(BaseModel):
         return f"{self.household_id} {self.year}"
 
 
+class ContactTask(BaseModel):
+    """A follow-up handed to the household's contact member (联户党员跟进) from the income alert list: the member
+    visits the household whose income fell and records what they found. It reaches the member's 待办 when the
+    member has an account (``party.Member.account``) and is listed on the alert list either way."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待跟进")
+        DONE = "done", _("已跟进")
+
+    household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.PROTECT, related_name="+")
+    village_group = models.ForeignKey(Region, verbose_name=_("村民小组"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("调查年度"))
+    member = models.ForeignKey(
+        "party.Member", verbose_name=_("联户党员"), on_delete=models.PROTECT, related_name="livelihood_tasks"
+    )
+    note = models.CharField(_("交办说明"), max_length=500, blank=True)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    result = models.CharField(_("跟进情况"), max_length=500, blank=True)
+    done_on = models.DateField(_("跟进日期"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("交办人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    scope_region_lookup = "village_group"
+
+    class Meta:
+        verbose_name = _("联户党员跟进")
+        verbose_name_plural = _("联户党员跟进")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["household", "year"], name="contact_task_once_per_year")]
+        indexes = [models.Index(fields=["member", "status"], name="contact_task_member_status")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.year}"
+
+
 # --- employment -------------------------------------------------------------------------------------------------
 
 

@@ -23,12 +23,21 @@ from .employment import (
     posting_create,
     quota_set,
 )
-from .income import follow_up_register, price_index_set, rule_save, survey_record
+from .income import (
+    contact_task_create,
+    contact_task_done,
+    follow_up_register,
+    price_index_set,
+    rule_save,
+    survey_record,
+)
 from .register import landless_status_refresh
 
 __all__ = [
     "attendance_record",
     "business_register",
+    "contact_task_create",
+    "contact_task_done",
     "follow_up_register",
     "indicator_set",
     "insurance_enrol",
