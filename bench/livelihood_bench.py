@@ -235,6 +235,8 @@ def build(args, vendor: str, today: dt.date):
                 "created_at": now,
                 "updated_at": now,
                 "person_id": first_person + i,
+                "household_id": first_household + i // 4,
+                "birth_date": dt.date(1950 + i % 60, 1 + i % 12, 1 + i % 28),  # as the person's, copied
                 "village_group_id": groups[(i // 4) % 100].pk,
                 "status": "seeking",
                 "reason": "land_taken",

@@ -265,6 +265,7 @@ LIVELIHOOD_MODELS = (
     "insuranceenrolment",
     "villageproject",
     "fundcontribution",
+    "projectdocument",
     "pairing",
     "pairingmilestone",
     "villageindicator",

@@ -28,6 +28,7 @@ class LivelihoodConfig(AppConfig):
             models.InsuranceEnrolment,
             models.VillageProject,
             models.FundContribution,
+            models.ProjectDocument,
             models.Pairing,
             models.PairingMilestone,
             models.VillageIndicator,

@@ -455,6 +455,8 @@ def _employment(report, *, rng, today, actor, people, landless) -> set[int]:
             )
         )
     JobSeeker.objects.bulk_create(seekers, batch_size=2000)
+    # their household and birth date, copied on the seeker's row as the services do (the matching reads them)
+    services.job_seeker_copies_refresh(household_ids=persons.keys())
     Placement.objects.bulk_create(rows, batch_size=2000)
     for placement in rows:
         events.append(

@@ -9,6 +9,7 @@ from .development import (
     insurance_enrol,
     milestone_done,
     pairing_create,
+    project_document_add,
     training_create,
     village_project_create,
     village_project_status,
@@ -31,7 +32,7 @@ from .income import (
     rule_save,
     survey_record,
 )
-from .register import landless_status_refresh
+from .register import job_seeker_copies_refresh, landless_status_refresh
 
 __all__ = [
     "attendance_record",
@@ -41,10 +42,12 @@ __all__ = [
     "follow_up_register",
     "indicator_set",
     "insurance_enrol",
+    "job_seeker_copies_refresh",
     "job_seeker_register",
     "landless_status_refresh",
     "milestone_done",
     "pairing_create",
+    "project_document_add",
     "placement_accept",
     "placement_decline",
     "placement_end",

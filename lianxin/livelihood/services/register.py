@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from lianxin.core.sql import any_of
-from lianxin.people.models import Household
+from lianxin.people.models import Household, Person
 
-from ..models import LandlessStatus
+from ..models import JobSeeker, LandlessStatus
 from ..selectors.register import grouped_figures, grouped_landless, rule_on, rules
 
 CHUNK = 5000
@@ -68,6 +69,19 @@ def landless_status_refresh(*, household_ids: Iterable[int] | None = None) -> in
     return landless_count
 
 
+def job_seeker_copies_refresh(*, household_ids: Iterable[int]) -> None:
+    """Copy again the household and birth date of the job seekers living in these households (a person moved in,
+    or a resident ID corrected): the matching reads them from the seeker's own row."""
+    ids = sorted(set(household_ids))
+    person = Person.objects.filter(pk=OuterRef("person_id"))
+    for start in range(0, len(ids), CHUNK):
+        JobSeeker.objects.filter(person__household__in=any_of(ids[start : start + CHUNK], integers=True)).update(
+            household_id=Subquery(person.values("household_id")[:1]),
+            birth_date=Subquery(person.values("birth_date")[:1]),
+        )
+
+
 def landless_status_keep(household_ids: set[int]) -> None:
     """The ``core.household_changes`` keeper: the land or people app changed these households."""
     landless_status_refresh(household_ids=household_ids)
+    job_seeker_copies_refresh(household_ids=household_ids)

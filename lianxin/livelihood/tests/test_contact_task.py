@@ -15,7 +15,6 @@ from lianxin.party.tests import factories as party_factories
 
 from .. import services
 from ..models import ContactTask
-from .test_income import surveyed  # noqa: F401  (the fixture: households better and worse off in 2022)
 
 
 @pytest.fixture
@@ -24,7 +23,7 @@ def party_officer(make_user, town):
 
 
 @pytest.fixture
-def contact(party_officer, town, village_a, group_a1, group_a2, surveyed, make_user):  # noqa: F811
+def contact(party_officer, town, village_a, group_a1, group_a2, surveyed, make_user):
     """A full member of village A's branch, with an account, the contact of the household worse off."""
     committee = party_factories.committee(party_officer, town)
     branch = party_factories.branch(party_officer, committee, village_a, "甲马石村党支部", groups=[group_a1, group_a2])
@@ -40,7 +39,7 @@ def test_alert_list_hands_the_follow_up_to_the_contact_member_and_it_reaches_the
     login_as,
     working_group_member,
     surveyed,
-    contact,  # noqa: F811
+    contact,
 ):
     _better, worse, _unknown = surveyed
     member, account = contact
@@ -81,7 +80,7 @@ def test_alert_list_hands_the_follow_up_to_the_contact_member_and_it_reaches_the
     assert [s.count for s in inbox.sections(user=account) if s.key == "livelihood.contact_tasks"] == [0]
 
 
-def test_a_second_hand_over_of_the_same_year_is_refused(working_group_member, surveyed, contact):  # noqa: F811
+def test_a_second_hand_over_of_the_same_year_is_refused(working_group_member, surveyed, contact):
     _better, worse, _unknown = surveyed
     services.contact_task_create(actor=working_group_member, household=worse, year=2022)
 
@@ -89,7 +88,7 @@ def test_a_second_hand_over_of_the_same_year_is_refused(working_group_member, su
         services.contact_task_create(actor=working_group_member, household=worse, year=2022)
 
 
-def test_without_a_contact_member_the_button_says_so(login_as, working_group_member, surveyed):  # noqa: F811
+def test_without_a_contact_member_the_button_says_so(login_as, working_group_member, surveyed):
     _better, worse, _unknown = surveyed
 
     html = login_as(working_group_member).get(reverse("livelihood:alerts")).content.decode()
@@ -102,7 +101,7 @@ def test_without_a_contact_member_the_button_says_so(login_as, working_group_mem
     assert not ContactTask.objects.exists()
 
 
-def test_household_not_worse_off_gets_no_task(working_group_member, surveyed, contact):  # noqa: F811
+def test_household_not_worse_off_gets_no_task(working_group_member, surveyed, contact):
     better, _worse, _unknown = surveyed
     with pytest.raises(DomainError, match="未低于基线"):
         services.contact_task_create(actor=working_group_member, household=better, year=2022)
@@ -110,7 +109,7 @@ def test_household_not_worse_off_gets_no_task(working_group_member, surveyed, co
 
 def test_the_task_page_is_refused_to_others(
     login_as, working_group_member, village_b_clerk, surveyed, contact, make_user, town
-):  # noqa: F811
+):
     _better, worse, _unknown = surveyed
     task = services.contact_task_create(actor=working_group_member, household=worse, year=2022)
     url = reverse("livelihood:contact-task", args=[task.pk])

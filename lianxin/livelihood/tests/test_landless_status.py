@@ -109,3 +109,26 @@ def test_refresh_of_everything_matches_the_stored_decisions(working_group_member
 
     assert services.landless_status_refresh() == 2
     assert sorted(LandlessStatus.objects.values_list("household_id", "is_landless", "lost100", "persons")) == before
+
+
+def test_a_job_seekers_copied_birth_date_follows_a_corrected_resident_id(working_group_member, group_a1):
+    from lianxin.people.services import person_update
+
+    household = factories.household_with_land(group_a1, members=1, births=[date(1980, 1, 1)])
+    person = household.members.get()
+    seeker = services.job_seeker_register(
+        actor=working_group_member, person=person, reason="land_taken", registered_on=date(2025, 1, 1)
+    )
+    assert (seeker.household_id, seeker.birth_date) == (household.pk, date(1980, 1, 1))
+
+    person_update(
+        person=person,
+        name=person.name,
+        relation=person.relation,
+        ethnicity=person.ethnicity,
+        resident_id=people_factories.resident_id(birth=date(1990, 6, 1)),
+        keep_phone=True,
+    )
+
+    seeker.refresh_from_db()
+    assert seeker.birth_date == date(1990, 6, 1)  # the matching's age limits read this copy
