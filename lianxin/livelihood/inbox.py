@@ -24,9 +24,10 @@ class ContactTaskProvider(InboxProvider):
     order = 40
 
     def applies(self, user) -> bool:
-        # Any role may be a Party member with an account: not a permission but the account's link to a member,
-        # one indexed lookup per request (Django caches it on the user).
-        return getattr(user, "party_member", None) is not None
+        # Permissions only (runs on every page): the roles a contact member's account can hold in practice — Party
+        # roles and the township's and villages' cadres. Whether the account is linked to a member is read with the
+        # rows, in the 待办 itself.
+        return user.has_perm("party.view_member") or user.has_perm("livelihood.view_contacttask")
 
     def rows(self, *, user, today: date, limit: int) -> list[InboxRow]:
         rows = []
