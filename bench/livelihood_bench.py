@@ -235,6 +235,8 @@ def build(args, vendor: str, today: dt.date):
                 "created_at": now,
                 "updated_at": now,
                 "person_id": first_person + i,
+                "household_id": first_household + i // 4,
+                "birth_date": dt.date(1950 + i % 60, 1 + i % 12, 1 + i % 28),  # as the person's, copied
                 "village_group_id": groups[(i // 4) % 100].pk,
                 "status": "seeking",
                 "reason": "land_taken",
@@ -258,6 +260,11 @@ def build(args, vendor: str, today: dt.date):
         max_age=55,
         starts_on=today,
     )
+    # The rows above were inserted past the services: store the register's decision for every household once,
+    # as a rule change does (the writes through the land and people services keep it afterwards).
+    t = time.perf_counter()
+    services.landless_status_refresh()
+    emit("landless_status_refresh_seconds", time.perf_counter() - t)
     analyze(vendor)
     return town, officer, posting, survey_rows, candidates
 

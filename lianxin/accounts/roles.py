@@ -254,6 +254,7 @@ LIVELIHOOD_MODELS = (
     "priceindex",
     "incomesurvey",
     "followup",
+    "contacttask",
     "jobseeker",
     "jobposting",
     "hiringquota",
@@ -264,6 +265,7 @@ LIVELIHOOD_MODELS = (
     "insuranceenrolment",
     "villageproject",
     "fundcontribution",
+    "projectdocument",
     "pairing",
     "pairingmilestone",
     "villageindicator",
@@ -279,6 +281,7 @@ LIVELIHOOD_VILLAGE_WRITE = [
     for name in (
         "incomesurvey",
         "followup",
+        "contacttask",
         "jobseeker",
         "placement",
         "trainingattendance",

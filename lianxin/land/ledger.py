@@ -27,6 +27,7 @@ from django.utils.translation import gettext_noop as N_
 from lianxin.accounts.services import audit_batch
 from lianxin.core import formats
 from lianxin.core.errors import DomainError
+from lianxin.core.household_changes import households_changed
 from lianxin.core.permissions import scope_to_user
 from lianxin.enterprises.models import Project
 from lianxin.imports.headers import Column
@@ -379,6 +380,7 @@ class HoldingLedger(_LandLedger):
             ContractHolding.objects.filter(pk=current["pk"]).update(
                 share_percent=prepared.share_percent, contract_right_ref=prepared.contract_right_ref, updated_at=now
             )
+        households_changed(current["household_id"] for _p, current in updates)
         if ctx.batch is not None:
             audit_batch(
                 instance=ctx.batch,
@@ -400,6 +402,11 @@ class HoldingLedger(_LandLedger):
                     updated_at=timezone.now(),
                 )
             ContractHolding.objects.filter(pk__in=created_ids).delete()
+            households_changed(
+                ContractHolding.objects.filter(pk__in=[pk for _m, pk, _b in updated]).values_list(
+                    "household_id", flat=True
+                )
+            )
             audit_batch(
                 instance=ctx.batch, actor=ctx.user, changes={"undone": ["", str(len(created_ids) + len(updated))]}
             )
@@ -550,8 +557,10 @@ class AgreementLedger(_LandLedger):
             raise DomainError(_("本批导入的协议已有兑付或补充协议,不能整批撤销"))
         with transaction.atomic():
             parcels = list(Parcel.objects.filter(holdings__agreement_id__in=ids).distinct())
+            households = list(Agreement.objects.filter(pk__in=ids).values_list("household_id", flat=True))
             ContractHolding.objects.filter(agreement_id__in=ids).update(agreement=None, updated_at=timezone.now())
             Agreement.objects.filter(pk__in=ids).delete()
+            households_changed(households)
             services.parcel_status_refresh(parcels=parcels, actor=ctx.user)
             audit_batch(instance=ctx.batch, actor=ctx.user, changes={"undone": ["", str(len(ids))]})
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from lianxin.core import crypto, formats
 from lianxin.core.audit import acting_as
 from lianxin.core.errors import DomainError
+from lianxin.core.household_changes import households_changed
 from lianxin.core.permissions import require_perm
 from lianxin.enterprises.models import Project
 from lianxin.people.models import Household
@@ -156,7 +157,10 @@ def contract_right_set(
         raise DomainError(_("承包面积不能为负数"), field="contracted_area_mu")
     right = ContractRight.objects.filter(household=household).first() or ContractRight(household=household)
     right.contracted_area_mu, right.certificate_no = contracted_area_mu, certificate_no.strip()
-    return _save(right, actor)
+    with transaction.atomic():
+        _save(right, actor)
+        households_changed([household.pk])
+    return right
 
 
 def _parcel_target_status(parcel: Parcel) -> str:
@@ -459,6 +463,7 @@ def agreement_create(
             holding.agreement = agreement
             holding.save(update_fields=["agreement", "updated_at"])
         parcel_status_refresh(parcels=[h.parcel for h in locked], actor=actor)
+        households_changed([household.pk])  # the landless-farmer register decides this household again
     return agreement
 
 

@@ -17,6 +17,7 @@ class LivelihoodConfig(AppConfig):
             models.PriceIndex,
             models.IncomeSurvey,
             models.FollowUp,
+            models.ContactTask,
             models.JobSeeker,
             models.JobPosting,
             models.HiringQuota,
@@ -27,11 +28,20 @@ class LivelihoodConfig(AppConfig):
             models.InsuranceEnrolment,
             models.VillageProject,
             models.FundContribution,
+            models.ProjectDocument,
             models.Pairing,
             models.PairingMilestone,
             models.VillageIndicator,
         ):
             auditlog.register(model)
+        from lianxin.core import household_changes
+
+        from .services.register import landless_status_keep
+
+        household_changes.register(landless_status_keep)  # the register's stored decision follows land and people
+        from .inbox import register_inbox
+
+        register_inbox()  # follow-ups handed to contact members, in their 待办 (core holds the registry)
         from .figures import register_figures
 
         register_figures()  # the livelihood figures of the report catalogue (the reports never import this app)

@@ -110,6 +110,8 @@ def build_livelihood(report, *, today: date, township: Region) -> None:
             basis="示范县人民政府关于被征地农民就业和社会保障的实施意见(演示)",
         )
         people = _earlier_acquisitions(report, rng=rng, today=today, actor=actor, villages=villages, groups=groups)
+        # The land and people demos write in bulk, past the services: decide every household once.
+        services.landless_status_refresh()
         landless = set(
             landless_household_ids(households=Household.objects.filter(village_group__in=groups)).values_list(
                 "household_id", flat=True
@@ -453,6 +455,8 @@ def _employment(report, *, rng, today, actor, people, landless) -> set[int]:
             )
         )
     JobSeeker.objects.bulk_create(seekers, batch_size=2000)
+    # their household and birth date, copied on the seeker's row as the services do (the matching reads them)
+    services.job_seeker_copies_refresh(household_ids=persons.keys())
     Placement.objects.bulk_create(rows, batch_size=2000)
     for placement in rows:
         events.append(

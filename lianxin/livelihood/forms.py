@@ -192,6 +192,16 @@ class FollowUpForm(StyledForm):
     note = forms.CharField(label=_("说明"), max_length=300, required=False)
 
 
+class ProjectDocumentForm(StyledForm):
+    file = forms.FileField(label=_("文件"), help_text=_("JPEG、PNG照片或PDF,不超过10MB"))
+    title = forms.CharField(label=_("说明"), max_length=100, required=False)
+
+
+class ContactTaskDoneForm(StyledForm):
+    result = forms.CharField(label=_("跟进情况"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    done_on = forms.DateField(label=_("跟进日期"), widget=IsoDateInput)
+
+
 class JobSeekerForm(StyledForm):
     reason = forms.ChoiceField(label=_("失业原因"), choices=JobSeeker.Reason.choices)
     registered_on = forms.DateField(label=_("登记日期"), widget=IsoDateInput)

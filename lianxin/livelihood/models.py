@@ -1,8 +1,9 @@
 """Livelihood and development (抓发展): the landless-farmer register and what keeps the farmers' income from falling.
 
-The register itself is not stored: it is derived from the land app's agreements and holdings under the local
-rule (``LandlessRule``) in force on the household's acquisition date (``selectors.register``), so a new
-agreement or a household change shows at once. Everything else here is a ledger of its own: income surveys,
+The register is derived, never typed: from the land app's agreements and holdings under the local rule
+(``LandlessRule``) in force on the household's acquisition date; the decision is stored per household
+(``LandlessStatus``) and kept by the land and people services' writes and by rule changes, so a new agreement
+or a household change shows at once and reads cost a flag. Everything else here is a ledger of its own: income surveys,
 job seekers, postings, quotas, placements (with their append-only history), trainings, businesses, social
 insurance, village projects, village–enterprise pairings and village indicators. Every row reaches a region
 (``scope_region_lookup``) and, where an enterprise owns it, the enterprise (``scope_enterprise_lookup``).
@@ -83,6 +84,50 @@ class LandlessRule(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LandlessStatus(models.Model):
+    """The register's decision for one household with land taken (失地农民认定结果), stored so that pages and
+    matching read a flag instead of deciding it again over the land ledger at every query.
+
+    Kept by ``services.landless_status_refresh``: the land and people services call it (through
+    ``core.household_changes``) when an agreement is signed or undone, a contract right changes or a household's
+    members change, and a rule change recomputes every household. The figures are those the decision used:
+    ``lost100`` is 100 × mu lost (shares of parcels under agreements), ``persons`` the registered persons,
+    ``acquired_on`` the latest agreement's date, ``rule`` the rule in force on that date. A household without land
+    taken has no row."""
+
+    household = models.OneToOneField(
+        Household,
+        verbose_name=_("户"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="landless_status",
+    )
+    is_landless = models.BooleanField(_("认定为失地农民"), default=False)
+    rule = models.ForeignKey(
+        LandlessRule,
+        verbose_name=_("适用标准"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lost100 = models.DecimalField(_("被征面积×100"), max_digits=20, decimal_places=4)
+    contracted_area_mu = models.DecimalField(_("承包面积(亩)"), max_digits=12, decimal_places=4, null=True)
+    persons = models.PositiveIntegerField(_("户籍人数"), default=0)
+    acquired_on = models.DateField(_("征地日期"), null=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    scope_region_lookup = "household__village_group"
+
+    class Meta:
+        verbose_name = _("失地农民认定结果")
+        verbose_name_plural = _("失地农民认定结果")
+        indexes = [models.Index(fields=["is_landless", "household"], name="landless_status_flag")]
+
+    def __str__(self) -> str:
+        return str(self.household)
 
 
 class PriceIndex(BaseModel):
@@ -173,6 +218,42 @@ class FollowUp(BaseModel):
         return f"{self.household_id} {self.year}"
 
 
+class ContactTask(BaseModel):
+    """A follow-up handed to the household's contact member (联户党员跟进) from the income alert list: the member
+    visits the household whose income fell and records what they found. It reaches the member's 待办 when the
+    member has an account (``party.Member.account``) and is listed on the alert list either way."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待跟进")
+        DONE = "done", _("已跟进")
+
+    household = models.ForeignKey(Household, verbose_name=_("户"), on_delete=models.PROTECT, related_name="+")
+    village_group = models.ForeignKey(Region, verbose_name=_("村民小组"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("调查年度"))
+    member = models.ForeignKey(
+        "party.Member", verbose_name=_("联户党员"), on_delete=models.PROTECT, related_name="livelihood_tasks"
+    )
+    note = models.CharField(_("交办说明"), max_length=500, blank=True)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    result = models.CharField(_("跟进情况"), max_length=500, blank=True)
+    done_on = models.DateField(_("跟进日期"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("交办人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    scope_region_lookup = "village_group"
+
+    class Meta:
+        verbose_name = _("联户党员跟进")
+        verbose_name_plural = _("联户党员跟进")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["household", "year"], name="contact_task_once_per_year")]
+        indexes = [models.Index(fields=["member", "status"], name="contact_task_member_status")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.year}"
+
+
 # --- employment -------------------------------------------------------------------------------------------------
 
 
@@ -193,6 +274,13 @@ class JobSeeker(BaseModel):
 
     person = models.OneToOneField(Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="job_seeker")
     village_group = models.ForeignKey(Region, verbose_name=_("村民小组"), on_delete=models.PROTECT, related_name="+")
+    # Copies of the person's household and birth date, kept by the services (job_seeker_register, and the people
+    # services through core.household_changes): matching ranks every candidate without reading the wide person
+    # table, which cost most of its time at 100,000 candidates.
+    household = models.ForeignKey(
+        Household, verbose_name=_("户"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.SEEKING)
     reason = models.CharField(_("失业原因"), max_length=20, choices=Reason.choices)
     registered_on = models.DateField(_("登记日期"))
@@ -584,6 +672,41 @@ class VillageProject(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+def _project_document_path(instance: "ProjectDocument", filename: str) -> str:
+    return f"livelihood/projects/{instance.project_id}/{filename}"
+
+
+class ProjectDocument(BaseModel):
+    """A document or photo of a village project (项目资料、照片: approval, acceptance report, site photos): JPEG,
+    PNG or PDF judged by the content (as a case's attachments), size limited; downloads scoped like the project."""
+
+    project = models.ForeignKey(
+        "VillageProject", verbose_name=_("项目"), on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(_("说明"), max_length=100, blank=True)
+    file = models.FileField(_("文件"), upload_to=_project_document_path, max_length=255)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=40)
+    size = models.PositiveIntegerField(_("大小(字节)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    scope_region_lookup = "project__village"
+
+    class Meta:
+        verbose_name = _("项目资料")
+        verbose_name_plural = _("项目资料")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title or self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
 
 
 class FundContribution(BaseModel):

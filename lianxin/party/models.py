@@ -268,6 +268,15 @@ class Member(BaseModel):
     )
     monthly_income = models.DecimalField(_("月工资收入(税后,元)"), null=True, blank=True, **MONEY)
     dues_fixed = models.DecimalField(_("农民党员月交党费(元)"), null=True, blank=True, **MONEY)
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("系统账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="party_member",
+        help_text=_("党员本人的账号:交给其办理的事项(如联户跟进)进入其待办"),
+    )
     # The pipeline's next step and its due date, kept by the services: the due list is a range scan.
     next_step = models.CharField(_("下一环节"), max_length=30, blank=True)
     next_due_on = models.DateField(_("下一环节期限"), null=True, blank=True)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop as N_
 from lianxin.accounts.services import audit_batch
 from lianxin.core import crypto
 from lianxin.core.errors import DomainError
+from lianxin.core.household_changes import households_changed
 from lianxin.core.permissions import scope_to_user
 from lianxin.core.sql import any_of, insert_rows
 from lianxin.imports.headers import Column
@@ -625,6 +626,12 @@ class PersonLedger(Ledger):
             ["name", "relation", "ethnicity", "household_id", "phone_ciphertext", "phone_masked", "updated_at"],
             batch_size=500,
         )
+        # members came or moved: the figures kept per household (the landless register) follow
+        households_changed(
+            [households[(p.group_id, p.household_number)] for p in creates]
+            + [c["household_id"] for _p, c in updates]
+            + [p.household_id for p in changed]
+        )
         if ctx.batch is not None and (creates or changed):
             audit_batch(
                 instance=ctx.batch,
@@ -645,6 +652,7 @@ class PersonLedger(Ledger):
                 % {"n": touched.count()}
             )
         with transaction.atomic():
+            moved = set(Person.objects.filter(pk__in=created_people).values_list("household_id", flat=True))
             Person.objects.filter(pk__in=created_people).delete()
             restored = []
             for _model, pk, before in updated:
@@ -665,6 +673,9 @@ class PersonLedger(Ledger):
                 ["name", "relation", "ethnicity", "household_id", "phone_ciphertext", "phone_masked", "updated_at"],
                 batch_size=500,
             )
+            moved |= {before["household_id"] for _m, _pk, before in updated}
+            moved |= {p.household_id for p in restored}
+            households_changed(moved)
             Household.objects.filter(pk__in=created_households, members__isnull=True).delete()
             audit_batch(
                 instance=ctx.batch,

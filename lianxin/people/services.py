@@ -7,6 +7,7 @@ from lianxin.accounts.services import audit_access, audit_batch, security_event_
 from lianxin.core import crypto
 from lianxin.core.audit import acting_as
 from lianxin.core.errors import DomainError
+from lianxin.core.household_changes import households_changed
 from lianxin.regions.models import Region
 
 from .identity import (
@@ -90,6 +91,7 @@ def _save_person(person: Person, actor) -> Person:
     try:
         with transaction.atomic(), acting_as(actor):
             person.save()
+            households_changed([person.household_id])  # figures kept per household (the landless register)
     except IntegrityError as exc:  # a concurrent write got there first: say which rule it broke
         _check_head(person)
         raise ValidationError({"resident_id": _("该身份证号码已登记,不能重复登记")}) from exc
@@ -163,6 +165,7 @@ def household_members_register(*, household: Household, members: list[dict], act
     try:
         with transaction.atomic(), acting_as(actor):
             Person.objects.bulk_create(people)
+            households_changed([household.pk])
             audit_batch(instance=household, actor=actor, changes={"members_registered": ["0", str(len(people))]})
     except IntegrityError as exc:
         raise ValidationError({"resident_id": _("该身份证号码已登记,不能重复登记")}) from exc

@@ -147,8 +147,8 @@ def test_leader_sees_targets_against_actuals_with_charts(
 
     indicators = BasePage(page).goto("/livelihood/indicators/")
     table = page.get_by_test_id("indicator-table")
-    expect(table.locator('tr[data-indicator="total_income"]')).to_contain_text("62000000.00")
-    expect(table.locator('tr[data-indicator="cattle"]')).to_contain_text("124.00")
+    expect(table.locator('tr[data-indicator="total_income"]')).to_contain_text("6200万元")
+    expect(table.locator('tr[data-indicator="cattle"]')).to_contain_text("124")
     for chart in ("chart-income", "chart-industry"):
         expect(page.get_by_test_id(chart)).to_have_attribute("data-drawn", "1")
         expect(page.get_by_test_id(chart).locator("canvas")).to_have_count(1)

@@ -11,7 +11,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from lianxin.core.permissions import scope_to_user
-from lianxin.people.models import Household, Person
+from lianxin.people.models import Person
 from lianxin.regions.models import Region
 
 from ..models import HiringQuota, JobPosting, JobSeeker, Placement, TrainingAttendance
@@ -192,8 +192,8 @@ def match(*, user, posting: JobPosting, limit: int = 50, today: date | None = No
     and the certificate asked for, training done, distance (village group), and the person's id (ties always
     break the same way).
 
-    One query ranks every candidate in the database — the landless test is the register's SQL over the
-    candidates' households, evaluated once; skills by matching the comma-separated lists; the distance from the
+    One query ranks every candidate in the database from the seekers' own rows (their household and birth date
+    are copied there) — the landless test reads the register's stored decision for the candidate's household; skills by matching the comma-separated lists; the distance from the
     region tree, per village group — and returns the ``limit`` first; their names and ages are read then."""
     today = today or posting.starts_on or timezone.localdate()
 
@@ -204,16 +204,13 @@ def match(*, user, posting: JobPosting, limit: int = 50, today: date | None = No
             return today.replace(year=today.year - years, day=28)
 
     seekers = scope_to_user(JobSeeker.objects.filter(status=JobSeeker.Status.SEEKING), user).filter(
-        person__birth_date__lte=years_before(posting.min_age),
-        person__birth_date__gt=years_before(posting.max_age + 1),
+        birth_date__lte=years_before(posting.min_age),
+        birth_date__gt=years_before(posting.max_age + 1),
     )
     taken = Placement.objects.filter(
         posting=posting, status__in=[Placement.Status.PROPOSED, Placement.Status.ACCEPTED]
     ).values("person_id")
     seekers = seekers.exclude(person_id__in=taken)
-    landless = landless_household_ids(
-        households=Household.objects.filter(pk__in=seekers.values("person__household_id"))
-    )
     completed = TrainingAttendance.objects.filter(completed=True)
     certified = completed.exclude(certificate_no="")
     if posting.certificate:  # the certificate the post asks for; a post that asks for none counts any
@@ -230,7 +227,8 @@ def match(*, user, posting: JobPosting, limit: int = 50, today: date | None = No
     # The ranking runs in the database (a top-N sort), so only the ``limit`` best rows travel.
     ranked = (
         seekers.annotate(
-            landless=Case(When(person__household_id__in=landless, then=one), default=zero),
+            # the register's stored decision (LandlessStatus), read once into an index of the landless households
+            landless=Case(When(household_id__in=landless_household_ids(), then=one), default=zero),
             skills_padded=Concat(Value(","), F("skills"), Value(","), output_field=CharField()),
         )
         .annotate(

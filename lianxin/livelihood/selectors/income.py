@@ -25,7 +25,7 @@ from django.db.models import (
 from lianxin.core.permissions import scope_to_user
 from lianxin.people.models import Household
 
-from ..models import FollowUp, IncomeSurvey, PriceIndex
+from ..models import ContactTask, FollowUp, IncomeSurvey, PriceIndex
 
 _DEC = DecimalField(max_digits=24, decimal_places=4)
 PERCENT = Decimal("0.1")
@@ -91,13 +91,20 @@ def alert_list(*, user, year: int, real: bool = False, village_group=None, show:
     """Households whose income of ``year`` fell below their baseline (收入下降预警), with any follow-up already
     registered, the largest fall first; ``show`` "not_worse": those whose income did not fall, "all": every household
     surveyed and compared that year."""
+    from lianxin.party.models import MemberHouseholdLink
+
     follow_up = FollowUp.objects.filter(household=OuterRef("household"), year=year)
+    contact = MemberHouseholdLink.objects.filter(household=OuterRef("household"), until__isnull=True)
+    task = ContactTask.objects.filter(household=OuterRef("household"), year=year)
     qs, worse = _compared(user=user, year=year, real=real, aggregate=False, village_group=village_group)
     return (
         (qs.filter(worse) if not show else qs.exclude(worse) if show == "not_worse" else qs)
         .annotate(
             follow_up_case_id=Subquery(follow_up.values("case_id")[:1]),
             follow_up_case_number=Subquery(follow_up.values("case__number")[:1]),
+            contact_member_name=Subquery(contact.values("member__person__name")[:1]),
+            contact_task_status=Subquery(task.values("status")[:1]),
+            contact_task_member_name=Subquery(task.values("member__person__name")[:1]),
             fall=ExpressionWrapper(F("before") - F("total"), output_field=_DEC),
         )
         .select_related("household", "village_group", "village_group__parent")
@@ -213,3 +220,25 @@ def income_figures(*, user, year: int, real: bool = False, aggregate: bool = Fal
         counts.append(sum(1 for _b, a, _w in everyone if a >= lower and (upper is None or a < upper)))
         lower = upper or lower
     return {"groups": per_group, "total": summary("", everyone), "bands": {"labels": labels, "counts": counts}}
+
+
+def contact_task_get(*, user, pk: int) -> ContactTask:
+    """A contact member's follow-up: their own (through their account) or one in the user's scope; else 404."""
+    from django.http import Http404
+
+    from lianxin.core.permissions import get_scoped_or_404
+
+    base = ContactTask.objects.select_related(
+        "household", "village_group", "village_group__parent", "member__person", "created_by"
+    )
+    own = base.filter(pk=pk, member__account=user).first() if user.is_authenticated else None
+    if own is not None:
+        return own
+    if not user.has_perm("livelihood.view_contacttask"):
+        raise Http404
+    return get_scoped_or_404(base, user, pk=pk)
+
+
+def contact_tasks_open(*, user) -> QuerySet[ContactTask]:
+    """The follow-ups waiting for the user as a contact member (联户跟进), oldest first."""
+    return ContactTask.objects.filter(member__account=user, status=ContactTask.Status.OPEN).order_by("created_at", "id")

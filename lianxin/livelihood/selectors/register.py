@@ -3,8 +3,10 @@
 For each household with land taken (a holding under a signed agreement): the contracted area (``ContractRight``),
 the mu lost (shares of parcels under agreements), the share lost, the land left per registered person, and the
 acquisition date (its latest agreement). The rule in force on that date (``LandlessRule``) says whether it
-counts. Everything is one SQL statement over indexed subqueries, so the page, the export, the API, the
-matching ("landless first") and the figures read the same definition and follow a new agreement at once.
+counts. The decision is one SQL statement (``grouped_landless``: a GROUP BY over the holdings), run by
+``services.landless_status_refresh`` whenever the land or people services change a household or a rule changes,
+and stored per household (``LandlessStatus``); the page, the export, the API, the matching ("landless first")
+and the figures read that stored flag, so they agree and cost an indexed lookup.
 
 To stay exact on both databases (SQLite keeps decimals as doubles, and integer columns divide as integers),
 the SQL only multiplies: ``lost100`` is 100 × mu lost, and the thresholds are compared as
@@ -20,8 +22,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
 
 from django.db.models import (
-    BooleanField,
-    Case,
     Count,
     DecimalField,
     ExpressionWrapper,
@@ -34,15 +34,14 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 
 from lianxin.core.permissions import scope_to_user
-from lianxin.land.models import Agreement, ContractHolding
+from lianxin.land.models import ContractHolding
 from lianxin.people.models import Household, Person
 
-from ..models import LandlessRule
+from ..models import LandlessRule, LandlessStatus
 
 AREA_STEP = Decimal("0.01")
 _DEC = DecimalField(max_digits=20, decimal_places=4)
@@ -69,70 +68,25 @@ def _rule_window(rule: LandlessRule) -> Q:
     return q
 
 
-def _rule_met(rule: LandlessRule) -> Q:
-    met = Q(pk__in=[])
-    if rule.max_mu_per_person is not None:
-        met |= Q(remaining100__lt=ExpressionWrapper(F("persons") * Value(rule.max_mu_per_person * 100), _DEC))
-    if rule.min_share_lost_percent is not None:
-        met |= Q(lost100__gte=ExpressionWrapper(F("contracted") * Value(rule.min_share_lost_percent), _DEC))
-    return met
-
-
-def affected_households(households: QuerySet[Household], all_rules: list[LandlessRule] | None = None) -> QuerySet:
-    """``households`` with land taken, annotated with their figures (see ``_figures``)."""
-    all_rules = rules() if all_rules is None else all_rules
-    return _figures(households, all_rules).filter(lost100__gt=0)
-
-
-def _figures(households: QuerySet[Household], all_rules: list[LandlessRule]) -> QuerySet:
-    """``households`` annotated per row (correlated subqueries: for the rows a page or an export reads):
-    ``lost100``, ``contracted``, ``persons``, ``acquired_on``, ``rule_id`` (the rule in force then, or None) and
-    ``landless``."""
-    lost = (
-        ContractHolding.objects.filter(household=OuterRef("pk"), agreement__isnull=False)
-        .order_by()
-        .values("household")
-        .annotate(s=Sum(ExpressionWrapper(F("parcel__area_mu") * F("share_percent"), _DEC)))
-        .values("s")
-    )
-    acquired = (
-        Agreement.objects.filter(household=OuterRef("pk"))
-        .order_by()
-        .values("household")
-        .annotate(d=Max("signed_on"))
-        .values("d")
-    )
-    members = (
-        Person.objects.filter(household=OuterRef("pk"))
-        .order_by()
-        .values("household")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    qs = households.annotate(
-        lost100=Subquery(lost, output_field=_DEC),
-        acquired_on=Subquery(acquired),
-        persons=Coalesce(Subquery(members, output_field=IntegerField()), 0),
-        contracted=F("contract_right__contracted_area_mu"),
-    )
-    qs = qs.annotate(
-        remaining100=ExpressionWrapper(F("contracted") * Value(100) - F("lost100"), _DEC),
-    )
-    rule_cases = [When(_rule_window(rule), then=Value(rule.pk)) for rule in all_rules]
-    landless_cases = [
-        When(_rule_window(rule) & Q(contracted__isnull=False) & _rule_met(rule), then=Value(True)) for rule in all_rules
-    ]
-    return qs.annotate(
-        rule_id=Case(*rule_cases, default=Value(None), output_field=IntegerField())
-        if rule_cases
-        else Value(None, output_field=IntegerField()),
-        landless=Case(*landless_cases, default=Value(False), output_field=BooleanField())
-        if landless_cases
-        else Value(False, output_field=BooleanField()),
+def _stored(households: QuerySet[Household]) -> QuerySet:
+    """``households`` annotated with their stored register figures (``LandlessStatus``): ``lost100``,
+    ``contracted``, ``persons``, ``acquired_on``, ``rule_id`` (the rule in force then, or None) and ``landless``."""
+    return households.annotate(
+        lost100=F("landless_status__lost100"),
+        contracted=F("landless_status__contracted_area_mu"),
+        persons=F("landless_status__persons"),
+        acquired_on=F("landless_status__acquired_on"),
+        rule_id=F("landless_status__rule_id"),
+        landless=F("landless_status__is_landless"),
     )
 
 
-def _grouped(households) -> QuerySet:
+def affected_households(households: QuerySet[Household]) -> QuerySet:
+    """``households`` with land taken, annotated with their stored figures (see ``_stored``)."""
+    return _stored(households.filter(landless_status__isnull=False))
+
+
+def grouped_figures(households) -> QuerySet:
     """One row per household with land taken, from its holdings under agreements (one GROUP BY, each aggregate
     computed once): ``s`` = 100 × mu lost, the acquisition date (the latest agreement covering its land), the
     contracted area and ``p``, the household's persons (an indexed count per group)."""
@@ -156,7 +110,7 @@ def _grouped(households) -> QuerySet:
     )
 
 
-def _grouped_rule_met(rule: LandlessRule) -> Q:
+def grouped_rule_met(rule: LandlessRule) -> Q:
     # No Q(pk__in=[]) seed here: a pk in HAVING would join the GROUP BY (one group per holding).
     parts = []
     if rule.max_mu_per_person is not None:
@@ -167,22 +121,23 @@ def _grouped_rule_met(rule: LandlessRule) -> Q:
     return reduce(operator.or_, parts)
 
 
-def _grouped_landless(households, all_rules: list[LandlessRule]) -> QuerySet:
-    qs = _grouped(households).annotate(left100=ExpressionWrapper(F("contracted") * Value(100) - F("s"), _DEC))
+def grouped_landless(households, all_rules: list[LandlessRule]) -> QuerySet:
+    qs = grouped_figures(households).annotate(left100=ExpressionWrapper(F("contracted") * Value(100) - F("s"), _DEC))
     if not all_rules:
         return qs.none()
     conditions = [
-        _rule_window(rule) & Q(contracted__isnull=False, s__gt=0) & _grouped_rule_met(rule) for rule in all_rules
+        _rule_window(rule) & Q(contracted__isnull=False, s__gt=0) & grouped_rule_met(rule) for rule in all_rules
     ]
     return qs.filter(reduce(operator.or_, conditions))
 
 
-def landless_household_ids(*, all_rules: list[LandlessRule] | None = None, households=None) -> QuerySet:
+def landless_household_ids(*, households=None) -> QuerySet:
     """The pks of landless households among ``households`` (all when None; the callers narrow what they show),
-    as a subquery: the register's decision in one GROUP BY over the holdings."""
-    all_rules = rules() if all_rules is None else all_rules
-    base = households if households is not None else Household.objects.all()
-    return _grouped_landless(base, all_rules).values("household_id")
+    as a subquery over the stored decision (``LandlessStatus``)."""
+    qs = LandlessStatus.objects.filter(is_landless=True)
+    if households is not None:
+        qs = qs.filter(household__in=households)
+    return qs.values("household_id")
 
 
 def register(
@@ -194,24 +149,19 @@ def register(
     aggregate: bool = False,
 ) -> QuerySet:
     """Households on the register within the user's scope (``status`` "landless"; "affected" for every household
-    with land taken; "not_landless" for those the rule does not count), with the figures of ``affected_households``
-    (computed for the rows read: a page, an export).
-
-    Which households are listed is decided by the grouped query (``landless_household_ids``), evaluated once."""
-    all_rules = rules()
+    with land taken; "not_landless" for those the rule does not count), with their stored figures."""
     households = scope_to_user(Household.objects.all(), user, aggregate=aggregate)
     if village_group is not None:
         households = households.filter(village_group=village_group)
     if q:
         households = households.filter(number__icontains=q)
-    landless = _grouped_landless(households, all_rules).values("household_id")
     if status == "landless":
-        chosen = households.filter(pk__in=landless)
+        chosen = households.filter(landless_status__is_landless=True)
+    elif status == "not_landless":
+        chosen = households.filter(landless_status__is_landless=False)
     else:
-        chosen = households.filter(pk__in=_grouped(households).filter(s__gt=0).values("household_id"))
-        if status == "not_landless":
-            chosen = chosen.exclude(pk__in=landless)
-    return _figures(chosen, all_rules).select_related("village_group", "village_group__parent")
+        chosen = households.filter(landless_status__isnull=False)
+    return _stored(chosen).select_related("village_group", "village_group__parent")
 
 
 @dataclass

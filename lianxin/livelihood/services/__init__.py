@@ -9,6 +9,7 @@ from .development import (
     insurance_enrol,
     milestone_done,
     pairing_create,
+    project_document_add,
     training_create,
     village_project_create,
     village_project_status,
@@ -23,17 +24,30 @@ from .employment import (
     posting_create,
     quota_set,
 )
-from .income import follow_up_register, price_index_set, rule_save, survey_record
+from .income import (
+    contact_task_create,
+    contact_task_done,
+    follow_up_register,
+    price_index_set,
+    rule_save,
+    survey_record,
+)
+from .register import job_seeker_copies_refresh, landless_status_refresh
 
 __all__ = [
     "attendance_record",
     "business_register",
+    "contact_task_create",
+    "contact_task_done",
     "follow_up_register",
     "indicator_set",
     "insurance_enrol",
+    "job_seeker_copies_refresh",
     "job_seeker_register",
+    "landless_status_refresh",
     "milestone_done",
     "pairing_create",
+    "project_document_add",
     "placement_accept",
     "placement_decline",
     "placement_end",

@@ -4,6 +4,7 @@ pairings with milestones, and village indicators with targets."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from ..models import (
     InsuranceEnrolment,
     Pairing,
     PairingMilestone,
+    ProjectDocument,
     SkillsTraining,
     TrainingAttendance,
     VillageIndicator,
@@ -296,3 +298,42 @@ def indicator_set(
         row.full_clean()
         row.save()
     return row
+
+
+DEFAULT_DOCUMENT_MAX_BYTES = 10 * 2**20
+
+
+def project_document_add(*, actor, project: VillageProject, upload, title: str = "") -> ProjectDocument:
+    """Attach a document or photo to a village project (项目资料): JPEG, PNG or PDF by its content, at most
+    ``LIANXIN_PROJECT_DOCUMENT_MAX_BYTES`` (10 MB)."""
+    from django.conf import settings
+
+    from lianxin.cases.services import sniff_content_type
+
+    require(actor, "livelihood.change_villageproject")
+    require_in_scope(actor, project, field="project", label=_("该项目"))
+    if upload is None:
+        raise DomainError(_("请选择文件"), field="file")
+    limit = getattr(settings, "LIANXIN_PROJECT_DOCUMENT_MAX_BYTES", DEFAULT_DOCUMENT_MAX_BYTES)
+    if upload.size > limit:
+        raise DomainError(
+            _("文件“%(name)s”超过%(mb)sMB的上限") % {"name": upload.name, "mb": limit // 2**20}, field="file"
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    content_type = sniff_content_type(head, upload.name)
+    document = ProjectDocument(
+        project=project,
+        title=(title or "").strip(),
+        original_name=upload.name[:200],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    extension = "." + upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    with transaction.atomic(), acting_as(actor):
+        document.file.save(f"{secrets.token_hex(8)}{extension}", upload, save=False)
+        document.full_clean()
+        document.save()
+    return document

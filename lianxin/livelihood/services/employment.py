@@ -31,6 +31,8 @@ def job_seeker_register(*, actor, person: Person, reason: str, registered_on: da
         seeker = JobSeeker(
             person=person,
             village_group_id=person.household.village_group_id,
+            household_id=person.household_id,
+            birth_date=person.birth_date,
             reason=reason,
             registered_on=registered_on,
             skills=",".join(sorted(split_skills(skills))),

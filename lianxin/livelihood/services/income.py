@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianxin.cases.models import Case, CaseParty
@@ -15,8 +16,9 @@ from lianxin.core.audit import acting_as
 from lianxin.core.errors import DomainError
 from lianxin.people.models import Household
 
-from ..models import FollowUp, IncomeSurvey, LandlessRule, PriceIndex
+from ..models import ContactTask, FollowUp, IncomeSurvey, LandlessRule, PriceIndex
 from .common import require, require_in_scope
+from .register import landless_status_refresh
 
 SOURCES = ("agriculture", "wages", "business", "transfers", "property_income")
 
@@ -62,6 +64,7 @@ def rule_save(
         rule.basis = basis.strip()
         rule.full_clean()
         rule.save()
+        landless_status_refresh()  # a rule change decides every household again
     return rule
 
 
@@ -181,3 +184,59 @@ def follow_up_register(*, actor, household: Household, year: int, note: str = ""
             follow_up.full_clean()
             follow_up.save()
     return follow_up
+
+
+def contact_task_create(*, actor, household: Household, year: int, note: str = "") -> ContactTask:
+    """From the alert list, the second one click: hand the follow-up of a household whose income fell in ``year`` to
+    its contact member (联户党员, the active ``party.MemberHouseholdLink``); once per household and year. It reaches
+    the member's 待办 when the member has an account."""
+    require(actor, "livelihood.add_contacttask")
+    require_in_scope(actor, household, field="household", label=_("该户"))
+    from lianxin.party.models import MemberHouseholdLink
+
+    from ..selectors.income import comparison_for
+
+    comparison = comparison_for(household=household, year=year)
+    if comparison is None or not comparison.worse_off:
+        raise DomainError(_("该户%(year)s年收入未低于基线,无需跟进") % {"year": year}, field="year")
+    link = (
+        MemberHouseholdLink.objects.filter(household=household, until__isnull=True)
+        .select_related("member__person")
+        .first()
+    )
+    if link is None:
+        raise DomainError(_("该户没有联户党员,请先在党建模块确定联户党员或登记跟进案件"), field="household")
+    with transaction.atomic(), acting_as(actor):
+        if ContactTask.objects.select_for_update().filter(household=household, year=year).exists():
+            raise DomainError(_("该户%(year)s年的收入下降已交联户党员跟进") % {"year": year}, field="year")
+        task = ContactTask(
+            household=household,
+            village_group_id=household.village_group_id,
+            year=year,
+            member=link.member,
+            note=note.strip(),
+            created_by=actor,
+        )
+        task.full_clean()
+        task.save()
+    return task
+
+
+def contact_task_done(*, actor, task: ContactTask, result: str, done_on: date) -> ContactTask:
+    """The contact member (through their account) or a cadre of the village records the visit: the task is done."""
+    own = getattr(task.member, "account_id", None) == getattr(actor, "pk", None)
+    if not own:
+        require(actor, "livelihood.change_contacttask")
+        require_in_scope(actor, task, field="task", label=_("该跟进事项"))
+    if not (result or "").strip():
+        raise DomainError(_("请填写跟进情况"), field="result")
+    if done_on > timezone.localdate():
+        raise DomainError(_("跟进日期不能晚于今天"), field="done_on")
+    with transaction.atomic(), acting_as(actor):
+        task = ContactTask.objects.select_for_update().get(pk=task.pk)
+        if task.status == ContactTask.Status.DONE:
+            raise DomainError(_("该跟进事项已办结"), field="task")
+        task.status, task.result, task.done_on = ContactTask.Status.DONE, result.strip(), done_on
+        task.full_clean()
+        task.save()
+    return task

@@ -27,21 +27,6 @@ def _survey(actor, household, year, wages, kind=IncomeSurvey.Kind.YEARLY):
     )
 
 
-@pytest.fixture
-def surveyed(working_group_member, group_a1, group_a2):
-    """Three households: one better off, one worse off in 2022 (none surveyed in 2021), one without a baseline."""
-    better = factories.household_with_land(group_a1, number="BETTER")
-    worse = factories.household_with_land(group_a2, number="WORSE")
-    unknown = factories.household_with_land(group_a1, number="NOBASE")
-    _survey(working_group_member, better, 2020, "20000", IncomeSurvey.Kind.BASELINE)
-    _survey(working_group_member, better, 2021, "25000")
-    _survey(working_group_member, better, 2022, "26000")
-    _survey(working_group_member, worse, 2020, "30000", IncomeSurvey.Kind.BASELINE)
-    _survey(working_group_member, worse, 2022, "20000")
-    _survey(working_group_member, unknown, 2022, "1")
-    return better, worse, unknown
-
-
 def test_total_is_the_sum_of_the_sources(working_group_member, group_a1):
     household = factories.household_with_land(group_a1)
     survey = _survey(working_group_member, household, 2020, "12345.67", IncomeSurvey.Kind.BASELINE)

@@ -128,3 +128,81 @@ def test_pairing_shows_on_the_enterprise_page(login_as, users, enterprise_in_tow
     assert 'data-testid="enterprise-pairings"' in html
     assert "出资拓宽进村道路" in html
     assert "出资拓宽进村道路" in login_as(users["liaison"]).get(url).content.decode()
+
+
+def test_indicators_read_as_the_product_writes_numbers(login_as, working_group_member, town_admin, village_a):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from lianxin.livelihood import services
+
+    year = timezone.localdate().year
+    for indicator, target, actual in (
+        ("total_income", "62000000", "63850000"),
+        ("cattle", "120", "124"),
+        ("corn", "3000", "3050.5"),
+        ("net_income_per_capita", "3600", "3725.5"),
+    ):
+        services.indicator_set(
+            actor=working_group_member,
+            region=village_a,
+            year=year,
+            indicator=indicator,
+            target=Decimal(target),
+            actual=Decimal(actual),
+        )
+
+    html = login_as(town_admin).get(reverse("livelihood:indicators"), {"year": year}).content.decode()
+
+    for shown in ("6200万元", "6385万元", ">124<", ">120<", "3,050.5", "3,725.5", "3,600"):
+        assert shown in html
+    for raw in ("62000000.00", "124.00", "3050.50"):
+        assert raw not in html
+
+
+def test_pairings_show_on_the_village_and_enterprise_pages_with_milestones_state_and_links(
+    login_as, users, enterprise_in_town, village_a, village_b, group_a1
+):
+    from datetime import date
+    from decimal import Decimal
+
+    from .. import services
+
+    pairing = services.pairing_create(
+        actor=users["workgroup"],
+        enterprise=enterprise_in_town,
+        village=village_a,
+        commitment="出资拓宽进白革龙道路",
+        amount=Decimal("1250000"),
+        signed_on=date(2025, 4, 18),
+        milestones=[("开工", date(2025, 6, 1)), ("完工", date(2025, 12, 1))],
+    )
+    services.milestone_done(
+        actor=users["workgroup"], milestone=pairing.milestones.get(name="开工"), done_on=date(2025, 6, 3)
+    )
+
+    # the village page (and the township's above it) lists the pairing, its state and milestones, linking the plant
+    village_page = reverse("regions:region-detail", args=[village_a.pk])
+    html = login_as(users["leader"]).get(village_page).content.decode()
+    assert 'data-testid="village-pairings"' in html
+    assert "出资拓宽进白革龙道路" in html
+    assert "1,250,000.00" in html
+    assert "实施中" in html
+    assert "开工 ✓2025-06-03" in html
+    assert "完工 (计划2025-12-01)" in html
+    assert reverse("enterprises:enterprise-detail", args=[enterprise_in_town.pk]) in html
+    assert (
+        "出资拓宽进白革龙道路"
+        in login_as(users["leader"]).get(reverse("regions:region-detail", args=[village_a.parent_id])).content.decode()
+    )
+    # another village's page does not
+    other = login_as(users["leader"]).get(reverse("regions:region-detail", args=[village_b.pk])).content.decode()
+    assert "出资拓宽进白革龙道路" not in other
+    assert "暂无结对" in other
+
+    # the enterprise page links back to the village
+    enterprise_page = reverse("enterprises:enterprise-detail", args=[enterprise_in_town.pk])
+    html = login_as(users["leader"]).get(enterprise_page).content.decode()
+    assert village_page in html
+    assert "实施中" in html

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,12 +32,13 @@ from ..forms import (
     NotEnrolledFilterForm,
     PairingFilterForm,
     PairingForm,
+    ProjectDocumentForm,
     ProjectFilterForm,
     TrainingFilterForm,
     TrainingForm,
     VillageProjectForm,
 )
-from ..models import SkillsTraining, VillageIndicator
+from ..models import ProjectDocument, SkillsTraining, VillageIndicator
 from .register import groups_of
 
 SERVICE_ERRORS = (DomainError, ValidationError)
@@ -380,4 +381,47 @@ def indicators(request):
             "chart_industry": chart(industry),
         },
         status=400 if entry is not None and entry.errors else 200,
+    )
+
+
+@login_required
+@permission_required("livelihood.view_villageproject", raise_exception=True)
+def project_detail(request, pk: int):
+    """A village project with its funds and its documents and photos (thumbnails); the upload form for those who
+    keep the projects."""
+    user = request.user
+    project = get_scoped_or_404(selectors.project_list(user=user).prefetch_related("funds", "documents"), user, pk=pk)
+    form = ProjectDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if not user.has_perm("livelihood.change_villageproject"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.project_document_add(
+                    actor=user, project=project, upload=form.cleaned_data["file"], title=form.cleaned_data["title"]
+                )
+            except DomainError as exc:
+                form.add_error("file" if exc.field in (None, "file") else None, exc.message)
+            else:
+                messages.success(request, _("已上传"))
+                return redirect("livelihood:project-detail", pk=project.pk)
+    return render(
+        request,
+        "livelihood/project_detail.html",
+        {"project": project, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@permission_required("livelihood.view_villageproject", raise_exception=True)
+def project_document(request, pk: int):
+    """One document or photo of a village project, in the user's scope: photos shown inline (the thumbnails),
+    PDFs downloaded."""
+    document = get_scoped_or_404(ProjectDocument.objects.all(), request.user, pk=pk)
+    return FileResponse(
+        document.file.open("rb"),
+        filename=document.original_name,
+        content_type=document.content_type,
+        as_attachment=not document.is_image,
     )

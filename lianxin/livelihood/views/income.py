@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +17,7 @@ from lianxin.core.web import querystring_without
 from lianxin.people.models import Household
 
 from .. import selectors, services
-from ..forms import AlertFilterForm, FollowUpForm
+from ..forms import AlertFilterForm, ContactTaskDoneForm, FollowUpForm
 from .register import groups_of
 
 
@@ -104,4 +105,53 @@ def figures(request):
         request,
         "livelihood/income_figures.html",
         {"form": form, "year": year, "data": data, "charts": charts, "filters": querystring_without(request)},
+    )
+
+
+@login_required
+@require_POST
+@permission_required("livelihood.add_contacttask", raise_exception=True)
+def contact_task_create(request, pk: int):
+    """The second one click from the alert list: the follow-up handed to the household's contact member."""
+    household = get_scoped_or_404(Household.objects.select_related("village_group"), request.user, pk=pk)
+    form = FollowUpForm(request.POST)
+    back = request.POST.get("next") or ""
+    if not back.startswith("/") or back.startswith("//"):
+        back = reverse("livelihood:alerts")
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label if field in form.fields else ''}:{errors[0]}")
+        return redirect(back)
+    try:
+        task = services.contact_task_create(actor=request.user, household=household, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已交联户党员%(name)s跟进") % {"name": task.member.person.name})
+    return redirect(back)
+
+
+@login_required
+def contact_task(request, pk: int):
+    """One follow-up handed to a contact member: what to look into, and the form recording the visit. Open to the
+    member through their own account (their 待办 links here) and to those who see the village's tasks."""
+    task = selectors.contact_task_get(user=request.user, pk=pk)
+    form = ContactTaskDoneForm(request.POST or None, initial={"done_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_task_done(actor=request.user, task=task, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("已记录跟进情况"))
+            return redirect("livelihood:contact-task", pk=task.pk)
+    return render(
+        request,
+        "livelihood/contact_task.html",
+        {
+            "task": task,
+            "comparison": selectors.comparison_for(household=task.household, year=task.year),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
     )

@@ -131,6 +131,17 @@ def member_update(*, actor, member: Member, languages: Iterable[Language] | None
     return member
 
 
+def member_account_set(*, actor, member: Member, account) -> Member:
+    """Link a member to their own account (or unlink with None), so what is handed to them reaches their 待办."""
+    require_organization(actor, member.organization, "party.change_member")
+    if account is not None and Member.objects.filter(account=account).exclude(pk=member.pk).exists():
+        raise DomainError(_("该账号已关联另一名党员"), field="account")
+    member.account = account
+    with acting_as(actor):
+        member.save(update_fields=["account", "updated_at"])
+    return member
+
+
 @transaction.atomic
 def member_transfer(
     *,
