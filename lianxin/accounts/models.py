@@ -79,6 +79,7 @@ class SecurityEvent(models.Model):
         IMPORT = "import", _("导入")
         TOKEN_CREATED = "token_created", _("创建API令牌")
         CHAIN_KEYED = "chain_keyed", _("事件链启用密钥")
+        PERSONAL_DATA_PURGED = "personal_data_purged", _("清除超期个人信息")
 
     sequence = models.PositiveBigIntegerField(_("序号"), unique=True)
     occurred_at = models.DateTimeField(_("时间"), db_index=True)
