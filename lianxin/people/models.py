@@ -71,7 +71,10 @@ class Person(BaseModel):
     phone_masked = models.CharField(_("手机号码"), max_length=11, blank=True, editable=False)
     # Moved out or died (迁出、死亡) on ``left_on``: the retention period of the ID and phone counts from that day
     # (core.retention); once past it, both are anonymised and ``personal_data_purged_at`` says when.
-    status = models.CharField(_("人口状态"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    # A database default too: the import engine inserts people with raw SQL naming its columns.
+    status = models.CharField(
+        _("人口状态"), max_length=20, choices=Status.choices, default=Status.REGISTERED, db_default=Status.REGISTERED
+    )
     left_on = models.DateField(_("迁出或死亡日期"), null=True, blank=True)
     personal_data_purged_at = models.DateTimeField(_("个人信息清除时间"), null=True, blank=True, editable=False)
 
