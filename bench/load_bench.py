@@ -52,6 +52,8 @@ PYTHON = str(Path(sys.executable))
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 USERNAME, PASSWORD = "workgroup", "Load-bench-2026!"
 IMPORT_ROWS = 10
+# Another invocation on a kept --workdir imports other people (sequence numbers shifted), not the same again.
+INVOCATION = os.getpid() % 997
 
 
 def env_for(url: str, workdir: Path) -> dict:
@@ -221,11 +223,12 @@ def person_ledger(village: str, group: str, *, user: int, run: int) -> bytes:
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
     ws = wb.add_worksheet()
     ws.write_row(0, 0, ["村委会", "村民小组", "户编号", "姓名", "身份证号码", "与户主关系", "民族"])
-    born = date(1930, 1, 1) + timedelta(days=(run * 97 + user) * IMPORT_ROWS)
+    # run < 16 (configuration × user count), user < 100: births from 1930 on, all in the past
+    born = date(1930, 1, 1) + timedelta(days=(run * 100 + user) * IMPORT_ROWS)
     for i in range(IMPORT_ROWS):
-        body = f"532622{born + timedelta(days=i):%Y%m%d}{(user * 7 + i) % 1000:03d}"
+        body = f"532622{born + timedelta(days=i):%Y%m%d}{(user * 7 + i + INVOCATION) % 1000:03d}"
         number = body + ric.calc_check_digit(body + "0")
-        ws.write_row(i + 1, 0, [village, group, f"LB{run}-{user}-{i}", "王小明", number, "户主", "汉族"])
+        ws.write_row(i + 1, 0, [village, group, f"LB{INVOCATION}-{run}-{user}-{i}", "王小明", number, "户主", "汉族"])
     wb.close()
     return buffer.getvalue()
 
@@ -357,7 +360,7 @@ def main() -> None:
                             latencies, errors, wall = run_scenario(users, 0, actions["export"], once=True)
                         elif scenario == "import":
                             # one import per user, all at once: the end-to-end time of each
-                            tag = run * 1000 + count
+                            tag = run * len(args.users) + args.users.index(count)
                             latencies, errors, wall = run_scenario(
                                 users, 0, lambda user, index, i, tag=tag: one_import(user, index, tag, where), once=True
                             )

@@ -307,3 +307,23 @@ def test_uploaded_originals_go_after_the_period_from_the_commit(working_group_me
     assert old.file_deleted_at is not None
     assert old.file_name == "户籍.xlsx"
     assert new.file
+
+
+def test_a_cadre_records_a_move_out_on_the_person_page(login_as, village_a_clerk, village_b_clerk, person_a, person_b):
+    client = login_as(village_a_clerk)
+    url = reverse("people:person-departure", args=[person_a.pk])
+
+    refused = client.post(url, {"status": Person.Status.MOVED_OUT, "left_on": ""})
+    saved = client.post(url, {"status": Person.Status.MOVED_OUT, "left_on": "2025-03-01"})
+    other = client.post(
+        reverse("people:person-departure", args=[person_b.pk]), {"status": "deceased", "left_on": "2025-03-01"}
+    )
+
+    assert refused.status_code == 400
+    assert "请填写迁出或死亡日期" in refused.content.decode()
+    assert saved.status_code == 302
+    person_a.refresh_from_db()
+    assert person_a.status == Person.Status.MOVED_OUT
+    assert str(person_a.left_on) == "2025-03-01"
+    assert other.status_code == 404  # another village's person
+    assert "已迁出" in client.get(reverse("people:person-detail", args=[person_a.pk])).content.decode()
