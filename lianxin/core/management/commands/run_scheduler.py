@@ -23,7 +23,6 @@ class Command(BaseCommand):
         stopping = []
         signal.signal(signal.SIGTERM, lambda *_args: stopping.append(True))
         while not stopping:
-            close_old_connections()
             for name in schedule_tick():
                 self.stdout.write(f"queued {name}")
             self.stdout.flush()
@@ -33,3 +32,4 @@ class Command(BaseCommand):
                 if stopping:
                     break
                 time.sleep(1)
+            close_old_connections()  # a long-running process: drop a connection the database closed
