@@ -61,7 +61,7 @@ def load_secrets(path: Path, *, keys_in_use: Callable[[], set[str]] | None = Non
     return {n: os.environ.get(n) or stored[n] for n in SECRET_NAMES}
 
 
-# --- key rotation (docs/decisions/0014): optional, never generated --------------------------------------
+# --- key rotation (docs/decisions/0015): optional, never generated --------------------------------------
 
 ROTATION_DEFAULTS: dict = {
     "FIELD_ENCRYPTION_KEY_VERSION": 1,  # the version byte of what FIELD_ENCRYPTION_KEY seals

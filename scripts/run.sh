@@ -24,9 +24,13 @@ $PY manage.py load_demo
 # Background jobs (imports, reports) run in a database-backed worker: no extra server needed.
 $PY manage.py db_worker --queue-name default >var/worker.log 2>&1 &
 WORKER=$!
-trap 'kill "$WORKER" 2>/dev/null || true' EXIT INT TERM
+# Scheduled work without cron: the deadline reminders, the personal-data purge and the checkpoint are
+# queued for that worker at their times (lianxin.core.schedule); a missed day is caught up once.
+$PY manage.py run_scheduler >var/scheduler.log 2>&1 &
+SCHEDULER=$!
+trap 'kill "$WORKER" "$SCHEDULER" 2>/dev/null || true' EXIT INT TERM
 
-echo "Lianxin: serving on http://$HOST:$PORT/ (Ctrl-C stops; background worker log: var/worker.log)"
+echo "Lianxin: serving on http://$HOST:$PORT/ (Ctrl-C stops; background worker log: var/worker.log, scheduler: var/scheduler.log)"
 # gunicorn's control socket defaults to ~/.gunicorn/gunicorn.ctl, shared by every instance the same
 # account runs on the host: keep this instance's in its own var directory (gunicorn makes it 0600).
 # The access log records the path only: query strings (searches by name or resident ID) and

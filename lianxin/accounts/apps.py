@@ -29,3 +29,11 @@ class AccountsConfig(AppConfig):
             ],
         )
         post_migrate.connect(receivers.sync_roles_after_migrate, sender=self)
+        from datetime import time
+
+        from lianxin.core import schedule
+
+        # Hourly: the task writes a checkpoint only once one falls due (LIANXIN_CHECKPOINT_INTERVAL_HOURS).
+        schedule.register(
+            schedule.Job("security_event_checkpoint", "lianxin.accounts.tasks.checkpoint_write_task", time(0, 5), True)
+        )

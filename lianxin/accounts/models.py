@@ -101,6 +101,7 @@ class SecurityEvent(models.Model):
         TWO_FACTOR_RESET = "two_factor_reset", _("重置双因素认证")
         TWO_FACTOR_FAILED = "two_factor_failed", _("双因素验证失败")
         RECOVERY_CODES_ISSUED = "recovery_codes_issued", _("重新生成恢复码")
+        PERSONAL_DATA_PURGED = "personal_data_purged", _("清除超期个人信息")
 
     sequence = models.PositiveBigIntegerField(_("序号"), unique=True)
     occurred_at = models.DateTimeField(_("时间"), db_index=True)

@@ -128,6 +128,11 @@ HOLIDAYS_EDIT = ["core.view_holiday", "core.add_holiday", "core.delete_holiday"]
 for _role in (Role.WORKING_GROUP, Role.SYSTEM_ADMIN):
     ROLE_PERMISSIONS[_role].extend(HOLIDAYS_EDIT)
 
+# Retention and purge of personal data (issue 16): the periods, the preview (masked) and the runs.
+ROLE_PERMISSIONS[Role.SYSTEM_ADMIN].extend(
+    ["core.view_retentionrule", "core.change_retentionrule", "core.purge_personal_data", "core.view_purgerun"]
+)
+
 # Land acquisition (征地, issue 4). Payments only by the working group; village cadres keep the parcels,
 # holders and agreements of their own villages; county viewers see aggregates only (dashboard permission).
 LAND_READ = [

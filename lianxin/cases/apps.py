@@ -13,7 +13,11 @@ class CasesConfig(AppConfig):
         from . import ledger as _ledger  # noqa: F401  (registers the historical case ledger)
         from . import models
 
-        auditlog.register(models.Case, exclude_fields=["tracking_digest", "tracking_passphrase"])
+        auditlog.register(
+            models.Case,
+            exclude_fields=["tracking_digest", "tracking_passphrase", "reporter_contact_purged_at"],
+            mask_fields=["reporter_phone"],  # the audit trail outlives the purge of the contact data
+        )
         for model in (
             models.ServiceItem,
             models.CaseParty,
@@ -27,3 +31,6 @@ class CasesConfig(AppConfig):
         from . import inbox
 
         inbox.register()  # the cases' sections of the 待办 (core holds the registry)
+        from . import retention
+
+        retention.register()  # integrity reporters' contact data in the personal-data purge

@@ -164,6 +164,9 @@ class Case(BaseModel):
     # SHA-256 of the random tracking code (the code itself is shown once and never stored).
     tracking_digest = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     tracking_passphrase = models.CharField(max_length=128, blank=True, editable=False)
+    # The reporter's name, phone and tracking code were anonymised past their retention after the case
+    # closed (core.retention; cases.retention).
+    reporter_contact_purged_at = models.DateTimeField(_("举报人信息清除时间"), null=True, blank=True, editable=False)
 
     # Security incident (治安案件)
     incident_type = models.CharField(_("案件类型"), max_length=20, choices=IncidentType.choices, blank=True)

@@ -736,3 +736,25 @@ def patrol_log_record(
     with transaction.atomic(), acting_as(actor):
         log.save()
     return log
+
+
+def integrity_reporters_purge(*, ids: list[int], now: datetime) -> int:
+    """Anonymise the reporters' contact data of these closed integrity reports (举报人信息清除): a named
+    reporter's name and phone show ``PURGED_MARK``; an anonymous report's tracking code and passphrase stop
+    working. Called by the purge (core.retention) inside its batch's transaction."""
+    from lianxin.people.models import PURGED_MARK
+
+    cases = list(
+        Case.objects.select_for_update()
+        .filter(pk__in=ids, kind=Kind.INTEGRITY_REPORT, reporter_contact_purged_at__isnull=True)
+        .only("pk", "reporter_name", "reporter_phone")
+    )
+    for case in cases:
+        Case.objects.filter(pk=case.pk).update(
+            reporter_name=PURGED_MARK if case.reporter_name else "",
+            reporter_phone=PURGED_MARK if case.reporter_phone else "",
+            tracking_digest=None,
+            tracking_passphrase="",
+            reporter_contact_purged_at=now,
+        )
+    return len(cases)

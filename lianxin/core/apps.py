@@ -15,6 +15,15 @@ class CoreConfig(AppConfig):
         from . import models
 
         auditlog.register(models.Holiday)
+        auditlog.register(models.RetentionRule)
+        from datetime import time
+
+        from . import schedule
+
+        schedule.register(schedule.Job("deadline_reminders", "lianxin.core.tasks.deadline_reminders_task", time(7, 30)))
+        schedule.register(
+            schedule.Job("personal_data_purge", "lianxin.core.tasks.personal_data_purge_task", time(2, 30))
+        )
         post_migrate.connect(_record_keys, sender=self)
         checks.register(_keys_match, checks.Tags.security)
 

@@ -75,6 +75,7 @@ NAVIGATION = [
             (_("审计日志"), "accounts:audit-list", "accounts.view_audit_trail"),
             (_("安全事件"), "accounts:security-event-list", "accounts.view_securityevent"),
             (_("节假日"), "core:holiday-list", "core.view_holiday"),
+            (_("数据保存期限"), "core:retention", "core.view_retentionrule"),
         ],
     ),
 ]

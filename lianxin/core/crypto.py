@@ -3,7 +3,7 @@
 Ciphertext layout: version byte, 12-byte nonce, ciphertext+tag. The blind index lets us
 find and de-duplicate exact values (a full resident ID) without storing them in clear.
 
-Key rotation (docs/decisions/0014): the version byte is the version of the key that sealed it.
+Key rotation (docs/decisions/0015): the version byte is the version of the key that sealed it.
 ``FIELD_ENCRYPTION_KEY`` is the key of version ``FIELD_ENCRYPTION_KEY_VERSION`` (1 unless set), used for
 everything sealed now; ``FIELD_ENCRYPTION_RETIRED_KEYS`` ({version: key}) still open what older keys
 sealed until ``manage.py rotate_keys`` has re-encrypted it. Blind indexes carry no version: while

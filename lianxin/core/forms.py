@@ -162,3 +162,10 @@ class FilterForm(StyledForm):
         if isinstance(field, forms.MultipleChoiceField):
             return []
         return getattr(field, "empty_value", None)
+
+
+class RetentionRuleForm(StyledForm):
+    """One data class's retention period (保存期限), in days."""
+
+    data_class = forms.CharField(widget=forms.HiddenInput, max_length=60)
+    days = forms.IntegerField(label=_("保存天数"), min_value=0, max_value=100 * 366)

@@ -33,7 +33,7 @@ def fingerprint_of(encoded: str) -> str:
 
 
 def retired_fingerprints(name: str) -> set[str]:
-    """Fingerprints of the retired keys of ``name`` (a key rotation in progress, docs/decisions/0014)."""
+    """Fingerprints of the retired keys of ``name`` (a key rotation in progress, docs/decisions/0015)."""
     if name == "FIELD_ENCRYPTION_KEY":
         keys = list((getattr(settings, "FIELD_ENCRYPTION_RETIRED_KEYS", None) or {}).values())
     elif name == "BLIND_INDEX_KEY":

@@ -86,3 +86,71 @@ class KeyRotationProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model} → {self.last_pk}"
+
+
+class RetentionRule(models.Model):
+    """How long one class of personal data is kept after its clock starts (保存期限), set by the system
+    administrator on the 数据保存期限 page; a class without a row keeps its default (``core.retention``)."""
+
+    data_class = models.CharField(_("数据类别"), max_length=60, unique=True)
+    days = models.PositiveIntegerField(_("保存天数"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("修改人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("保存期限")
+        verbose_name_plural = _("保存期限")
+        permissions = [("purge_personal_data", _("清除超期个人信息"))]
+
+    def __str__(self) -> str:
+        return f"{self.data_class} {self.days}"
+
+
+class PurgeRun(models.Model):
+    """One run of the personal-data purge (个人信息清除): when, started by whom or what, and how many rows of
+    each data class it anonymised (``counts``: {data class: rows})."""
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("定时任务")
+        COMMAND = "command", _("命令行")
+        PAGE = "page", _("页面")
+
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    trigger = models.CharField(_("触发方式"), max_length=20, choices=Trigger.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("执行人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    counts = models.JSONField(_("清除数量"), default=dict)
+    # The periods in force for this run ({data class: days}), so the record says which rule applied.
+    periods = models.JSONField(_("保存期限"), default=dict)
+
+    class Meta:
+        verbose_name = _("清除记录")
+        verbose_name_plural = _("清除记录")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {sum(self.counts.values())}"
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+class ScheduledJob(models.Model):
+    """The last time slot each scheduled job (定时任务) was queued for (``core.schedule``): a restarted
+    scheduler does not queue a slot twice, and a missed slot is caught up once."""
+
+    name = models.CharField(_("任务"), max_length=60, unique=True)
+    last_slot = models.DateTimeField(_("最近一次计划时间"), null=True, blank=True)
+    last_queued_at = models.DateTimeField(_("最近一次入队时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务")
+        verbose_name_plural = _("定时任务")
+
+    def __str__(self) -> str:
+        return self.name

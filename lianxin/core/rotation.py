@@ -1,4 +1,4 @@
-"""Key rotation (密钥轮换, docs/decisions/0014): every ciphertext re-encrypted and every blind index
+"""Key rotation (密钥轮换, docs/decisions/0015): every ciphertext re-encrypted and every blind index
 recomputed under the keys configured now, in batches, resumable, while the site runs.
 
 The columns are found by their field class (``crypto.EncryptedField``, ``crypto.BlindIndexField``) in

@@ -11,7 +11,7 @@ Every XML the product reads from an uploaded file goes through defusedxml:
   a DTD into these parts, so a file that has one is refused outright (a "billion laughs" bomb or an
   external entity pointing at /etc/passwd), whatever the reader behind would have done with it.
 
-The readers behind are safe on their own as well (checked, see docs/decisions/0014): openpyxl uses
+The readers behind are safe on their own as well (checked, see docs/decisions/0015): openpyxl uses
 defusedxml once it is installed (``openpyxl.xml.DEFUSEDXML``), python-docx parses with
 ``resolve_entities=False``, calamine's quick-xml does not expand declared entities; the check above
 makes the refusal explicit, early and the same for all of them.

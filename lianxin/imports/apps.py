@@ -17,3 +17,6 @@ class ImportsConfig(AppConfig):
         from . import models
 
         auditlog.register(models.ImportBatch, include_fields=["status", "mode", "file_deleted_at"])
+        from . import retention
+
+        retention.register()  # uploaded files in the personal-data purge (core holds the registry)

@@ -345,8 +345,7 @@ class Download:
 def _file_gone(batch: ImportBatch) -> DomainError:
     when = timezone.localtime(batch.file_deleted_at).date() if batch.file_deleted_at else None
     return DomainError(
-        _("原始文件已按保存期限(%(days)d天)于%(date)s删除")
-        % {"days": settings.LIANXIN_IMPORT_FILE_RETENTION_DAYS, "date": when},
+        _("原始文件已按保存期限(%(days)d天)于%(date)s删除") % {"days": import_file_retention_days(), "date": when},
         code="file_deleted",
     )
 
@@ -433,14 +432,11 @@ def batch_download(*, batch: ImportBatch, actor, which: str) -> Download:
     return download
 
 
-def batch_files_purge(*, now: datetime | None = None) -> list[int]:
-    """Delete the uploaded files whose retention has passed (原始文件保存期限, ``LIANXIN_IMPORT_FILE_RETENTION_DAYS``):
-    counted from the commit, the undo, or — for a batch never committed — the upload. The history keeps
-    the batch (name, checksum, counts, errors); only the file goes. Returns the batches' ids."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.LIANXIN_IMPORT_FILE_RETENTION_DAYS)
+def batch_files_due(cutoff: datetime):
+    """The batches whose uploaded file has passed its retention (原始文件保存期限) at ``cutoff``: counted from
+    the commit, the undo, or — for a batch never committed — the upload."""
     status = ImportBatch.Status
-    due = (
+    return (
         ImportBatch.objects.filter(file_deleted_at__isnull=True)
         .exclude(file="")
         .filter(
@@ -449,17 +445,42 @@ def batch_files_purge(*, now: datetime | None = None) -> list[int]:
             | Q(status__in=[status.UPLOADED, status.CHECKED, status.FAILED], created_at__lte=cutoff)
         )
     )
+
+
+def batch_files_delete(*, ids: list[int], now: datetime) -> list[int]:
+    """Delete these batches' uploaded files and staged rows. The history keeps the batch (name, checksum,
+    counts, errors); only the file goes. Returns the batches' ids."""
     purged = []
-    for batch in due.iterator():
+    for batch in ImportBatch.objects.filter(pk__in=ids, file_deleted_at__isnull=True).exclude(file=""):
         batch.file.storage.delete(batch.file.name)
         staging.stage_discard(batch.pk)
         batch.file.name = ""
         batch.file_deleted_at = now
         batch.save(update_fields=["file", "file_deleted_at"])
         purged.append(batch.pk)
+    return purged
+
+
+def import_file_retention_days() -> int:
+    """The period in force for uploaded files: the 数据保存期限 page's rule, else the setting."""
+    from lianxin.core.retention import retention_days
+
+    return retention_days(RETENTION_CLASS)
+
+
+RETENTION_CLASS = "imports.uploaded_files"
+
+
+def batch_files_purge(*, now: datetime | None = None) -> list[int]:
+    """Delete the uploaded files whose retention has passed (原始文件保存期限), recorded as a security event.
+    The daily purge (core.retention) does the same as one of its data classes. Returns the batches' ids."""
+    now = now or timezone.now()
+    days = import_file_retention_days()
+    ids = list(batch_files_due(now - timedelta(days=days)).values_list("pk", flat=True))
+    purged = batch_files_delete(ids=ids, now=now)
     if purged:
         security_event_record(
             kind=SecurityEvent.Kind.IMPORT,
-            detail={"files_deleted": purged, "retention_days": settings.LIANXIN_IMPORT_FILE_RETENTION_DAYS},
+            detail={"files_deleted": purged, "retention_days": days},
         )
     return purged

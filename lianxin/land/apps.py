@@ -36,3 +36,6 @@ class LandConfig(AppConfig):
         from .inbox import register_inbox
 
         register_inbox()  # pending hand-over overrides in the leaders' 待办 (core holds the registry)
+        from . import retention
+
+        retention.register()  # bank accounts of payments in the personal-data purge (core holds the registry)

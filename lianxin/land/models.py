@@ -467,6 +467,25 @@ class Payment(models.Model):
         raise PaymentAppendOnly
 
 
+class BankAccountRestriction(models.Model):
+    """The bank account of a payment is past its retention period (停止处理): it is no longer revealed, exported
+    or used, only stored. The payment row itself is append-only and part of the accounting record, which the
+    accounting archive rules keep for 30 years, so PIPL art. 47(2) applies: the processing stops, except for
+    storage and protection (core.retention, decision 0016). The masked account stays shown."""
+
+    payment = models.OneToOneField(
+        Payment, verbose_name=_("兑付"), on_delete=models.PROTECT, related_name="account_restriction"
+    )
+    restricted_at = models.DateTimeField(_("停止处理时间"))
+
+    class Meta:
+        verbose_name = _("银行账号停止处理")
+        verbose_name_plural = _("银行账号停止处理")
+
+    def __str__(self) -> str:
+        return f"{self.payment_id} {self.restricted_at:%Y-%m-%d}"
+
+
 class HandoverOverride(BaseModel):
     """A proposal to hand a parcel over before every holder is paid (先行交地), against the rule 先补偿后用地.
 

@@ -25,6 +25,7 @@ from .models import (
     Agreement,
     AgreementAttachment,
     AgreementItem,
+    BankAccountRestriction,
     Compensation,
     CompensationStandard,
     ContractHolding,
@@ -675,6 +676,8 @@ def bank_account_reveal(*, payment: Payment, actor) -> str:
     require_perm(actor, "land.add_payment")
     if not payment.bank_account_ciphertext:
         return ""
+    if BankAccountRestriction.objects.filter(payment=payment).exists():
+        raise DomainError(_("该银行账号已超过保存期限,按规定停止处理,不再显示完整账号"), code="purged")
     with acting_as(actor):
         LogEntry.objects.log_create(
             payment, action=LogEntry.Action.ACCESS, changes={"revealed": ["bank_account", ""]}, force_log=True
@@ -854,3 +857,15 @@ def agreement_attachment_add(*, agreement: Agreement, title: str, file, actor) -
         raise DomainError(_("文件不能超过20 MB"), field="file")
     attachment = AgreementAttachment(agreement=agreement, title=(title or "").strip() or file.name, file=file)
     return _save(attachment, actor)
+
+
+def bank_accounts_restrict(*, ids: list[int], now) -> int:
+    """Stop processing these payments' bank accounts (停止处理): past the keeping period after the agreement's
+    last payment. The payment rows stay as they are (append-only); a restriction row is added for each.
+    Called by the purge (core.retention) inside its batch's transaction."""
+    done = set(BankAccountRestriction.objects.filter(payment_id__in=ids).values_list("payment_id", flat=True))
+    fresh = [pk for pk in ids if pk not in done]
+    BankAccountRestriction.objects.bulk_create(
+        [BankAccountRestriction(payment_id=pk, restricted_at=now) for pk in fresh]
+    )
+    return len(fresh)

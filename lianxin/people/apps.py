@@ -17,3 +17,6 @@ class PeopleConfig(AppConfig):
         auditlog.register(
             models.Person, exclude_fields=["resident_id_ciphertext", "resident_id_digest", "phone_ciphertext"]
         )
+        from . import retention
+
+        retention.register()  # IDs and phones of departed persons in the personal-data purge

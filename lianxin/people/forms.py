@@ -87,3 +87,10 @@ class PersonSearchForm(FilterForm):
         self.fields["village_group"].choices = [("", _("全部村民小组"))] + [
             (g.pk, f"{g.parent.name} / {g.name}") for g in village_groups
         ]
+
+
+class PersonDepartureForm(StyledForm):
+    """Moved out or died (迁出、死亡) on a day, or registered again."""
+
+    status = forms.ChoiceField(label=_("人口状态"), choices=Person.Status.choices)
+    left_on = forms.DateField(label=_("迁出或死亡日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

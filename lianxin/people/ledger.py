@@ -213,7 +213,7 @@ class PersonLedger(Ledger):
         if crypto.index_rotating():
             # Stored people are matched by digest, chunk by chunk, without the clear ID: during a key
             # rotation a person still indexed under the retired key would not be found (and be created
-            # twice). The rotation takes minutes; the import waits (docs/decisions/0014).
+            # twice). The rotation takes minutes; the import waits (docs/decisions/0015).
             raise FileRejected(_("正在进行密钥轮换(身份证号索引),暂不能导入户籍人口台账;请在轮换完成后重新检查并导入"))
         groups = scope_to_user(
             Region.objects.filter(level=Region.Level.VILLAGE_GROUP).select_related("parent"), ctx.user

@@ -54,6 +54,11 @@ class Person(BaseModel):
         MALE = "male", _("男")
         FEMALE = "female", _("女")
 
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("在册")
+        MOVED_OUT = "moved_out", _("已迁出")
+        DECEASED = "deceased", _("已死亡")
+
     household = models.ForeignKey(Household, verbose_name=_("所在户"), on_delete=models.PROTECT, related_name="members")
     name = models.CharField(_("姓名"), max_length=50)  # searched by icontains, which no B-tree index serves
     relation = models.CharField(_("与户主关系"), max_length=20, choices=Relation.choices, default=Relation.OTHER)
@@ -68,6 +73,14 @@ class Person(BaseModel):
     ethnicity = models.CharField(_("民族"), max_length=2, choices=Ethnicity.choices, default=Ethnicity.HAN)
     phone_ciphertext = EncryptedField(null=True, editable=False, purpose="people.person.phone")
     phone_masked = models.CharField(_("手机号码"), max_length=11, blank=True, editable=False)
+    # Moved out or died (迁出、死亡) on ``left_on``: the retention period of the ID and phone counts from that day
+    # (core.retention); once past it, both are anonymised and ``personal_data_purged_at`` says when.
+    # A database default too: the import engine inserts people with raw SQL naming its columns.
+    status = models.CharField(
+        _("人口状态"), max_length=20, choices=Status.choices, default=Status.REGISTERED, db_default=Status.REGISTERED
+    )
+    left_on = models.DateField(_("迁出或死亡日期"), null=True, blank=True)
+    personal_data_purged_at = models.DateTimeField(_("个人信息清除时间"), null=True, blank=True, editable=False)
 
     scope_region_lookup = "household__village_group"
 
@@ -82,7 +95,21 @@ class Person(BaseModel):
             # A constraint rather than unique=True: on PostgreSQL that adds a second, pattern-ops index
             # (for LIKE, which no one runs on a digest) that every insert has to maintain.
             models.UniqueConstraint(fields=["resident_id_digest"], name="person_unique_resident_id"),
+            models.CheckConstraint(
+                condition=(models.Q(status="registered") & models.Q(left_on__isnull=True))
+                | (~models.Q(status="registered") & models.Q(left_on__isnull=False)),
+                name="person_left_on_with_status",
+            ),
         ]
+        indexes = [models.Index(fields=["status", "left_on"], name="person_status_left_on")]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_purged(self) -> bool:
+        return self.personal_data_purged_at is not None
+
+
+# What a purged ID, phone or contact shows wherever its masked form was shown (a stored value, like the masks).
+PURGED_MARK = "已按规定清除"

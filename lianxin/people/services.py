@@ -1,5 +1,8 @@
+from datetime import date, datetime
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianxin.accounts.models import SecurityEvent
@@ -20,7 +23,7 @@ from .identity import (
     resident_id_digests,
     resident_id_parse,
 )
-from .models import Household, Person
+from .models import PURGED_MARK, Household, Person
 
 
 def household_create(*, village_group: Region, number: str = "", address: str = "", actor=None) -> Household:
@@ -197,6 +200,8 @@ def person_resident_id_reveal(*, person: Person, actor) -> str:
     """The full resident ID, for a user holding the reveal permission; every reveal is audited (查看完整身份证号)."""
     if not actor.has_perm("people.reveal_resident_id"):
         raise DomainError(_("您没有查看完整身份证号码的权限"), code="permission_denied")
+    if person.is_purged:
+        raise DomainError(_("该人员的身份证号码已超过保存期限,已按规定清除"), code="purged")
     number = crypto.decrypt(person.resident_id_ciphertext, purpose=RESIDENT_ID_PURPOSE)
     audit_access(instance=person, actor=actor, what="resident_id")
     security_event_record(
@@ -211,6 +216,8 @@ def person_phone_reveal(*, person: Person, actor) -> str:
     """The full mobile number, under the same permission and audit as the resident ID."""
     if not actor.has_perm("people.reveal_resident_id"):
         raise DomainError(_("您没有查看完整手机号码的权限"), code="permission_denied")
+    if person.is_purged:
+        raise DomainError(_("该人员的手机号码已超过保存期限,已按规定清除"), code="purged")
     if not person.phone_ciphertext:
         return ""
     number = crypto.decrypt(person.phone_ciphertext, purpose=PHONE_PURPOSE)
@@ -221,3 +228,56 @@ def person_phone_reveal(*, person: Person, actor) -> str:
         detail={"model": "people.person", "object_id": person.pk, "field": "phone"},
     )
     return number
+
+
+def person_departure_record(*, person: Person, status: str, left_on: date | None, actor) -> Person:
+    """Record that a person moved out or died (迁出、死亡) on ``left_on``, or is registered again; the retention
+    period of their resident ID and phone counts from that day (core.retention)."""
+    if not actor.has_perm("people.change_person"):
+        raise DomainError(_("您没有修改人口信息的权限"), code="permission_denied")
+    if status not in Person.Status.values:
+        raise DomainError(_("人口状态无效"), field="status")
+    if status == Person.Status.REGISTERED:
+        left_on = None
+    elif left_on is None:
+        raise DomainError(_("请填写迁出或死亡日期"), field="left_on")
+    elif left_on > timezone.localdate():
+        raise DomainError(_("迁出或死亡日期不能晚于今天"), field="left_on")
+    person.status, person.left_on = status, left_on
+    with transaction.atomic(), acting_as(actor):
+        person.save(update_fields=["status", "left_on", "updated_at"])
+    return person
+
+
+def persons_personal_data_purge(*, ids: list[int], now: datetime) -> int:
+    """Anonymise the resident ID and phone of these persons (个人信息清除): ciphertexts emptied, the blind index
+    replaced by a per-row marker (it stays unique; nothing can be looked up by it), the masked forms by
+    ``PURGED_MARK``; also the phone kept for undoing an import. Called by the purge inside its batch's
+    transaction; rows already purged or registered again are left alone."""
+    from lianxin.imports.models import ImportRecord
+
+    rows = list(
+        Person.objects.select_for_update()
+        .filter(pk__in=ids, personal_data_purged_at__isnull=True)
+        .exclude(status=Person.Status.REGISTERED)
+        .only("pk", "phone_masked")
+    )
+    for person in rows:
+        Person.objects.filter(pk=person.pk).update(
+            resident_id_ciphertext=b"",
+            resident_id_digest=f"purged:{person.pk}",
+            resident_id_masked=PURGED_MARK,
+            phone_ciphertext=None,
+            phone_masked=PURGED_MARK if person.phone_masked else "",
+            personal_data_purged_at=now,
+            updated_at=now,
+        )
+    purged = [p.pk for p in rows]
+    for record in ImportRecord.objects.select_for_update().filter(
+        model="people.person", object_id__in=purged, before__isnull=False
+    ):
+        before = dict(record.before)
+        if before.get("phone_ciphertext"):
+            before["phone_ciphertext"], before["phone_masked"] = None, PURGED_MARK
+            ImportRecord.objects.filter(pk=record.pk).update(before=before)
+    return len(purged)

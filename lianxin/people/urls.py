@@ -15,4 +15,5 @@ urlpatterns = [
     path("persons/<int:pk>/", views.person_detail, name="person-detail"),
     path("persons/<int:pk>/edit/", views.person_edit, name="person-edit"),
     path("persons/<int:pk>/reveal/", views.person_reveal, name="person-reveal"),
+    path("persons/<int:pk>/departure/", views.person_departure, name="person-departure"),
 ]

@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -14,7 +15,14 @@ from lianxin.regions.models import Region
 from lianxin.regions.selectors import region_list, village_group_choices
 
 from . import selectors, services
-from .forms import HouseholdFilterForm, HouseholdForm, PersonForm, PersonRegionFilterForm, PersonSearchForm
+from .forms import (
+    HouseholdFilterForm,
+    HouseholdForm,
+    PersonDepartureForm,
+    PersonForm,
+    PersonRegionFilterForm,
+    PersonSearchForm,
+)
 from .identity import resident_id_parse
 
 # Person searches (names, resident IDs) are kept in the session, not the URL, so they never reach access logs.
@@ -262,7 +270,31 @@ def person_export(request):
 @login_required
 def person_detail(request, pk: int):
     person = selectors.person_get(user=request.user, pk=pk)
-    return render(request, "people/person_detail.html", {"person": person})
+    form = PersonDepartureForm(initial={"status": person.status, "left_on": person.left_on})
+    return render(request, "people/person_detail.html", {"person": person, "departure_form": form})
+
+
+@login_required
+@permission_required("people.change_person", raise_exception=True)
+@require_POST
+def person_departure(request, pk: int):
+    """Record a move-out or death (迁出、死亡): the retention of the ID and phone counts from that day."""
+    person = selectors.person_get(user=request.user, pk=pk)
+    form = PersonDepartureForm(request.POST)
+    if form.is_valid():
+        try:
+            services.person_departure_record(
+                person=person,
+                status=form.cleaned_data["status"],
+                left_on=form.cleaned_data["left_on"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已记录人口状态"))
+            return redirect("people:person-detail", pk=person.pk)
+    return render(request, "people/person_detail.html", {"person": person, "departure_form": form}, status=400)
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""Key rotation (issue 16, docs/decisions/0014): the demo township's keys are rotated while lookups keep
+"""Key rotation (issue 16, docs/decisions/0015): the demo township's keys are rotated while lookups keep
 working; an interrupted rotation resumes; afterwards every reveal gives the number it gave before and
 every lookup by resident ID finds its person through the selector the pages use."""
 
