@@ -90,7 +90,7 @@ LIST_PAGES: list[ListPage] = [
         export=True,
         paged=False,
     ),
-    ListPage("enterprises:project-list", "town_admin", {"q": SEARCH, "status": CHOICE}),
+    ListPage("enterprises:project-list", "town_admin", {"q": SEARCH, "status": CHOICE, "region": CHOICE}),
     # imports
     ListPage("imports:batch-list", "working_group_member", {"ledger": CHOICE}),
     # accounts
@@ -123,30 +123,50 @@ LIST_PAGES: list[ListPage] = [
             "language": CHOICE,
             "admitted_from": DATE,
             "admitted_to": DATE,
+            "region": CHOICE,
         },
     ),
     ListPage(
         "party:member-export",
         "party_officer",
-        {"q": SEARCH, "organization": CHOICE, "stage": CHOICE, "status": CHOICE, "village_group": CHOICE},
+        {
+            "q": SEARCH,
+            "organization": CHOICE,
+            "stage": CHOICE,
+            "status": CHOICE,
+            "village_group": CHOICE,
+            "region": CHOICE,
+        },
         export=True,
         paged=False,
     ),
-    ListPage("party:organization-list", "party_officer", {"kind": CHOICE, "active": FLAG}, paged=False),
+    ListPage(
+        "party:organization-list", "party_officer", {"kind": CHOICE, "active": FLAG, "region": CHOICE}, paged=False
+    ),
     ListPage(
         "party:pipeline",
         "party_officer",
-        {"stage": CHOICE, "organization": CHOICE, "overdue": FLAG, "year": CHOICE},
+        {"stage": CHOICE, "organization": CHOICE, "overdue": FLAG, "year": CHOICE, "region": CHOICE},
         paged=False,
     ),
     ListPage(
         "party:activity-list",
         "party_officer",
-        {"q": SEARCH, "kind": CHOICE, "organization": CHOICE, "theme": CHOICE, "date_from": DATE, "date_to": DATE},
+        {
+            "q": SEARCH,
+            "kind": CHOICE,
+            "organization": CHOICE,
+            "theme": CHOICE,
+            "date_from": DATE,
+            "date_to": DATE,
+            "region": CHOICE,
+        },
     ),
-    ListPage("party:contacts", "party_officer", {"project": FLAG, "unlinked": FLAG, "linked": FLAG}),
-    ListPage("party:coverage", "party_officer", {"project": FLAG, "covered": FLAG}, paged=False),
-    ListPage("party:study-hours", "party_officer", {"organization": CHOICE, "year": CHOICE}, paged=False),
+    ListPage("party:contacts", "party_officer", {"project": FLAG, "unlinked": FLAG, "linked": FLAG, "region": CHOICE}),
+    ListPage("party:coverage", "party_officer", {"project": FLAG, "covered": FLAG, "region": CHOICE}, paged=False),
+    ListPage(
+        "party:study-hours", "party_officer", {"organization": CHOICE, "year": CHOICE, "region": CHOICE}, paged=False
+    ),
     ListPage("party:regular-meetings", "party_officer", {"organization": CHOICE, "year": CHOICE}, paged=False),
     ListPage("party:dues", "party_officer", {"organization": CHOICE, "year": CHOICE}, paged=False),
     ListPage("party:evaluations", "party_officer", {"organization": CHOICE, "year": CHOICE}, paged=False),
@@ -157,15 +177,22 @@ LIST_PAGES: list[ListPage] = [
     ListPage("reports:work-report", "town_admin", {"period": CHOICE, "region": CHOICE}, paged=False),
     ListPage("reports:return-list", "town_admin", {"period": CHOICE, "region": CHOICE}, paged=False),
     # livelihood
-    ListPage("livelihood:register", "town_admin", {"status": CHOICE, "village_group": CHOICE, "q": SEARCH}),
+    ListPage(
+        "livelihood:register", "town_admin", {"status": CHOICE, "village_group": CHOICE, "q": SEARCH, "region": CHOICE}
+    ),
     ListPage(
         "livelihood:register-export",
         "town_admin",
-        {"status": CHOICE, "village_group": CHOICE, "q": SEARCH},
+        {"status": CHOICE, "village_group": CHOICE, "q": SEARCH, "region": CHOICE},
         export=True,
         paged=False,
     ),
-    ListPage("livelihood:alerts", "town_admin", {"year": CHOICE, "show": CHOICE, "village_group": CHOICE}, paged=False),
+    ListPage(
+        "livelihood:alerts",
+        "town_admin",
+        {"year": CHOICE, "show": CHOICE, "village_group": CHOICE, "region": CHOICE},
+        paged=False,
+    ),
     ListPage("livelihood:income-figures", "town_admin", {"year": CHOICE, "village_group": CHOICE}, paged=False),
     ListPage("livelihood:posting-list", "town_admin", {"status": CHOICE, "q": SEARCH}),
     ListPage(
@@ -177,16 +204,29 @@ LIST_PAGES: list[ListPage] = [
             "employed_on": DATE,
             "started_from": DATE,
             "started_to": DATE,
+            "region": CHOICE,
         },
     ),
     ListPage("livelihood:quotas", "town_admin", {"year": CHOICE}, paged=False),
-    ListPage("livelihood:training-list", "town_admin", {"q": SEARCH, "date_from": DATE, "date_to": DATE}),
-    ListPage("livelihood:business-list", "town_admin", {"kind": CHOICE, "village_group": CHOICE, "open": FLAG}),
-    ListPage("livelihood:insurance-list", "town_admin", {"status": CHOICE, "village_group": CHOICE}),
-    ListPage("livelihood:not-enrolled", "town_admin", {"village_group": CHOICE}),
-    ListPage("livelihood:pairing-list", "town_admin", {"village": CHOICE}),
-    ListPage("livelihood:project-list", "town_admin", {"village": CHOICE, "kind": CHOICE, "status": CHOICE}),
-    ListPage("livelihood:indicators", "town_admin", {"year": CHOICE, "indicator": CHOICE}, paged=False),
+    ListPage(
+        "livelihood:training-list", "town_admin", {"q": SEARCH, "date_from": DATE, "date_to": DATE, "region": CHOICE}
+    ),
+    ListPage(
+        "livelihood:business-list",
+        "town_admin",
+        {"kind": CHOICE, "village_group": CHOICE, "open": FLAG, "region": CHOICE},
+    ),
+    ListPage("livelihood:insurance-list", "town_admin", {"status": CHOICE, "village_group": CHOICE, "region": CHOICE}),
+    ListPage("livelihood:not-enrolled", "town_admin", {"village_group": CHOICE, "region": CHOICE}),
+    ListPage("livelihood:pairing-list", "town_admin", {"village": CHOICE, "region": CHOICE}),
+    ListPage(
+        "livelihood:project-list",
+        "town_admin",
+        {"village": CHOICE, "kind": CHOICE, "status": CHOICE, "region": CHOICE},
+    ),
+    ListPage(
+        "livelihood:indicators", "town_admin", {"year": CHOICE, "indicator": CHOICE, "region": CHOICE}, paged=False
+    ),
 ]
 
 

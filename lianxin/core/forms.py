@@ -89,6 +89,22 @@ def shown_value(value) -> str:
     return text if len(text) <= SHOWN_VALUE_LENGTH else text[:SHOWN_VALUE_LENGTH] + "…"
 
 
+class RegionFilterField(forms.ModelChoiceField):
+    """A list page's ``region`` filter: the id of a region the user may see (any level); the page shows the rows of
+    its subtree, as a figure narrowed to that region counts them (``regions.selectors.in_region``). The form is given
+    the choices as ``regions=`` (see ``FilterForm``)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("label", _("区域"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("empty_label", _("全部区域"))
+        super().__init__(queryset=None, **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        # a village group's name is not unique across villages: "甲村 一组"
+        return f"{obj.parent.name} {obj.name}" if obj.level == "village_group" and obj.parent_id else obj.name
+
+
 class FilterForm(StyledForm):
     """The filters of a list page, bound to ``request.GET``.
 
@@ -99,9 +115,13 @@ class FilterForm(StyledForm):
     passed over silently (paging cursors, a marker such as ``?menu=1``).
     """
 
-    def __init__(self, data=None, *args, **kwargs) -> None:
+    def __init__(self, data=None, *args, regions=None, **kwargs) -> None:
         super().__init__(data if data is not None else {}, *args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
+            if isinstance(field, RegionFilterField):
+                if regions is None:
+                    raise TypeError(f"{type(self).__name__}: the {name} filter needs regions=")
+                field.queryset = regions
             if field.label:  # filter rows show no <label>: the box names itself
                 field.widget.attrs.setdefault("aria-label", field.label)
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lianxin.core.forms import FilterForm, IsoDateInput, SearchField, StyledForm
+from lianxin.core.forms import FilterForm, IsoDateInput, RegionFilterField, SearchField, StyledForm
 
 from .models import Enterprise, Project
 
@@ -89,3 +89,4 @@ class EnterpriseFilterForm(FilterForm):
 class ProjectFilterForm(FilterForm):
     q = SearchField(label=_("项目名称"), widget=forms.TextInput(attrs={"placeholder": _("项目名称")}))
     status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部状态")), *Project.Status.choices], required=False)
+    region = RegionFilterField(label=_("项目所在区域"))

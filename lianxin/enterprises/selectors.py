@@ -2,6 +2,7 @@ from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
 
 from lianxin.core.permissions import get_scoped_or_404, scope_to_user
 from lianxin.regions.models import Region
+from lianxin.regions.selectors import in_region
 
 from .models import Enterprise, EnterpriseIndicator, Project, ProjectMilestone
 
@@ -64,8 +65,9 @@ def indicator_totals(*, user, year: int | None = None, in_park_only: bool = True
     return {"year": year, **totals}
 
 
-def project_list(*, user, status: str = "", q: str = "") -> QuerySet[Project]:
-    qs = scope_to_user(Project.objects.select_related("enterprise", "region"), user)
+def project_list(*, user, status: str = "", q: str = "", region: Region | None = None) -> QuerySet[Project]:
+    """Projects in the user's scope; ``region``: those located in its subtree."""
+    qs = in_region(scope_to_user(Project.objects.select_related("enterprise", "region"), user), region)
     if status:
         qs = qs.filter(status=status)
     if q:

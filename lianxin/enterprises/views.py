@@ -160,9 +160,9 @@ def indicator_record(request, pk: int):
 @login_required
 @permission_required("enterprises.view_project", raise_exception=True)
 def project_list(request):
-    form = ProjectFilterForm(request.GET)
+    form = ProjectFilterForm(request.GET, regions=region_list(user=request.user))
     values = form.values
-    qs = selectors.project_list(user=request.user, status=values["status"], q=values["q"])
+    qs = selectors.project_list(user=request.user, status=values["status"], q=values["q"], region=values["region"])
     return render(
         request,
         "enterprises/project_list.html",

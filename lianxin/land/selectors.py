@@ -68,11 +68,15 @@ def land_village_group_list(*, user, project: Project | None = None) -> QuerySet
 
 
 def land_village_and_group_list(*, user) -> QuerySet[Region]:
-    """The village groups with parcels in the user's scope and their villages: a filter that takes a
-    village filters its whole subtree."""
+    """The village groups with parcels in the user's scope, their villages and townships: a filter that takes a
+    village or a township filters its whole subtree."""
     groups = land_village_group_list(user=user)
     return (
-        Region.objects.filter(Q(pk__in=groups.values("pk")) | Q(pk__in=groups.values("parent_id")))
+        Region.objects.filter(
+            Q(pk__in=groups.values("pk"))
+            | Q(pk__in=groups.values("parent_id"))
+            | Q(pk__in=groups.values("parent__parent_id"), level=Region.Level.TOWNSHIP)
+        )
         .select_related("parent")
         .order_by("path")
     )

@@ -75,8 +75,8 @@ def _project_or_404(user, pk) -> Project:
 
 
 def _filter_regions(user):
-    """Villages and village groups the user may filter by."""
-    levels = [Region.Level.VILLAGE, Region.Level.VILLAGE_GROUP]
+    """Townships, villages and village groups the user may filter by (a township or a village: its subtree)."""
+    levels = [Region.Level.TOWNSHIP, Region.Level.VILLAGE, Region.Level.VILLAGE_GROUP]
     return scope_to_user(Region.objects.filter(level__in=levels), user)
 
 

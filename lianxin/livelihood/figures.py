@@ -151,6 +151,7 @@ def _indicator_drilldown(indicator: str, column: str) -> Drilldown:
         extra=lambda scope: {"year": str(_indicator_year(scope))},
         column=column,
         permission="livelihood.view_villageindicator",
+        region_param="region",
     )
 
 
@@ -171,7 +172,11 @@ INDICATOR_FIGURES = [
 
 def register_figures() -> None:
     dev = {"line": DEVELOPMENT, "app": APP}
-    register_drill = {"url_name": "livelihood:register", "permission": "livelihood.view_register"}
+    register_drill = {
+        "url_name": "livelihood:register",
+        "permission": "livelihood.view_register",
+        "region_param": "region",
+    }
     figures = [
         Figure(
             name="livelihood_landless_households",
@@ -205,6 +210,7 @@ def register_figures() -> None:
                 "livelihood:placement-list",
                 extra=lambda scope: {"employed_on": scope.today.isoformat()},
                 permission="livelihood.view_placement",
+                region_param="region",
             ),
             order=610,
             **dev,
@@ -220,6 +226,7 @@ def register_figures() -> None:
                 "livelihood:placement-list",
                 period_params=("started_from", "started_to"),
                 permission="livelihood.view_placement",
+                region_param="region",
             ),
             order=611,
             **dev,
@@ -233,7 +240,12 @@ def register_figures() -> None:
         "region_lookup": "village_group",
         **dev,
     }
-    alerts = {"url_name": "livelihood:alerts", "extra": _survey_param, "permission": "livelihood.view_incomesurvey"}
+    alerts = {
+        "url_name": "livelihood:alerts",
+        "extra": _survey_param,
+        "permission": "livelihood.view_incomesurvey",
+        "region_param": "region",
+    }
     figures += [
         Figure(
             name="livelihood_households_surveyed",
@@ -281,6 +293,7 @@ def register_figures() -> None:
         "url_name": "livelihood:training-list",
         "period_params": ("date_from", "date_to"),
         "permission": "livelihood.view_skillstraining",
+        "region_param": "region",
     }
     figures += [
         Figure(
@@ -310,7 +323,10 @@ def register_figures() -> None:
             definition=_("失地农民登记的个体经营中今天在营(未歇业)的"),
             source=_businesses,
             drilldown=Drilldown(
-                "livelihood:business-list", params={"open": "1"}, permission="livelihood.view_business"
+                "livelihood:business-list",
+                params={"open": "1"},
+                permission="livelihood.view_business",
+                region_param="region",
             ),
             order=640,
             **dev,
@@ -321,7 +337,9 @@ def register_figures() -> None:
             unit=_("人"),
             definition=_("登记参加被征地农民养老保险的人(缴费中或领取中)"),
             source=_insurance,
-            drilldown=Drilldown("livelihood:insurance-list", permission="livelihood.view_insuranceenrolment"),
+            drilldown=Drilldown(
+                "livelihood:insurance-list", permission="livelihood.view_insuranceenrolment", region_param="region"
+            ),
             order=650,
             **dev,
         ),
@@ -334,7 +352,9 @@ def register_figures() -> None:
             definition=_("失地农民户中今天年满16周岁、尚未登记参加养老保险的人"),
             source=_not_insured,
             region_lookup="household__village_group",
-            drilldown=Drilldown("livelihood:not-enrolled", permission="livelihood.view_insuranceenrolment"),
+            drilldown=Drilldown(
+                "livelihood:not-enrolled", permission="livelihood.view_insuranceenrolment", region_param="region"
+            ),
             order=651,
             **dev,
         ),
@@ -344,13 +364,17 @@ def register_figures() -> None:
             unit=_("对"),
             definition=_("登记的村企结对(已承诺、实施中、已兑现)"),
             source=_pairings,
-            drilldown=Drilldown("livelihood:pairing-list", permission="livelihood.view_pairing"),
+            drilldown=Drilldown("livelihood:pairing-list", permission="livelihood.view_pairing", region_param="region"),
             order=670,
             **dev,
         ),
     ]
     project = {"source": _projects, **dev}
-    project_drill = {"url_name": "livelihood:project-list", "permission": "livelihood.view_villageproject"}
+    project_drill = {
+        "url_name": "livelihood:project-list",
+        "permission": "livelihood.view_villageproject",
+        "region_param": "region",
+    }
     figures += [
         Figure(
             name="livelihood_village_projects",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lianxin.core.forms import FilterForm, IsoDateInput, SearchField, StyledForm
+from lianxin.core.forms import FilterForm, IsoDateInput, RegionFilterField, SearchField, StyledForm
 from lianxin.party.forms import PersonByIdField
 
 from .models import (
@@ -48,6 +48,7 @@ class RegisterFilterForm(FilterForm):
     status = forms.ChoiceField(label=_("范围"), choices=STATUS_CHOICES, required=False)
     village_group = RegionChoiceField(label=_("村民小组"), queryset=None, required=False, empty_label=_("全部"))
     q = SearchField(label=_("户编号"))
+    region = RegionFilterField()
 
     def __init__(self, *args, groups, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -70,6 +71,10 @@ class AlertFilterForm(FilterForm):
         self.fields["village_group"].queryset = groups
 
 
+class AlertListFilterForm(AlertFilterForm):
+    region = RegionFilterField()
+
+
 class PostingFilterForm(FilterForm):
     status = forms.ChoiceField(label=_("状态"), choices=EMPTY + JobPosting.Status.choices, required=False)
     q = SearchField(label=_("岗位"))
@@ -81,6 +86,7 @@ class PlacementFilterForm(FilterForm):
     started_from = forms.DateField(label=_("上岗日期起"), required=False, widget=IsoDateInput)
     started_to = forms.DateField(label=_("上岗日期止"), required=False, widget=IsoDateInput)
     village_group = RegionChoiceField(label=_("村民小组"), queryset=None, required=False, empty_label=_("全部"))
+    region = RegionFilterField()
 
     def __init__(self, *args, groups, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -91,12 +97,14 @@ class TrainingFilterForm(FilterForm):
     q = SearchField(label=_("课程"))
     date_from = forms.DateField(label=_("起始日期"), required=False, widget=IsoDateInput)
     date_to = forms.DateField(label=_("截止日期"), required=False, widget=IsoDateInput)
+    region = RegionFilterField(label=_("举办区域"))
 
 
 class BusinessFilterForm(FilterForm):
     kind = forms.ChoiceField(label=_("类型"), choices=EMPTY + Business.Kind.choices, required=False)
     open = forms.BooleanField(label=_("只看在营"), required=False)
     village_group = RegionChoiceField(label=_("村民小组"), queryset=None, required=False, empty_label=_("全部"))
+    region = RegionFilterField()
 
     def __init__(self, *args, groups, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -107,6 +115,7 @@ class InsuranceFilterForm(FilterForm):
     status = forms.ChoiceField(label=_("状态"), choices=EMPTY + InsuranceEnrolment.Status.choices, required=False)
     minimum_income_support = forms.BooleanField(label=_("只看享受低保"), required=False)
     village_group = RegionChoiceField(label=_("村民小组"), queryset=None, required=False, empty_label=_("全部"))
+    region = RegionFilterField()
 
     def __init__(self, *args, groups, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -115,6 +124,7 @@ class InsuranceFilterForm(FilterForm):
 
 class NotEnrolledFilterForm(FilterForm):
     village_group = RegionChoiceField(label=_("村民小组"), queryset=None, required=False, empty_label=_("全部"))
+    region = RegionFilterField()
 
     def __init__(self, *args, groups, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -123,6 +133,7 @@ class NotEnrolledFilterForm(FilterForm):
 
 class PairingFilterForm(FilterForm):
     village = RegionChoiceField(label=_("村"), queryset=None, required=False, empty_label=_("全部"))
+    region = RegionFilterField()
 
     def __init__(self, *args, villages, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -133,6 +144,7 @@ class ProjectFilterForm(FilterForm):
     village = RegionChoiceField(label=_("村"), queryset=None, required=False, empty_label=_("全部"))
     kind = forms.ChoiceField(label=_("类别"), choices=EMPTY + VillageProject.Kind.choices, required=False)
     status = forms.ChoiceField(label=_("状态"), choices=EMPTY + VillageProject.Status.choices, required=False)
+    region = RegionFilterField()
 
     def __init__(self, *args, villages, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -149,6 +161,7 @@ class YearFilterForm(FilterForm):
 
 class IndicatorFilterForm(YearFilterForm):
     indicator = forms.ChoiceField(label=_("指标"), choices=EMPTY + VillageIndicator.Indicator.choices, required=False)
+    region = RegionFilterField()
 
 
 # --- entry ---------------------------------------------------------------------------------------------------

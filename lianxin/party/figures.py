@@ -158,15 +158,20 @@ def _project_param(scope: FigureScope) -> dict[str, str]:
 
 
 def _organization_drilldown(**params) -> Drilldown:
-    return Drilldown("party:organization-list", params={"active": "1", **params}, permission="party.view_organization")
+    return Drilldown(
+        "party:organization-list",
+        params={"active": "1", **params},
+        permission="party.view_organization",
+        region_param="region",
+    )
 
 
 def _member_drilldown(**params) -> Drilldown:
-    return Drilldown("party:member-list", params=params, permission="party.view_member")
+    return Drilldown("party:member-list", params=params, permission="party.view_member", region_param="region")
 
 
 def _pipeline_drilldown(**params) -> Drilldown:
-    return Drilldown("party:pipeline", params=params, permission="party.view_member")
+    return Drilldown("party:pipeline", params=params, permission="party.view_member", region_param="region")
 
 
 def _activity_drilldown(**params) -> Drilldown:
@@ -175,6 +180,7 @@ def _activity_drilldown(**params) -> Drilldown:
         params=params,
         period_params=("date_from", "date_to"),
         permission="party.view_activity",
+        region_param="region",
     )
 
 
@@ -250,6 +256,7 @@ def register_figures() -> None:
                 params={"status": ""},
                 period_params=("admitted_from", "admitted_to"),
                 permission="party.view_member",
+                region_param="region",
             ),
             order=313,
             app="party",
@@ -266,6 +273,7 @@ def register_figures() -> None:
                 params={"status": ""},
                 extra=_since_project_param,
                 permission="party.view_member",
+                region_param="region",
             ),
             order=314,
             app="party",
@@ -305,9 +313,19 @@ def register_figures() -> None:
         )
     )
     coverage = {"line": ORGANISATION, "unit": _("个"), "region_lookup": "", "app": "party"}
-    coverage_drill = {"url_name": "party:coverage", "extra": _project_param, "permission": "party.view_member"}
+    coverage_drill = {
+        "url_name": "party:coverage",
+        "extra": _project_param,
+        "permission": "party.view_member",
+        "region_param": "region",
+    }
     contact = {"line": ORGANISATION, "unit": _("户"), "region_lookup": "village_group", "app": "party"}
-    contact_drill = {"url_name": "party:contacts", "extra": _project_param, "permission": "party.view_member"}
+    contact_drill = {
+        "url_name": "party:contacts",
+        "extra": _project_param,
+        "permission": "party.view_member",
+        "region_param": "region",
+    }
     figures += [
         Figure(
             name="party_project_groups",
@@ -425,6 +443,7 @@ def register_figures() -> None:
                 extra=lambda scope: {"year": str(_study_year(scope))},
                 column="学时",
                 permission="party.view_activity",
+                region_param="region",
             ),
             order=420,
             app="party",

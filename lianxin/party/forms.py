@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lianxin.core.forms import FilterForm, IsoDateInput, SearchField, StyledForm
+from lianxin.core.forms import FilterForm, IsoDateInput, RegionFilterField, SearchField, StyledForm
 from lianxin.people.identity import resident_id_parse
 
 from .models import Activity, Attendance, CommitteePost, Member, MembershipTransfer, Organization, PartyRules, Step
@@ -246,6 +246,7 @@ class MemberFilterForm(FilterForm):
     language = forms.ModelChoiceField(label=_("使用语言"), queryset=None, required=False, empty_label=_("全部"))
     admitted_from = forms.DateField(label=_("入党日期起"), required=False, widget=IsoDateInput)
     admitted_to = forms.DateField(label=_("入党日期止"), required=False, widget=IsoDateInput)
+    region = RegionFilterField(label=_("党组织所在区域"))
 
     def __init__(self, *args, organizations, groups, languages, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -350,6 +351,7 @@ class ThoughtReportForm(StyledForm):
 class OrganizationFilterForm(FilterForm):
     kind = forms.ChoiceField(label=_("类别"), required=False, choices=EMPTY + Organization.Kind.choices)
     active = forms.BooleanField(label=_("只看现有"), required=False)
+    region = RegionFilterField(label=_("所在区域"))
 
 
 class PipelineFilterForm(FilterForm):
@@ -361,6 +363,7 @@ class PipelineFilterForm(FilterForm):
     organization = OrgChoiceField(label=_("党支部"), queryset=None, required=False, empty_label=_("全部党支部"))
     overdue = forms.BooleanField(label=_("只看逾期"), required=False)
     year = forms.IntegerField(label=_("计划年度"), required=False, min_value=2000, max_value=2100)
+    region = RegionFilterField(label=_("党组织所在区域"))
 
     def __init__(self, *args, organizations, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -414,6 +417,17 @@ class BranchYearForm(FilterForm):
     def __init__(self, *args, organizations, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
+
+
+class StudyHoursFilterForm(BranchYearForm):
+    region = RegionFilterField(label=_("党组织所在区域"))
+
+
+class AreaFilterForm(FilterForm):
+    """The region filter of the coverage and contact pages (their project and covered/linked switches are read
+    leniently by the views)."""
+
+    region = RegionFilterField()
 
 
 class PeriodForm(FilterForm):
@@ -486,6 +500,7 @@ class ActivityFilterForm(FilterForm):
     theme = forms.ModelChoiceField(label=_("主题活动"), queryset=None, required=False, empty_label=_("全部"))
     date_from = forms.DateField(label=_("起始日期"), required=False, widget=IsoDateInput)
     date_to = forms.DateField(label=_("截止日期"), required=False, widget=IsoDateInput)
+    region = RegionFilterField(label=_("党组织所在区域"))
 
     def __init__(self, *args, organizations, themes, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -31,8 +31,9 @@ IGNORED_SESSION_KEY = "people.person_search_ignored"  # what the last search dro
 
 
 def _village_and_group_choices(user):
-    """Villages and village groups of the user's scope, for a filter that takes either (a village: its groups)."""
-    levels = [Region.Level.VILLAGE, Region.Level.VILLAGE_GROUP]
+    """Townships, villages and village groups of the user's scope, for a filter that takes any of them (a township
+    or a village: its groups), as a figure of the catalogue narrowed to that region counts."""
+    levels = [Region.Level.TOWNSHIP, Region.Level.VILLAGE, Region.Level.VILLAGE_GROUP]
     return region_list(user=user).filter(level__in=levels)
 
 

@@ -8,6 +8,18 @@ from lianxin.core.permissions import DASHBOARD_PERMISSION, get_scoped_or_404, sc
 from .models import Park, Region
 
 
+def in_region(qs: QuerySet, region: Region | None, lookup: str | None = None) -> QuerySet:
+    """The rows of ``qs`` within ``region``'s subtree (the region itself included), over ``lookup`` from a row to its
+    region (default: the model's ``scope_region_lookup``; "" for regions themselves) — the same narrowing as a figure
+    of the catalogue for that region, so a list page's ``region`` filter shows the figure's rows. No region: ``qs``."""
+    if region is None:
+        return qs
+    if lookup is None:
+        lookup = qs.model.scope_region_lookup
+    prefix = f"{lookup}__" if lookup else ""
+    return qs.filter(**{f"{prefix}path__startswith": region.path})
+
+
 def park_village_ids() -> QuerySet | None:
     """Ids of the village committees a park touches, as a subquery; None when no park is recorded (then
     every village counts as touched, as the park overview says)."""

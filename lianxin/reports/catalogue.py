@@ -140,8 +140,8 @@ class Drilldown:
     not show): until it has them, the link shows more rows than the figure counts, the catalogue page
     and the appendix mark it "明细待完善", and the catalogue walk expects it to fail. Query string
     conventions of the list pages: ISO dates inclusive at both ends (``<date>_from``/``<date>_to``),
-    booleans ``1``, a region id filters its subtree (a village id also where a page says
-    ``village_group``)."""
+    booleans ``1``, a region id filters its subtree (a township or a village id also where a page says
+    ``village_group``), the way ``Figure.base_rows`` narrows the figure (``regions.selectors.in_region``)."""
 
     url_name: str
     params: dict[str, str] = field(default_factory=dict)

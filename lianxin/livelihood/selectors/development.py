@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from lianxin.core.permissions import scope_to_user
 from lianxin.regions.models import Region
+from lianxin.regions.selectors import in_region
 
 from ..models import (
     Business,
@@ -132,11 +133,11 @@ def indicator_years(*, user, aggregate: bool = False) -> list[int]:
     return sorted(set(qs.values_list("year", flat=True).order_by()), reverse=True)
 
 
-def targets_vs_actuals(*, user, year: int, aggregate: bool = False, indicator: str = "") -> dict:
-    """Per indicator, the township's (the user's scope) target and actual for ``year`` — counts, areas and incomes
-    summed over villages; net income per person computed from the sums (net income ÷ population) when both are
-    there, else the mean of the villages' figures — and each village's rows."""
-    indicators = VillageIndicator.objects.filter(year=year)
+def targets_vs_actuals(*, user, year: int, aggregate: bool = False, indicator: str = "", region=None) -> dict:
+    """Per indicator, the township's (the user's scope; ``region``: its subtree) target and actual for ``year`` —
+    counts, areas and incomes summed over villages; net income per person computed from the sums (net income ÷
+    population) when both are there, else the mean of the villages' figures — and each village's rows."""
+    indicators = in_region(VillageIndicator.objects.filter(year=year), region)
     if indicator:
         indicators = indicators.filter(indicator=indicator)
     rows = list(

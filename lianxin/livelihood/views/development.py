@@ -19,6 +19,7 @@ from lianxin.core.web import add_service_errors, page_from_request, querystring_
 from lianxin.enterprises.models import Enterprise
 from lianxin.people.models import Person
 from lianxin.regions.models import Region
+from lianxin.regions.selectors import in_region, region_list
 
 from .. import selectors, services
 from ..forms import (
@@ -73,11 +74,12 @@ def _form_page(request, form, *, title: str, back: str, save, success: str, redi
 @login_required
 @permission_required("livelihood.view_skillstraining", raise_exception=True)
 def training_list(request):
-    form = TrainingFilterForm(request.GET)
+    form = TrainingFilterForm(request.GET, regions=region_list(user=request.user))
     values = form.values
     qs = selectors.training_list(
         user=request.user, q=values["q"] or "", date_from=values["date_from"], date_to=values["date_to"]
     )
+    qs = in_region(qs, values["region"])
     return render(
         request,
         "livelihood/training_list.html",
@@ -139,11 +141,12 @@ def training_detail(request, pk: int):
 @permission_required("livelihood.view_business", raise_exception=True)
 def business_list(request):
     user = request.user
-    form = BusinessFilterForm(request.GET, groups=groups_of(user))
+    form = BusinessFilterForm(request.GET, groups=groups_of(user), regions=region_list(user=user))
     values = form.values
     qs = selectors.business_list(
         user=user, kind=values["kind"] or "", village_group=values["village_group"], open_only=bool(values["open"])
     )
+    qs = in_region(qs, values["region"])
     return render(
         request,
         "livelihood/business_list.html",
@@ -175,7 +178,7 @@ def business_create(request):
 @permission_required("livelihood.view_insuranceenrolment", raise_exception=True)
 def insurance_list(request):
     user = request.user
-    form = InsuranceFilterForm(request.GET, groups=groups_of(user))
+    form = InsuranceFilterForm(request.GET, groups=groups_of(user), regions=region_list(user=user))
     values = form.values
     qs = selectors.insurance_list(
         user=user,
@@ -183,7 +186,8 @@ def insurance_list(request):
         minimum_income_support=True if values["minimum_income_support"] else None,
         village_group=values["village_group"],
     )
-    missing = selectors.not_enrolled(user=user, village_group=values["village_group"])
+    qs = in_region(qs, values["region"])
+    missing = in_region(selectors.not_enrolled(user=user, village_group=values["village_group"]), values["region"])
     return render(
         request,
         "livelihood/insurance_list.html",
@@ -202,8 +206,8 @@ def insurance_list(request):
 def not_enrolled(request):
     """Landless farmers aged 16 and over not enrolled in the insurance (未参保), all of them, paged."""
     user = request.user
-    form = NotEnrolledFilterForm(request.GET, groups=groups_of(user))
-    qs = selectors.not_enrolled(user=user, village_group=form.values["village_group"])
+    form = NotEnrolledFilterForm(request.GET, groups=groups_of(user), regions=region_list(user=user))
+    qs = in_region(selectors.not_enrolled(user=user, village_group=form.values["village_group"]), form.values["region"])
     return render(
         request,
         "livelihood/not_enrolled.html",
@@ -239,11 +243,12 @@ def insurance_create(request):
 def project_list(request):
     user = request.user
     villages = selectors.region_choices(user=user, levels=(Region.Level.VILLAGE,))
-    form = ProjectFilterForm(request.GET, villages=villages)
+    form = ProjectFilterForm(request.GET, villages=villages, regions=region_list(user=user))
     values = form.values
     qs = selectors.project_list(
         user=user, village=values["village"], status=values["status"] or "", kind=values["kind"] or ""
     ).prefetch_related("funds")
+    qs = in_region(qs, values["region"])
     totals = selectors.project_totals(user=user)
     return render(
         request,
@@ -292,8 +297,8 @@ def pairing_list(request):
     """Village–enterprise pairings (村企结对) with their milestones."""
     user = request.user
     villages = selectors.region_choices(user=user, levels=(Region.Level.VILLAGE,))
-    form = PairingFilterForm(request.GET, villages=villages)
-    qs = selectors.pairing_list(user=user, village=form.values["village"])
+    form = PairingFilterForm(request.GET, villages=villages, regions=region_list(user=user))
+    qs = in_region(selectors.pairing_list(user=user, village=form.values["village"]), form.values["region"])
     return render(
         request,
         "livelihood/pairing_list.html",
@@ -333,9 +338,11 @@ def indicators(request):
     village's rows; the entry form for those who keep them."""
     user = request.user
     years = selectors.indicator_years(user=user)
-    form = IndicatorFilterForm(request.GET, years=years or [timezone.localdate().year])
+    form = IndicatorFilterForm(request.GET, years=years or [timezone.localdate().year], regions=region_list(user=user))
     year = form.values["year"] or (years[0] if years else timezone.localdate().year)
-    data = selectors.targets_vs_actuals(user=user, year=year, indicator=form.values["indicator"] or "")
+    data = selectors.targets_vs_actuals(
+        user=user, year=year, indicator=form.values["indicator"] or "", region=form.values["region"]
+    )
     entry = None
     if user.has_perm("livelihood.add_villageindicator"):
         entry = IndicatorForm(

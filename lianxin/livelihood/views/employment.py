@@ -20,6 +20,7 @@ from lianxin.core.web import add_service_errors, page_from_request, querystring_
 from lianxin.enterprises.models import Enterprise
 from lianxin.people.models import Person
 from lianxin.regions.models import Region
+from lianxin.regions.selectors import in_region, region_list
 
 from .. import selectors, services
 from ..forms import (
@@ -186,7 +187,7 @@ def decline(request, pk: int):
 @permission_required("livelihood.view_placement", raise_exception=True)
 def placement_list(request):
     user = request.user
-    form = PlacementFilterForm(request.GET, groups=groups_of(user))
+    form = PlacementFilterForm(request.GET, groups=groups_of(user), regions=region_list(user=user))
     values = form.values
     qs = selectors.placement_list(
         user=user,
@@ -196,6 +197,7 @@ def placement_list(request):
         started_from=values["started_from"],
         started_to=values["started_to"],
     )
+    qs = in_region(qs, values["region"])
     return render(
         request,
         "livelihood/placement_list.html",

@@ -15,16 +15,17 @@ from lianxin.core.errors import DomainError
 from lianxin.core.permissions import get_scoped_or_404
 from lianxin.core.web import querystring_without
 from lianxin.people.models import Household
+from lianxin.regions.selectors import in_region, region_list
 
 from .. import selectors, services
-from ..forms import AlertFilterForm, ContactTaskDoneForm, FollowUpForm
+from ..forms import AlertFilterForm, AlertListFilterForm, ContactTaskDoneForm, FollowUpForm
 from .register import groups_of
 
 
-def _year_form(request):
+def _year_form(request, form_class=AlertFilterForm, **kwargs):
     user = request.user
     years = selectors.survey_years(user=user)
-    form = AlertFilterForm(request.GET, years=years, groups=groups_of(user))
+    form = form_class(request.GET, years=years, groups=groups_of(user), **kwargs)
     values = form.values
     year = values["year"] or (years[0] if years else None)
     return form, values, year
@@ -34,7 +35,7 @@ def _year_form(request):
 @permission_required("livelihood.view_incomesurvey", raise_exception=True)
 def alerts(request):
     """Households whose income fell below the baseline (收入下降预警), the largest fall first."""
-    form, values, year = _year_form(request)
+    form, values, year = _year_form(request, AlertListFilterForm, regions=region_list(user=request.user))
     rows = None
     if year is not None:
         qs = selectors.alert_list(
@@ -44,6 +45,7 @@ def alerts(request):
             village_group=values["village_group"],
             show=values["show"] or "",
         )
+        qs = in_region(qs, values["region"])
         # The alert list is a work list (the largest falls first); every household surveyed is the drill-down of
         # the survey figures, shown whole.
         rows = list(qs[:5000] if values["show"] else qs[:500])

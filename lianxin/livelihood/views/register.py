@@ -18,6 +18,7 @@ from lianxin.core.web import add_service_errors, page_from_request, querystring_
 from lianxin.imports.xlsx import ExportColumn, export_response
 from lianxin.people.models import Household, Person
 from lianxin.regions.models import Region
+from lianxin.regions.selectors import in_region, region_list
 
 from .. import selectors, services
 from ..forms import FollowUpForm, JobSeekerForm, RegisterFilterForm, RuleForm, SurveyForm
@@ -31,7 +32,7 @@ def groups_of(user):
 
 
 def _filtered(request):
-    form = RegisterFilterForm(request.GET, groups=groups_of(request.user))
+    form = RegisterFilterForm(request.GET, groups=groups_of(request.user), regions=region_list(user=request.user))
     values = form.values
     qs = selectors.register(
         user=request.user,
@@ -39,6 +40,7 @@ def _filtered(request):
         status=values["status"] or "landless",
         q=values["q"] or "",
     )
+    qs = in_region(qs, values["region"])
     return form, qs
 
 

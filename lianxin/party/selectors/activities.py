@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianxin.core.permissions import get_scoped_or_404, scope_to_user
+from lianxin.regions.models import Region
+from lianxin.regions.selectors import in_region
 
 from ..models import BRANCH_KINDS, MEMBER_STAGES, Activity, Attendance, LanguageTeam, Member, Organization, PartyRules
 from ..rules import add_months
@@ -27,8 +29,11 @@ def activity_list(
     date_from: date | None = None,
     date_to: date | None = None,
     q: str = "",
+    region: Region | None = None,
 ) -> QuerySet[Activity]:
+    """Activities in the user's scope; ``region``: those of organisations seated in its subtree."""
     qs = scope_to_user(Activity.objects.all(), user).select_related("organization", "village_group", "language_team")
+    qs = in_region(qs, region)
     if kind:
         qs = qs.filter(kind=kind)
     if organization is not None:
@@ -92,14 +97,20 @@ def study_hours_by_member(*, year: int, members: QuerySet[Member] | list[int] | 
     return dict(qs.values_list("member_id").annotate(total=Sum("hours")).order_by())
 
 
-def study_hours(*, user, year: int, rules: PartyRules, organization: Organization | None = None) -> list[StudyRow]:
+def study_hours(
+    *, user, year: int, rules: PartyRules, organization: Organization | None = None, region: Region | None = None
+) -> list[StudyRow]:
     """Study hours per member in a year against the yearly requirement (local rule), lowest first: one query for
-    the members (plain values, no model instances), one GROUP BY for the hours."""
+    the members (plain values, no model instances), one GROUP BY for the hours. ``region``: the members whose
+    relation is held by an organisation seated in its subtree."""
     members = scope_to_user(Member.objects.filter(status=Member.Status.ACTIVE, stage__in=MEMBER_STAGES), user)
     if organization is not None:
         members = members.filter(Q(organization=organization) | Q(seconded_to=organization))
+    members = in_region(members, region)
     narrowed = (
-        members if organization is not None or getattr(user, "scope_organization_ids", None) is not None else None
+        members
+        if organization is not None or region is not None or getattr(user, "scope_organization_ids", None) is not None
+        else None
     )
     hours = study_hours_by_member(year=year, members=narrowed)
     zero = Decimal("0")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from lianxin.core.permissions import scope_to_user
 from lianxin.enterprises.models import Project
 from lianxin.regions.models import Region
+from lianxin.regions.selectors import in_region
 
 from ..models import Member, Organization
 
@@ -71,8 +72,11 @@ class Coverage:
         return [g for g in self.groups if not g.covered]
 
 
-def coverage_groups(*, user, project: Project | None = None, aggregate: bool = False) -> QuerySet[Region]:
-    """The village groups coverage is judged over: the user's, or those the project's parcels lie in."""
+def coverage_groups(
+    *, user, project: Project | None = None, aggregate: bool = False, region: Region | None = None
+) -> QuerySet[Region]:
+    """The village groups coverage is judged over: the user's, or those the project's parcels lie in; ``region``:
+    those in its subtree."""
     groups = scope_to_user(
         Region.objects.filter(level=Region.Level.VILLAGE_GROUP, parent__stat_code__isnull=False).select_related(
             "parent"
@@ -84,7 +88,7 @@ def coverage_groups(*, user, project: Project | None = None, aggregate: bool = F
         from lianxin.land.models import Parcel
 
         groups = groups.filter(pk__in=Parcel.objects.filter(project=project).values("village_group"))
-    return groups.order_by("path")
+    return in_region(groups, region, "").order_by("path")
 
 
 def active_organizations(day: date) -> QuerySet[Organization]:
@@ -93,11 +97,18 @@ def active_organizations(day: date) -> QuerySet[Organization]:
     )
 
 
-def coverage(*, user, project: Project | None = None, today: date | None = None, aggregate: bool = False) -> Coverage:
+def coverage(
+    *,
+    user,
+    project: Project | None = None,
+    today: date | None = None,
+    aggregate: bool = False,
+    region: Region | None = None,
+) -> Coverage:
     """Coverage of the user's township (or of a project's area): three queries whatever the number of members —
     the groups, the organisations covering them, and the people per group and stage."""
     today = today or timezone.localdate()
-    groups = list(coverage_groups(user=user, project=project, aggregate=aggregate))
+    groups = list(coverage_groups(user=user, project=project, aggregate=aggregate, region=region))
     rows = {g.pk: GroupCoverage(group=g) for g in groups}
     if not rows:
         return Coverage(project, [])

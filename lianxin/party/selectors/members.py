@@ -13,6 +13,8 @@ from django.utils import timezone
 from lianxin.core.permissions import get_scoped_or_404, scope_to_user
 from lianxin.enterprises.models import Project
 from lianxin.people.models import Household, Person
+from lianxin.regions.models import Region
+from lianxin.regions.selectors import in_region
 
 from ..models import MEMBER_STAGES, DuesPayment, Member, MemberEvaluation, MemberHouseholdLink, Organization
 from ..rules import monthly_dues
@@ -30,8 +32,10 @@ def member_list(
     members_only: bool = True,
     admitted_from: date | None = None,
     admitted_to: date | None = None,
+    region: Region | None = None,
 ) -> QuerySet[Member]:
-    """The roster (党员花名册) in the user's scope: members of an organisation (held there or seconded to it)."""
+    """The roster (党员花名册) in the user's scope: members of an organisation (held there or seconded to it);
+    ``region``: those whose relation is held in its subtree (as the Party figures count them)."""
     qs = scope_to_user(Member.objects.all(), user).select_related(
         "person__household__village_group__parent", "organization", "seconded_to"
     )
@@ -45,6 +49,7 @@ def member_list(
         qs = qs.filter(status=status)
     if village_group:
         qs = qs.filter(person__household__village_group_id=village_group)
+    qs = in_region(qs, region)
     if language:
         qs = qs.filter(languages=language)
     if admitted_from:
@@ -140,9 +145,11 @@ class ContactCoverage:
         return (Decimal(self.with_contact) * 100 / self.households).quantize(Decimal("0.1"))
 
 
-def contact_coverage(*, user, project: Project, aggregate: bool = False) -> ContactCoverage:
-    """How many households of the project's area have a contact member (党员联户覆盖率)."""
-    households = project_households(user=user, project=project, aggregate=aggregate)
+def contact_coverage(
+    *, user, project: Project, aggregate: bool = False, region: Region | None = None
+) -> ContactCoverage:
+    """How many households of the project's area (in ``region``'s subtree) have a contact member (党员联户覆盖率)."""
+    households = in_region(project_households(user=user, project=project, aggregate=aggregate), region)
     total = households.count()
     linked = (
         MemberHouseholdLink.objects.filter(household__in=households, until__isnull=True)
@@ -154,7 +161,7 @@ def contact_coverage(*, user, project: Project, aggregate: bool = False) -> Cont
 
 
 def household_contact_rows(
-    *, user, project: Project, unlinked_only: bool = False, linked_only: bool = False
+    *, user, project: Project, unlinked_only: bool = False, linked_only: bool = False, region: Region | None = None
 ) -> QuerySet[Household]:
     from django.db.models import OuterRef, Subquery
 
@@ -168,7 +175,7 @@ def household_contact_rows(
         qs = qs.exclude(party_links__until__isnull=True)
     if linked_only:
         qs = qs.filter(pk__in=MemberHouseholdLink.objects.filter(until__isnull=True).values("household"))
-    return qs
+    return in_region(qs, region)
 
 
 # --- dues -----------------------------------------------------------------------------------------------------

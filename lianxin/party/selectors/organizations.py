@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from lianxin.core.permissions import get_scoped_or_404, scope_to_user
 from lianxin.enterprises.models import Project
+from lianxin.regions.models import Region
+from lianxin.regions.selectors import in_region
 
 from ..models import (
     BRANCH_KINDS,
@@ -27,7 +29,7 @@ ACTIVE_MEMBER = Q(members__status=Member.Status.ACTIVE, members__stage__in=MEMBE
 
 
 def organization_list(
-    *, user, include_dissolved: bool = True, kind: str = "", aggregate: bool = False
+    *, user, include_dissolved: bool = True, kind: str = "", aggregate: bool = False, region: Region | None = None
 ) -> QuerySet[Organization]:
     """Organisations in the user's scope, in tree order, with the counts of the members whose relation they hold
     (members), of those full (full_members) and of the members seconded to them (seconded)."""
@@ -36,6 +38,7 @@ def organization_list(
         qs = qs.filter(dissolved_on__isnull=True)
     if kind:
         qs = qs.filter(kind=kind)
+    qs = in_region(qs, region)
     return qs.annotate(
         member_count=Count("members", filter=ACTIVE_MEMBER, distinct=True),
         full_count=Count(

@@ -14,14 +14,22 @@ from django.utils.translation import gettext as _
 
 from lianxin.core.inbox import InboxRow
 from lianxin.core.permissions import scope_to_user
+from lianxin.regions.models import Region
+from lianxin.regions.selectors import in_region
 
 from ..models import PIPELINE_STAGES, Attendance, DevelopmentPlan, DevelopmentStep, Member, Organization, Step
 
 
 def pipeline_list(
-    *, user, stage: str = "", organization: Organization | None = None, overdue_on: date | None = None
+    *,
+    user,
+    stage: str = "",
+    organization: Organization | None = None,
+    overdue_on: date | None = None,
+    region: Region | None = None,
 ) -> QuerySet[Member]:
-    """Everyone in the pipeline (applicants to probationary members) in the user's scope, soonest due first."""
+    """Everyone in the pipeline (applicants to probationary members) in the user's scope, soonest due first;
+    ``region``: those whose organisation is seated in its subtree."""
     qs = scope_to_user(Member.objects.filter(status=Member.Status.ACTIVE, stage__in=PIPELINE_STAGES), user)
     if stage:
         qs = qs.filter(stage=stage)
@@ -29,6 +37,7 @@ def pipeline_list(
         qs = qs.filter(organization=organization)
     if overdue_on is not None:
         qs = qs.filter(next_due_on__lt=overdue_on)
+    qs = in_region(qs, region)
     return qs.select_related("person__household__village_group", "organization")
 
 
@@ -71,14 +80,20 @@ DUE_ROW_FIELDS = (
 
 
 def pipeline_due_rows(
-    *, user, stage: str = "", organization: Organization | None = None, overdue_on: date | None = None, limit: int = 500
+    *,
+    user,
+    stage: str = "",
+    organization: Organization | None = None,
+    overdue_on: date | None = None,
+    limit: int = 500,
+    region: Region | None = None,
 ) -> list[dict]:
     """The due list's rows (soonest first) as plain values: what the pipeline page shows, without a model
     instance per row."""
     labels = {value: str(label) for value, label in Step.choices}
     stages = {value: str(label) for value, label in Member.Stage.choices}
     rows = list(
-        pipeline_list(user=user, stage=stage, organization=organization, overdue_on=overdue_on)
+        pipeline_list(user=user, stage=stage, organization=organization, overdue_on=overdue_on, region=region)
         .order_by("next_due_on", "pk")
         .values(*DUE_ROW_FIELDS)[:limit]
     )

@@ -29,6 +29,7 @@ from ..forms import (
     BranchYearForm,
     MaterialForm,
     PeriodForm,
+    StudyHoursFilterForm,
     attendance_rows,
 )
 from ..models import PIPELINE_STAGES, Language, LanguageTeam, Member, Organization, Theme
@@ -44,7 +45,12 @@ def _themes():
 @permission_required("party.view_activity", raise_exception=True)
 def activity_list(request):
     user = request.user
-    form = ActivityFilterForm(request.GET, organizations=selectors.organization_choices(user=user), themes=_themes())
+    form = ActivityFilterForm(
+        request.GET,
+        organizations=selectors.organization_choices(user=user),
+        themes=_themes(),
+        regions=region_list(user=user),
+    )
     values = form.values
     qs = selectors.activity_list(
         user=user,
@@ -54,6 +60,7 @@ def activity_list(request):
         date_from=values["date_from"],
         date_to=values["date_to"],
         q=values["q"] or "",
+        region=values["region"],
     )
     return render(
         request,
@@ -175,11 +182,17 @@ def study_hours(request):
     """Study hours per member for a year, against the yearly requirement (local rule), lowest first."""
     user = request.user
     today = timezone.localdate()
-    form = BranchYearForm(request.GET or {"year": today.year}, organizations=selectors.organization_choices(user=user))
+    form = StudyHoursFilterForm(
+        request.GET or {"year": today.year},
+        organizations=selectors.organization_choices(user=user),
+        regions=region_list(user=user),
+    )
     values = form.values
     year = values["year"] or today.year
     rules = services.rules_current()
-    rows = selectors.study_hours(user=user, year=year, rules=rules, organization=values["organization"])
+    rows = selectors.study_hours(
+        user=user, year=year, rules=rules, organization=values["organization"], region=values["region"]
+    )
     return render(
         request,
         "party/study_hours.html",

@@ -15,9 +15,10 @@ from lianxin.core.errors import DomainError
 from lianxin.core.permissions import scope_to_user
 from lianxin.core.web import add_service_errors, page_from_request, querystring_without
 from lianxin.people.models import Household
+from lianxin.regions.selectors import region_list
 
 from .. import selectors, services
-from ..forms import BranchYearForm, ContactForm, DuesForm, RulesForm, SecretaryScopeForm, ThemeForm
+from ..forms import AreaFilterForm, BranchYearForm, ContactForm, DuesForm, RulesForm, SecretaryScopeForm, ThemeForm
 from ..models import MemberEvaluation, Organization, SecretaryScope, Theme
 
 SERVICE_ERRORS = (DomainError, ValidationError)
@@ -41,14 +42,18 @@ def contacts(request):
         project = scope_to_user(Project.objects.filter(pk=int(raw)), user, aggregate=True).first() or project
     unlinked = request.GET.get("unlinked") == "1"
     linked = request.GET.get("linked") == "1"
+    area_form = AreaFilterForm(request.GET, regions=region_list(user=user))
+    region = area_form.values["region"]
     page = None
     figure = None
     links = {}
     if project is not None:
-        figure = selectors.contact_coverage(user=user, project=project)
+        figure = selectors.contact_coverage(user=user, project=project, region=region)
         page = page_from_request(
             request,
-            selectors.household_contact_rows(user=user, project=project, unlinked_only=unlinked, linked_only=linked),
+            selectors.household_contact_rows(
+                user=user, project=project, unlinked_only=unlinked, linked_only=linked, region=region
+            ),
         )
         links = selectors.contacts_for(user=user, household_ids=[h.pk for h in page.items])
         for household in page.items:
@@ -65,6 +70,8 @@ def contacts(request):
             "page": page,
             "unlinked": unlinked,
             "form": form,
+            "area_form": area_form,
+            "region": region,
             "filters": querystring_without(request, "after", "before"),
         },
     )

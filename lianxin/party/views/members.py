@@ -44,6 +44,7 @@ def _filter_form(request) -> MemberFilterForm:
         organizations=selectors.organization_choices(user=user),
         groups=region_list(user=user, level=Region.Level.VILLAGE_GROUP).select_related("parent"),
         languages=Language.objects.all(),
+        regions=region_list(user=user),
     )
 
 
@@ -59,6 +60,7 @@ def _filtered(request, form: MemberFilterForm):
         q=values["q"] or "",
         admitted_from=values["admitted_from"],
         admitted_to=values["admitted_to"],
+        region=values["region"],
     )
 
 

@@ -10,6 +10,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,7 +22,7 @@ from lianxin.regions.models import Region
 from lianxin.regions.selectors import region_list
 
 from .. import selectors, services
-from ..forms import DissolveForm, OrganizationFilterForm, OrganizationForm, TermForm
+from ..forms import AreaFilterForm, DissolveForm, OrganizationFilterForm, OrganizationForm, TermForm
 from ..models import Organization
 
 SERVICE_ERRORS = (DomainError, ValidationError)
@@ -60,10 +61,10 @@ def home(request):
 def organization_list(request):
     """The tree of organisations with their members (each counted where the relation is held) and seconded ones;
     filtered by kind, and to those not dissolved (``active``)."""
-    form = OrganizationFilterForm(request.GET)
+    form = OrganizationFilterForm(request.GET, regions=region_list(user=request.user))
     values = form.values
     organizations = selectors.organization_list(
-        user=request.user, include_dissolved=not values["active"], kind=values["kind"] or ""
+        user=request.user, include_dissolved=not values["active"], kind=values["kind"] or "", region=values["region"]
     )
     return render(
         request,
@@ -281,10 +282,13 @@ def coverage(request):
     """Coverage of the township or of a project's area: groups covered or not, who lives in those that are not,
     a suggestion for each, and the map."""
     project, projects = _coverage_project(request)
-    result = selectors.coverage(user=request.user, project=project)
+    form = AreaFilterForm(request.GET, regions=region_list(user=request.user))
+    region = form.values["region"]
+    result = selectors.coverage(user=request.user, project=project, region=region)
     covered = request.GET.get("covered", "")  # "1": only the groups covered, "0": only those not (read leniently)
     rows = [g for g in result.groups if covered not in ("0", "1") or g.covered == (covered == "1")]
-    data_url = reverse("party:coverage-geojson") + (f"?project={project.pk}" if project else "")
+    query = {k: v.pk for k, v in (("project", project), ("region", region)) if v is not None}
+    data_url = reverse("party:coverage-geojson") + (f"?{urlencode(query)}" if query else "")
     return render(
         request,
         "party/coverage.html",
@@ -293,6 +297,7 @@ def coverage(request):
             "rows": rows,
             "project": project,
             "projects": projects,
+            "form": form,
             "map_config": {
                 "dataUrl": data_url,
                 "labels": {
@@ -314,7 +319,8 @@ def coverage(request):
 @require_GET
 def coverage_geojson(request):
     project, _projects = _coverage_project(request)
-    result = selectors.coverage(user=request.user, project=project)
+    region = AreaFilterForm(request.GET, regions=region_list(user=request.user)).values["region"]
+    result = selectors.coverage(user=request.user, project=project, region=region)
     response = JsonResponse(selectors.coverage_features(user=request.user, result=result))
     response["Content-Type"] = "application/geo+json"
     return response

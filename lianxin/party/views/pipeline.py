@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from lianxin.core.errors import DomainError
 from lianxin.core.permissions import get_scoped_or_404
 from lianxin.core.web import add_service_errors
+from lianxin.regions.selectors import region_list
 
 from .. import selectors, services
 from ..forms import PipelineFilterForm, PipelineStartForm, PlanForm, StepForm
@@ -33,7 +34,7 @@ def pipeline(request):
     user = request.user
     today = timezone.localdate()
     organizations = selectors.organization_choices(user=user, branches_only=True)
-    form = PipelineFilterForm(request.GET, organizations=organizations)
+    form = PipelineFilterForm(request.GET, organizations=organizations, regions=region_list(user=user))
     values = form.values
     year = values["year"] or today.year
     rows = selectors.pipeline_due_rows(
@@ -42,6 +43,7 @@ def pipeline(request):
         organization=values["organization"],
         overdue_on=today if values["overdue"] else None,
         limit=500,
+        region=values["region"],
     )
     return render(
         request,

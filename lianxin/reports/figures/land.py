@@ -39,8 +39,7 @@ def _parcel_drilldown(*, column: str | None = None, **params) -> Drilldown:
         "land:parcel-list",
         params={k: v for k, v in params.items() if k not in ("handed_over_from", "handed_over_to")},
         period_params=("handed_over_from", "handed_over_to") if "handed_over_from" in params else None,
-        region_param="village_group",
-        region_levels=("village", "village_group"),
+        region_param="village_group",  # takes a township or a village too: its subtree
         project_param="project",
         column=column,
         permission="land.view_parcel",

@@ -133,8 +133,7 @@ def register_figures() -> None:
                 "people:household-list",
                 params={"in_park": "1"},
                 permission="people.view_household",
-                region_param="village_group",
-                region_levels=("village", "village_group"),
+                region_param="village_group",  # takes a township or a village too: its subtree
             ),
             order=12,
         ),
@@ -150,7 +149,6 @@ def register_figures() -> None:
                 params={"in_park": "1"},
                 permission="people.view_person",
                 region_param="region",
-                region_levels=("village", "village_group"),
                 # The person list keeps its search in the session (names and IDs stay out of URLs);
                 # its select filters (region, in park) are GET parameters.
             ),
@@ -250,7 +248,9 @@ def register_figures() -> None:
             line=OVERVIEW,
             definition=_("辖区内登记的建设项目"),
             source=lambda scope: scope.scoped(Project.objects.all()),
-            drilldown=Drilldown("enterprises:project-list", permission="enterprises.view_project"),
+            drilldown=Drilldown(
+                "enterprises:project-list", permission="enterprises.view_project", region_param="region"
+            ),
             order=30,
         ),
         Figure(
@@ -264,6 +264,7 @@ def register_figures() -> None:
                 "enterprises:project-list",
                 params={"status": Project.Status.UNDER_CONSTRUCTION},
                 permission="enterprises.view_project",
+                region_param="region",
             ),
             order=31,
         ),
@@ -278,7 +279,10 @@ def register_figures() -> None:
             column="land_demand_mu",
             decimals=2,
             drilldown=Drilldown(
-                "enterprises:project-list", column="用地需求(亩)", permission="enterprises.view_project"
+                "enterprises:project-list",
+                column="用地需求(亩)",
+                permission="enterprises.view_project",
+                region_param="region",
             ),
             order=32,
         ),
