@@ -305,6 +305,16 @@ def _two_factor_reset(detail: dict, names: _Names) -> str:
     } + _tokens_revoked(detail)
 
 
+def _personal_data_purged(detail: dict, names: _Names) -> str:
+    from lianxin.core import retention
+
+    labels = {c.key: str(c.label) for c in retention.data_classes()}
+    counts = {key: n for key, n in (detail.get("counts") or {}).items() if isinstance(n, int)}
+    parts = "、".join(_("%(label)s%(n)s条") % {"label": labels.get(key, key), "n": n} for key, n in counts.items() if n)
+    text = _("清除超期个人信息%(n)s条") % {"n": sum(counts.values())}
+    return f"{text}({parts})" if parts else text
+
+
 _DESCRIBERS = {
     SecurityEvent.Kind.PERMISSION_CHANGED: _permission_changed,
     SecurityEvent.Kind.PASSWORD_CHANGED: _password_changed,
@@ -318,6 +328,7 @@ _DESCRIBERS = {
     SecurityEvent.Kind.RECOVERY_CODES_ISSUED: _recovery_codes_issued,
     SecurityEvent.Kind.TWO_FACTOR_DISABLED: _two_factor_disabled,
     SecurityEvent.Kind.TWO_FACTOR_RESET: _two_factor_reset,
+    SecurityEvent.Kind.PERSONAL_DATA_PURGED: _personal_data_purged,
 }
 
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lianxin.core.forms import FilterForm, SearchField, StyledForm
+from lianxin.core.forms import FilterForm, IsoDateInput, SearchField, StyledForm
 
 from .ethnicity import Ethnicity
 from .models import Person
@@ -93,4 +93,4 @@ class PersonDepartureForm(StyledForm):
     """Moved out or died (迁出、死亡) on a day, or registered again."""
 
     status = forms.ChoiceField(label=_("人口状态"), choices=Person.Status.choices)
-    left_on = forms.DateField(label=_("迁出或死亡日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    left_on = forms.DateField(label=_("迁出或死亡日期"), required=False, widget=IsoDateInput)

@@ -164,6 +164,11 @@ EVENTS = [
         "停用账号 cadre,吊销API令牌3个",
     ),
     (
+        SecurityEvent.Kind.PERSONAL_DATA_PURGED,
+        {"purge_run": 3, "counts": {"people.departed_persons": 4, "imports.uploaded_files": 0}, "trigger": "schedule"},
+        "清除超期个人信息4条(迁出或死亡人员的身份证号码和手机号码4条)",
+    ),
+    (
         SecurityEvent.Kind.CHAIN_KEYED,
         {"legacy_events": 40, "legacy_last_sequence": 40, "legacy_head": "ab" * 32},
         "事件链启用密钥签名:此前的40条事件(至第40条)由本条封存",

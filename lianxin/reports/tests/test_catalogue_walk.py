@@ -109,10 +109,21 @@ def _all_rows(client, url: str, *, strict: bool = False) -> tuple[list[str], lis
     return headers, rows
 
 
+_UNITS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+
+
 def _number(text: str) -> Decimal:
-    match = re.search(r"-?[\d,]+(?:\.\d+)?", text)
+    """A cell's number as the figure states it: "6,385万元" is 63,850,000 (yuan)."""
+    match = re.search(r"(-?[\d,]+(?:\.\d+)?)\s*(万|亿)?", text)
     assert match, f"no number in {text!r}"
-    return Decimal(match.group(0).replace(",", ""))
+    return Decimal(match.group(1).replace(",", "")) * _UNITS.get(match.group(2), Decimal(1))
+
+
+def _precision(text: str) -> Decimal:
+    """Half the last shown digit of a cell, in the figure's unit: how far the page's rounding can take it."""
+    match = re.search(r"-?[\d,]+(?:\.(\d+))?\s*(万|亿)?", text)
+    places = len(match.group(1) or "") if match else 2
+    return Decimal(5).scaleb(-(places + 1)) * _UNITS.get(match.group(2) if match else None, Decimal(1))
 
 
 def _figures() -> list:
@@ -230,9 +241,11 @@ def _assert_page_shows_the_figure(client, figure, scope: FigureScope, *, strict:
     column = figure.drilldown.column
     assert column in headers, f"{url}: no column {column!r} in {headers}"
     index = headers.index(column)
-    cells = [_number(row[index]) for row in rows if row[index] not in ("", "—")]
+    texts = [row[index] for row in rows if row[index] not in ("", "—")]
+    cells = [_number(text) for text in texts]
     if figure.measure == catalogue.SUM:
-        tolerance = Decimal("0.005") * max(len(cells), 1)  # the page rounds each row to 2 places
+        # the page rounds each row (to 2 places, or to 万元): the sum may be off by that much a row
+        tolerance = max([_precision(text) for text in texts] or [Decimal("0.005")]) * max(len(cells), 1)
         assert abs(sum(cells, Decimal(0)) - Decimal(value)) <= tolerance, f"{url}: sum {sum(cells)}, figure {value}"
     else:
         if not cells:  # nothing to average (a village group without rated requests): no figure either

@@ -246,5 +246,5 @@ def test_home_page_include_loads_the_role_dashboard(roles, park, rf):
 
     html = render_to_string("reports/dashboard/_loader.html", request=request)
 
-    assert 'hx-get="/reports/dashboard/panels/?period=2026-Q3"' in html
+    assert 'hx-get="/reports/dashboard/panels/?on=home&amp;period=2026-Q3"' in html
     assert 'data-echarts-src="/static/vendor/echarts/echarts.min.js"' in html
