@@ -61,22 +61,12 @@ def alerts(request):
 @permission_required("livelihood.add_followup", raise_exception=True)
 def follow_up(request, pk: int):
     """One click from the alert list: a follow-up case in the cases app."""
-    household = get_scoped_or_404(Household.objects.select_related("village_group"), request.user, pk=pk)
-    form = FollowUpForm(request.POST)
-    back = request.POST.get("next") or ""
-    if not back.startswith("/") or back.startswith("//"):
-        back = reverse("livelihood:alerts")
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label if field in form.fields else ''}:{errors[0]}")
-        return redirect(back)
-    try:
-        item = services.follow_up_register(actor=request.user, household=household, **form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已登记跟进案件%(number)s") % {"number": item.case.number})
-    return redirect(back)
+    return _alert_action(
+        request,
+        pk,
+        services.follow_up_register,
+        lambda item: _("已登记跟进案件%(number)s") % {"number": item.case.number},
+    )
 
 
 @login_required
@@ -115,6 +105,16 @@ def figures(request):
 @permission_required("livelihood.add_contacttask", raise_exception=True)
 def contact_task_create(request, pk: int):
     """The second one click from the alert list: the follow-up handed to the household's contact member."""
+    return _alert_action(
+        request,
+        pk,
+        services.contact_task_create,
+        lambda task: _("已交联户党员%(name)s跟进") % {"name": task.member.person.name},
+    )
+
+
+def _alert_action(request, pk: int, create, success):
+    """A one-click action of the alert list on one household: the form's year, the service, a message, back."""
     household = get_scoped_or_404(Household.objects.select_related("village_group"), request.user, pk=pk)
     form = FollowUpForm(request.POST)
     back = request.POST.get("next") or ""
@@ -125,11 +125,11 @@ def contact_task_create(request, pk: int):
             messages.error(request, f"{form.fields[field].label if field in form.fields else ''}:{errors[0]}")
         return redirect(back)
     try:
-        task = services.contact_task_create(actor=request.user, household=household, **form.cleaned_data)
+        result = create(actor=request.user, household=household, **form.cleaned_data)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("已交联户党员%(name)s跟进") % {"name": task.member.person.name})
+        messages.success(request, success(result))
     return redirect(back)
 
 
