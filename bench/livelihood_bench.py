@@ -285,6 +285,13 @@ JOIN (SELECT household_id, COUNT(*) AS n FROM people_person GROUP BY household_i
 WHERE g.path LIKE %s AND l.lost100 > 0 AND a.acquired_on >= %s
   AND (cr.contracted_area_mu * 100 - l.lost100 < m.n * 30 OR l.lost100 >= 70 * cr.contracted_area_mu)
 """
+# The register as the selector reads it: the stored decision (LandlessStatus) of the households in scope.
+REGISTER_STORED_SQL = """
+SELECT COUNT(*) FROM people_household h
+JOIN regions_region g ON g.id = h.village_group_id
+JOIN livelihood_landlessstatus s ON s.household_id = h.id
+WHERE g.path LIKE %s AND s.is_landless
+"""
 ALERT_SQL = """
 SELECT s.household_id, b.total, s.total FROM livelihood_incomesurvey s
 JOIN regions_region g ON g.id = s.village_group_id
@@ -334,15 +341,20 @@ def main() -> None:
         # 1. the register: how many households count (the page's total) — selector vs raw SQL
         register_params = [like, "2000-01-01"]
         count = selectors.register(user=user).count()
-        raw_count = raw_sql(vendor, REGISTER_SQL, register_params)[0][0]
-        assert count == raw_count, (count, raw_count)
+        decided = raw_sql(vendor, REGISTER_SQL, register_params)[0][0]
+        stored = raw_sql(vendor, REGISTER_STORED_SQL, [like])[0][0]
+        assert count == decided == stored, (count, decided, stored)
         emit("register_households", count)
         t_reg = median_seconds(lambda: selectors.register(user=user).count(), args.runs)
-        t_reg_raw = median_seconds(lambda: raw_sql(vendor, REGISTER_SQL, register_params), args.runs)
-        log("register raw plan:\n" + explain(vendor, REGISTER_SQL, register_params))
+        # the fair comparison: the same stored decision read by hand-written SQL
+        t_reg_raw = median_seconds(lambda: raw_sql(vendor, REGISTER_STORED_SQL, [like]), args.runs)
+        log("register raw plan:\n" + explain(vendor, REGISTER_STORED_SQL, [like]))
         emit("register_selector_seconds", t_reg)
         emit("register_raw_seconds", t_reg_raw)
         emit("ratio_register_to_raw", t_reg / t_reg_raw)
+        # what storing the decision saves: deciding it by hand-written SQL at every query
+        t_decide = median_seconds(lambda: raw_sql(vendor, REGISTER_SQL, register_params), args.runs)
+        emit("register_decision_raw_seconds", t_decide)
 
         def register_page():
             return selectors.register_rows(list(selectors.register(user=user).order_by("-pk")[:50]))

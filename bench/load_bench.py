@@ -7,10 +7,11 @@
 
 What it does: a throwaway directory holds the database (SQLite file, or a database ``lianxin_load_<pid>``),
 the var directory (secrets) and the collected static files. It migrates, builds the demo township
-(``load_demo``) and gives the demo working-group member a known password, all with
-``config.settings.prod``. Then for each server configuration (``2`` = 2 sync workers, ``5x4`` = 5 gthread
+(``load_demo``) and opens one working-group account per simulated user (the demo working-group member's
+scope), each with a known password and its own authenticator, all with ``config.settings.prod``. Then for each server configuration (``2`` = 2 sync workers, ``5x4`` = 5 gthread
 workers of 4 threads) it starts gunicorn on 127.0.0.1 and one ``db_worker`` (as ``make run`` does), signs
-in one session per simulated user, and for 20 and 50 concurrent users (threads, each with its own
+in one session per simulated user (password, then the authenticator's code: the prod settings ask the working
+group for a second factor; the home page must then answer 200), and for 20 and 50 concurrent users (threads, each with its own
 session, no think time) runs each scenario for ``--seconds``:
 
 - home: GET /   list: GET /people/persons/   detail: GET /people/persons/<id>/ (ids in scope, round robin)
@@ -52,6 +53,7 @@ PYTHON = str(Path(sys.executable))
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 USERNAME, PASSWORD = "workgroup", "Load-bench-2026!"
 IMPORT_ROWS = 10
+MAX_USERS = 100  # accounts prepared (one per simulated user); --users may not exceed it
 # Another invocation on a kept --workdir imports other people (sequence numbers shifted), not the same again.
 INVOCATION = os.getpid() % 997
 
@@ -79,15 +81,27 @@ def manage(env: dict, *args: str, stdin: str | None = None) -> str:
 
 PREPARE = f"""
 from lianxin.accounts.models import User
-user = User.objects.get(username="{USERNAME}")
-user.set_password("{PASSWORD}")
-user.must_change_password = False
-user.save()
+from lianxin.accounts.services import user_create
+from django_otp.plugins.otp_totp.models import TOTPDevice
+template = User.objects.get(username="{USERNAME}")
+# One account per simulated user (a cadre each, as in an office), each with its own authenticator: the prod
+# settings ask the working group for a second factor, and a TOTP code is accepted once per account and step.
+for n in range({MAX_USERS}):
+    name = f"{USERNAME}{{n:03d}}"
+    user = User.objects.filter(username=name).first()
+    if user is None:
+        user, _password = user_create(username=name, full_name=name, role=template.role,
+                                      scope_region=template.scope_region, password="{PASSWORD}")
+    user.set_password("{PASSWORD}")
+    user.must_change_password = False
+    user.save()
+    TOTPDevice.objects.filter(user=user).delete()
+    TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True, key=f"{{n + 1:040x}}")
 from lianxin.people.models import Person
 from lianxin.core.permissions import scope_to_user
-ids = list(scope_to_user(Person.objects.order_by("pk"), user).values_list("pk", flat=True)[:200])
+ids = list(scope_to_user(Person.objects.order_by("pk"), template).values_list("pk", flat=True)[:200])
 from lianxin.regions.models import Region
-group = scope_to_user(Region.objects.filter(level=Region.Level.VILLAGE_GROUP), user).select_related("parent").first()
+group = scope_to_user(Region.objects.filter(level=Region.Level.VILLAGE_GROUP), template).select_related("parent").first()
 print("IDS", ",".join(map(str, ids)))
 print("GROUP", group.parent.name, "|", group.name, "|", group.pk)
 """
@@ -203,15 +217,28 @@ class User:
         self._keep(response)
         return response
 
-    def login(self) -> None:
+    def login(self, index: int) -> None:
+        """Password, then the authenticator's code (the account's own TOTP key, as PREPARE set it)."""
+        from django_otp.oath import TOTP
+
+        username = f"{USERNAME}{index:03d}"
         page = self.request("GET", "/accounts/login/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
         response = self.request(
-            "POST", "/accounts/login/", data={"csrfmiddlewaretoken": token, "username": USERNAME, "password": PASSWORD}
+            "POST", "/accounts/login/", data={"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD}
         )
-        if response.status_code != 302 or "sessionid" not in self.cookies:
+        if response.status_code != 302:
             raise SystemExit(f"login failed: {response.status_code} {response.text[:300]}")
-        self.request("GET", "/")  # a fresh csrftoken cookie for the API's POSTs
+        if "/verify/" in response.headers.get("Location", ""):
+            page = self.request("GET", "/accounts/login/verify/")
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+            code = f"{TOTP(bytes.fromhex(f'{index + 1:040x}')).token():06d}"
+            response = self.request(
+                "POST", "/accounts/login/verify/", data={"csrfmiddlewaretoken": token, "code": code}
+            )
+        home = self.request("GET", "/")  # also a fresh csrftoken cookie for the API's POSTs
+        if "sessionid" not in self.cookies or home.status_code != 200:
+            raise SystemExit(f"{username} is not signed in: the home page answered {home.status_code}")
 
 
 def person_ledger(village: str, group: str, *, user: int, run: int) -> bytes:
@@ -311,6 +338,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workdir", type=Path, help="keep (and reuse) the database and files here")
     args = parser.parse_args()
+    if max(args.users) > MAX_USERS:
+        parser.error(f"--users: at most {MAX_USERS}")
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="lianxin-load-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -339,9 +368,9 @@ def main() -> None:
             with Server(env, workdir, args.port + run, int(workers), int(threads or 1)) as server:
                 log(f"{config}: signing in {max(args.users)} users")
                 everyone = []
-                for _ in range(max(args.users)):
+                for index in range(max(args.users)):
                     user = User(server.base)
-                    user.login()
+                    user.login(index)
                     everyone.append(user)
                 detail_ids = itertools.cycle(ids)
 
