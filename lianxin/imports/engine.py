@@ -276,6 +276,7 @@ def run_import(
     if problem:
         summary.file_error = problem
         return summary, match
+    ctx.units = {key: match.units.get(index, "") for index, key in match.columns.items()}
     ledger.start(ctx)
     labels = column_labels(table, ledger, match)
     chunks = _Chunks(ledger, ctx, summary, labels, write=commit, valid_only=valid_only, progress=progress, stage=stage)

@@ -429,7 +429,7 @@ def find_header(
         kind = by_key[key].kind
         if not _unit_fits(kind, units.get(index, "")):
             units[index] = ""
-        if sheet_unit and not units[index] and _unit_fits(kind, sheet_unit) and kind in ("money", "area"):
+        if sheet_unit and not units[index] and _unit_fits(kind, sheet_unit) and kind in ("money", "area", "text"):
             units[index] = sheet_unit
 
     after = buffer[best.rows[-1] + 1 :]

@@ -37,6 +37,9 @@ class Context:
     # (Column.key, value as shown, message) of the row being prepared that do not reject it (a column
     # contradicting the resident ID when LIANXIN_IMPORT_CONTRADICTIONS is "warn"); the engine collects them.
     warnings: list[tuple[str, str, str]] = field(default_factory=list)
+    # The unit each matched column's header (or the sheet's "单位:万元" line) states, by Column.key: for a
+    # ledger whose column holds amounts in different units by row (村级指标: 元, 头, 亩), parsed in ``prepare``.
+    units: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

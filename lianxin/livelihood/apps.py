@@ -36,6 +36,8 @@ class LivelihoodConfig(AppConfig):
             auditlog.register(model)
         from lianxin.core import household_changes
 
+        # Imported for its side effect: the income surveys and village indicators register with the import engine.
+        from . import ledger  # noqa: F401
         from .services.register import landless_status_keep
 
         household_changes.register(landless_status_keep)  # the register's stored decision follows land and people

@@ -3,6 +3,7 @@ one-click follow-up of a household whose income fell (a case in the cases app)."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -82,6 +83,43 @@ def price_index_set(*, actor, year: int, index: Decimal) -> PriceIndex:
     return row
 
 
+YEAR_MIN, YEAR_MAX = 1990, 2100
+PERSONS_MAX = 99
+
+
+def survey_values_check(
+    *, year: int, kind: str, surveyed_on: date, persons: int, values: Mapping[str, Decimal | None]
+) -> None:
+    """The rules of one survey by itself (收入调查), shared by the page, the API and the import: a known type,
+    a year within range, the survey date not before the year surveyed, 1–99 persons, no negative income."""
+    for name, value in values.items():
+        if value is None or value < 0:
+            label = str(IncomeSurvey._meta.get_field(name).verbose_name)
+            raise DomainError(_("%(label)s不能为负数") % {"label": label}, field=name)
+    if kind not in IncomeSurvey.Kind.values:
+        raise DomainError(_("请选择调查类型"), field="kind")
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise DomainError(_("年度应在%(min)s至%(max)s年之间") % {"min": YEAR_MIN, "max": YEAR_MAX}, field="year")
+    if surveyed_on.year < year:
+        raise DomainError(_("调查日期不能早于所调查的年度"), field="surveyed_on")
+    if not 1 <= persons <= PERSONS_MAX:
+        raise DomainError(_("家庭人口应在1至%(max)s人之间") % {"max": PERSONS_MAX}, field="persons")
+
+
+def survey_order_check(*, year: int, kind: str, others: Mapping[int, str]) -> None:
+    """The rules of a survey against the household's others (``others``: year → kind, the stored survey of
+    ``year`` included): one baseline per household, yearly surveys after the baseline year."""
+    base_year = next((y for y, k in others.items() if k == IncomeSurvey.Kind.BASELINE), None)
+    if kind == IncomeSurvey.Kind.BASELINE and base_year is not None and base_year != year:
+        raise DomainError(_("该户已有%(year)s年的基线调查,每户只有一次基线调查") % {"year": base_year}, field="kind")
+    if kind == IncomeSurvey.Kind.YEARLY and base_year is not None and year <= base_year:
+        raise DomainError(_("年度调查的年度应晚于基线年度(%(year)s年)") % {"year": base_year}, field="year")
+    if kind == IncomeSurvey.Kind.BASELINE and any(
+        y <= year for y, k in others.items() if k == IncomeSurvey.Kind.YEARLY
+    ):
+        raise DomainError(_("基线年度应早于已有的年度调查"), field="year")
+
+
 def survey_record(
     *,
     actor,
@@ -98,7 +136,8 @@ def survey_record(
     note: str = "",
 ) -> IncomeSurvey:
     """Record (or correct) a household's income of one year by source; the total is the sum. One baseline per
-    household, and yearly surveys come after the baseline year."""
+    household, and yearly surveys come after the baseline year (the import, ``ledger.IncomeSurveyLedger``,
+    applies the same two checks)."""
     require(actor, "livelihood.add_incomesurvey")
     require_in_scope(actor, household, field="household", label=_("该户"))
     values = {
@@ -108,25 +147,10 @@ def survey_record(
         "transfers": transfers,
         "property_income": property_income,
     }
-    for name, value in values.items():
-        if value is None or value < 0:
-            label = str(IncomeSurvey._meta.get_field(name).verbose_name)
-            raise DomainError(_("%(label)s不能为负数") % {"label": label}, field=name)
-    if kind not in IncomeSurvey.Kind.values:
-        raise DomainError(_("请选择调查类型"), field="kind")
-    if surveyed_on.year < year:
-        raise DomainError(_("调查日期不能早于所调查的年度"), field="surveyed_on")
+    survey_values_check(year=year, kind=kind, surveyed_on=surveyed_on, persons=persons, values=values)
     with transaction.atomic(), acting_as(actor):
         existing = {s.year: s for s in IncomeSurvey.objects.select_for_update().filter(household=household)}
-        baseline = next((s for s in existing.values() if s.kind == IncomeSurvey.Kind.BASELINE), None)
-        if kind == IncomeSurvey.Kind.BASELINE and baseline is not None and baseline.year != year:
-            raise DomainError(
-                _("该户已有%(year)s年的基线调查,每户只有一次基线调查") % {"year": baseline.year}, field="kind"
-            )
-        if kind == IncomeSurvey.Kind.YEARLY and baseline is not None and year <= baseline.year:
-            raise DomainError(_("年度调查的年度应晚于基线年度(%(year)s年)") % {"year": baseline.year}, field="year")
-        if kind == IncomeSurvey.Kind.BASELINE and any(y <= year for y, s in existing.items() if s.kind == "yearly"):
-            raise DomainError(_("基线年度应早于已有的年度调查"), field="year")
+        survey_order_check(year=year, kind=kind, others={y: s.kind for y, s in existing.items()})
         survey = existing.get(year) or IncomeSurvey(household=household, year=year)
         survey.village_group_id = household.village_group_id
         survey.kind = kind
