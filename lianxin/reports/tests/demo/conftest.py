@@ -1,5 +1,6 @@
-"""The demo township, loaded once per test module (it takes ~20 s) inside a transaction that is rolled
-back when the module ends; each test still runs in its own savepoint (pytest-django's ``db``).
+"""The demo township, loaded once for the modules of this package (it takes about a minute on CI) inside a
+transaction that is rolled back when the package ends; each test still runs in its own savepoint
+(pytest-django's ``db``). Only tests that read the demo belong here: every test of the package sees it.
 
 Loaded as of 31 December 2025, so its year of cases, payments and hand-overs is the calendar year
 2025, and its enterprise statistics are those of 2024 (the year a 2025 report states)."""
@@ -60,7 +61,7 @@ def _distractors() -> None:
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def demo(django_db_setup, django_db_blocker):
     """The demo township (as of 2025-12-31) plus a few rows outside the park."""
     from lianxin.accounts.models import User
