@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -229,6 +230,30 @@ class LeaveForm(StyledForm):
     )
     on = forms.DateField(label=_("日期"), widget=IsoDateInput)
     reason = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class MemberAccountForm(StyledForm):
+    """The member's own account (党员本人的系统账号): what is handed to the member (a contact-household follow-up)
+    reaches that account's 待办. Offered: active accounts within the officer's area not linked to another member."""
+
+    account = forms.ModelChoiceField(
+        label=_("系统账号"),
+        queryset=None,
+        required=False,
+        empty_label=_("(不关联)"),
+        help_text=_("党员本人使用的账号:交给其办理的联户跟进进入此账号的待办。选“(不关联)”即解除关联。"),
+    )
+
+    def __init__(self, *args, member: Member, user, **kwargs) -> None:
+        from lianxin.accounts.models import User
+
+        super().__init__(*args, initial={"account": member.account_id}, **kwargs)
+        accounts = User.objects.filter(Q(party_member__isnull=True) | Q(pk=member.account_id), is_active=True)
+        if user.scope_region_id:
+            accounts = accounts.filter(scope_region__path__startswith=user.scope_region.path)
+        field = self.fields["account"]
+        field.queryset = accounts.order_by("username")
+        field.label_from_instance = lambda u: f"{u.get_full_name() or u.username}({u.username},{u.get_role_display()})"
 
 
 class MemberFilterForm(FilterForm):

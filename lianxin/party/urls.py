@@ -21,6 +21,7 @@ urlpatterns = [
     path("members/<int:pk>/transfer/", members.member_transfer, name="member-transfer"),
     path("members/<int:pk>/second/", members.member_second, name="member-second"),
     path("members/<int:pk>/leave/", members.member_leave, name="member-leave"),
+    path("members/<int:pk>/account/", members.member_account, name="member-account"),
     path("members/<int:pk>/steps/new/", pipeline.step_create, name="step-create"),
     path("members/<int:pk>/stop/", members.pipeline_stop, name="pipeline-stop"),
     path("members/<int:pk>/thought-reports/", members.thought_report_add, name="thought-report-add"),

@@ -23,6 +23,7 @@ from lianxin.regions.selectors import region_list
 from .. import selectors, services
 from ..forms import (
     LeaveForm,
+    MemberAccountForm,
     MemberDetailsForm,
     MemberFilterForm,
     MemberRegisterForm,
@@ -349,6 +350,28 @@ def member_leave(request, pk: int):
         request,
         "party/member_action.html",
         {"form": form, "member": member, "title": _("党员离开")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@permission_required("party.change_member", raise_exception=True)
+def member_account(request, pk: int):
+    """Link the member to their own account (or unlink), so a follow-up handed to them reaches their 待办."""
+    member = selectors.member_get(user=request.user, pk=pk)
+    form = MemberAccountForm(request.POST or None, member=member, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_account_set(actor=request.user, member=member, account=form.cleaned_data["account"])
+        except SERVICE_ERRORS as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("party:member-detail", pk=member.pk)
+    return render(
+        request,
+        "party/member_action.html",
+        {"form": form, "member": member, "title": _("关联系统账号"), "submit_class": "btn-primary"},
         status=400 if form.errors else 200,
     )
 
