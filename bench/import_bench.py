@@ -530,24 +530,37 @@ def main() -> None:
             emit("peer_rows_per_s", peer_rate)
             emit("ratio_engine_to_peer", engine_rate / peer_rate)
         if not args.skip_without_codes:
-            # issue 15: the same roster without 户编号 must stay within 10 % of the coded one
+            # issue 15: the same roster without 户编号 must stay within 10 % of the coded one. The two are run
+            # alternately (nocode, coded, nocode after the coded run above) and the best run of each is compared,
+            # so that a moment of load on a shared machine does not decide the ratio.
             from django.db import connection
 
             from lianxin.people.models import Household, Person
 
-            with connection.cursor() as cursor:
-                cursor.execute(f"DELETE FROM {Person._meta.db_table}")
-                cursor.execute(f"DELETE FROM {Household._meta.db_table}")
+            def emptied() -> None:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"DELETE FROM {Person._meta.db_table}")
+                    cursor.execute(f"DELETE FROM {Household._meta.db_table}")
+
             nocode_path = workdir / f"户籍人口台账_无户编号_{args.rows}.xlsx"
-            log(f"writing {nocode_path.name}; engine: upload, dry run, commit")
+            log(f"writing {nocode_path.name}")
             write_workbook(nocode_path, args.rows, codes=False)
-            nocode = run_engine(nocode_path, user, args.rows, None)
+            coded_runs, nocode_runs = [engine], []
+            for which in ("nocode", "coded", "nocode"):
+                emptied()
+                log(f"engine ({which}): upload, dry run, commit")
+                run = run_engine(nocode_path if which == "nocode" else path, user, args.rows, None)
+                (nocode_runs if which == "nocode" else coded_runs).append(run)
+            nocode = min(nocode_runs, key=lambda r: r["dry_run"] + r["commit"])
+            coded = min(coded_runs, key=lambda r: r["dry_run"] + r["commit"])
             nocode_rate = rows / (nocode["dry_run"] + nocode["commit"])
+            coded_rate = rows / (coded["dry_run"] + coded["commit"])
             emit("nocode_dry_run_seconds", nocode["dry_run"])
             emit("nocode_commit_seconds", nocode["commit"])
             emit("nocode_rows_per_s", nocode_rate)
             emit("nocode_households", nocode["households"])
-            emit("ratio_nocode_to_coded", nocode_rate / engine_rate)
+            emit("coded_best_rows_per_s", coded_rate)
+            emit("ratio_nocode_to_coded", nocode_rate / coded_rate)
             if nocode["households"] != engine["households"]:
                 raise SystemExit(
                     f"households formed without codes: {nocode['households']}, with codes: {engine['households']}"
